@@ -1,0 +1,53 @@
+import type { Codec } from './codec';
+import type { ErrorClass } from './error-codec';
+import type { DocketLogger } from './logger';
+
+/**
+ * Options of a {@link Docket}.
+ *
+ * @example
+ * const docket = new Docket({ name: 'emails', url: 'redis://localhost:6379/0', executionTtl: 60_000 });
+ */
+export interface DocketOptions {
+  /** The docket's name: every Redis key starts with it. @default 'docket' */
+  name?: string;
+  /**
+   * Where Redis is: `redis://[user:pass@]host:port/db`, `rediss://…` (TLS) or `unix:///path?db=0`.
+   * @default 'redis://localhost:6379/0'
+   */
+  url?: string;
+  /**
+   * How long (ms) a finished execution's record and result are kept. 0 = fire and forget:
+   * nothing is kept once it finishes.
+   * @default 900000 (15 minutes)
+   */
+  executionTtl?: number;
+  /** How arguments and results are encoded. @default new JsonCodec() */
+  codec?: Codec;
+  /** Error classes to rethrow by name from `getResult()` (built-ins are always known). @default [] */
+  errors?: ErrorClass[];
+  /** Prefix keys with a `{name}` hash tag so that a Redis Cluster keeps them on one slot. @default false */
+  hashTag?: boolean;
+  /** Where log lines go. @default console */
+  logger?: DocketLogger;
+}
+
+/** The options with every default filled in: made in one place, {@link resolveDocketOptions}. */
+export type ResolvedDocketOptions = Required<Omit<DocketOptions, 'errors'>> & { errors: ErrorClass[] };
+
+/** Fills in the defaults of {@link DocketOptions}; the only place they are written. */
+export function resolveDocketOptions(options: DocketOptions, defaults: { codec: Codec; logger: DocketLogger }): ResolvedDocketOptions {
+  const executionTtl = options.executionTtl ?? 15 * 60_000;
+  if (!Number.isFinite(executionTtl) || executionTtl < 0) {
+    throw new RangeError(`executionTtl must be a number of ms ≥ 0, got ${executionTtl}`);
+  }
+  return {
+    name: options.name ?? 'docket',
+    url: options.url ?? 'redis://localhost:6379/0',
+    executionTtl,
+    codec: options.codec ?? defaults.codec,
+    errors: options.errors ?? [],
+    hashTag: options.hashTag ?? false,
+    logger: options.logger ?? defaults.logger,
+  };
+}

@@ -1,0 +1,411 @@
+import { Observable } from 'rxjs';
+import { JsonCodec, type Codec } from './codec';
+import { resolveDocketOptions, type DocketOptions } from './docket.options';
+import { ErrorCodec, type ErrorClass } from './error-codec';
+import { InvalidOptionsError } from './errors/docket.errors';
+import { parseEvent, type ExecutionEvent } from './execution-event';
+import { Execution, type ExecutionHost } from './execution';
+import { Disposition, ExecutionState } from './execution-state.enum';
+import { consoleLogger, type DocketLogger } from './logger';
+import { createConnection, openConnection, unavailable } from './redis/connection';
+import { DocketStore, type CancelOutcome, type ScheduleRequest, type WorkerInfo } from './redis/docket-store';
+import { DocketKeys } from './redis/keys';
+import { SubscriberHub } from './redis/subscriber';
+import { TaskRegistry, type RegisterOptions, type TaskDefinition, type TaskFunction } from './task-registry';
+import { uuid7 } from './uuid7';
+import type { DocketSnapshot, ExecutionSummary } from './docket-snapshot';
+
+/**
+ * When and under which key to run: `when` (a Date) or `delay` (ms from now), and a `key`
+ * (a fresh UUIDv7 by default).
+ *
+ * @example
+ * await docket.add(sendReminder, { delay: 60_000, key: `reminder:${userId}` })(userId);
+ */
+export interface AddOptions {
+  when?: Date;
+  delay?: number;
+  key?: string;
+}
+
+/**
+ * Options of `replace`: the key is required, the time is as for {@link AddOptions}.
+ *
+ * @example
+ * await docket.replace(sendDigest, { key: 'digest:42', delay: 5 * 60_000 })(42);
+ */
+export interface ReplaceOptions extends AddOptions {
+  key: string;
+}
+
+/**
+ * The arguments a caller passes to a task. The core passes all of a function's parameters; the
+ * Nest layer narrows this for methods with injected parameters.
+ */
+export type TaskArgs<F extends TaskFunction> = Parameters<F>;
+
+/** The awaited return type of a task: what `getResult()` yields. */
+export type TaskResult<F extends TaskFunction> = Awaited<ReturnType<F>>;
+
+/**
+ * One prepared call for {@link Docket.addMany}, made by {@link Docket.call}.
+ *
+ * @example
+ * const calls = users.map((u) => docket.call(sendEmail)(u.email));
+ */
+export interface TaskCall<R = unknown> {
+  readonly task: TaskDefinition;
+  readonly mode: 'add' | 'replace';
+  readonly when: number;
+  readonly key: string;
+  readonly args: string;
+  /** @internal carries the result type */
+  readonly _result?: R;
+}
+
+/**
+ * A named queue of tasks in Redis, shared by producers and workers.
+ *
+ * @example
+ * const docket = new Docket({ name: 'orders', url: 'redis://localhost:6379/0' });
+ * docket.register(processOrder);
+ * const execution = await docket.add(processOrder)(12345);
+ * console.log(await execution.getResult({ timeout: 30_000 }));
+ * await docket.close();
+ */
+export class Docket implements ExecutionHost {
+  readonly name: string;
+  readonly url: string;
+  /** ms a finished execution is kept; 0 = fire and forget. */
+  readonly executionTtl: number;
+  readonly codec: Codec;
+  readonly errorCodec: ErrorCodec;
+  readonly keys: DocketKeys;
+  readonly logger: DocketLogger;
+  /** The tasks this process knows. */
+  readonly tasks = new TaskRegistry();
+  private storePromise?: Promise<DocketStore>;
+  private subscriberHub?: SubscriberHub;
+  private closed = false;
+
+  constructor(options: DocketOptions = {}) {
+    const resolved = resolveDocketOptions(options, { codec: new JsonCodec(), logger: consoleLogger });
+    this.name = resolved.name;
+    this.url = resolved.url;
+    this.executionTtl = resolved.executionTtl;
+    this.codec = resolved.codec;
+    this.logger = resolved.logger;
+    this.keys = new DocketKeys(resolved.name, resolved.hashTag);
+    this.errorCodec = new ErrorCodec(this.codec);
+    for (const cls of resolved.errors) this.errorCodec.register(cls);
+  }
+
+  /** Opens the producer connection now (otherwise the first command opens it). */
+  async connect(): Promise<this> {
+    await this.store();
+    return this;
+  }
+
+  /** Closes this docket's connections (the shared subscriber once its last user is gone). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const store = this.storePromise ? await this.storePromise.catch(() => undefined) : undefined;
+    await store?.client.quit().catch(() => store.client.disconnect());
+    await this.subscriberHub?.release();
+  }
+
+  /** @internal The producer connection's command set, opened on first use. */
+  store(): Promise<DocketStore> {
+    if (this.closed) return Promise.reject(new InvalidOptionsError(`Docket "${this.name}" is closed.`));
+    this.storePromise ??= (async () => {
+      const client = createConnection(this.url, 'command', this.logger);
+      await openConnection(client, this.url);
+      return new DocketStore(this.keys, client);
+    })();
+    this.storePromise.catch(() => (this.storePromise = undefined));
+    return this.storePromise;
+  }
+
+  /** @internal The process-wide subscriber for this docket's URL. */
+  hub(): SubscriberHub {
+    this.subscriberHub ??= SubscriberHub.acquire(this.url, this.logger);
+    return this.subscriberHub;
+  }
+
+  /**
+   * Registers a task under `name` (default: the function's name). Workers run only tasks they
+   * have registered; producers may add by function or by name.
+   *
+   * @example
+   * docket.register(async function sendEmail(to: string) { … });
+   */
+  register<F extends TaskFunction>(fn: F, options: RegisterOptions = {}): F {
+    this.tasks.register(fn, options);
+    return fn;
+  }
+
+  /**
+   * Makes an error class known, so that `getResult()` rethrows failures of that class as such.
+   *
+   * @example
+   * docket.registerError(PaymentDeclinedError);
+   */
+  registerError(cls: ErrorClass): void {
+    this.errorCodec.register(cls);
+  }
+
+  /**
+   * Prepares a call without sending it, for {@link Docket.addMany}.
+   *
+   * @example
+   * await docket.addMany(ids.map((id) => docket.call(processOrder)(id)));
+   */
+  call<F extends TaskFunction>(task: F | string, options: AddOptions = {}): (...args: TaskArgs<F>) => TaskCall<TaskResult<F>> {
+    const definition = this.tasks.resolve(task);
+    const time = resolveWhen(options);
+    return (...args) => this.prepare(definition, 'add', time, options.key, args) as TaskCall<TaskResult<F>>;
+  }
+
+  /**
+   * Schedules a task: now, at `when`, or after `delay` ms. With a `key` that is already
+   * scheduled, queued or running nothing changes, and the returned execution says
+   * `Disposition.ALREADY_SCHEDULED`.
+   *
+   * @throws UnknownTaskError for a name no task has; SerializationError for an argument that
+   *   cannot be carried (nothing is written); InvalidOptionsError for `when` with `delay`.
+   * @example
+   * const execution = await docket.add(processOrder, { delay: 5_000 })(12345);
+   */
+  add<F extends TaskFunction>(task: F | string, options: AddOptions = {}): (...args: TaskArgs<F>) => Promise<Execution<TaskResult<F>>> {
+    const definition = this.tasks.resolve(task);
+    const time = resolveWhen(options);
+    return async (...args) => {
+      const [execution] = await this.send([this.prepare(definition, 'add', time, options.key, args)]);
+      return execution as Execution<TaskResult<F>>;
+    };
+  }
+
+  /**
+   * Supersedes whatever runs under `key` with a new call: the old one is removed if pending, or
+   * left to finish unrecorded if running (its outcome no longer counts).
+   *
+   * @example
+   * await docket.replace(sendDigest, { key: 'digest:42', delay: 60_000 })(42);
+   */
+  replace<F extends TaskFunction>(task: F | string, options: ReplaceOptions): (...args: TaskArgs<F>) => Promise<Execution<TaskResult<F>>> {
+    if (!options?.key) throw new InvalidOptionsError('replace() needs a key: replace(task, { key, when | delay }).');
+    const definition = this.tasks.resolve(task);
+    const time = resolveWhen(options);
+    return async (...args) => {
+      const [execution] = await this.send([this.prepare(definition, 'replace', time, options.key, args)]);
+      return execution as Execution<TaskResult<F>>;
+    };
+  }
+
+  /**
+   * Adds many prepared calls in one pipelined round trip.
+   *
+   * @example
+   * const executions = await docket.addMany(orders.map((o) => docket.call(processOrder)(o.id)));
+   */
+  addMany(calls: readonly TaskCall[]): Promise<Execution[]> {
+    return this.send(calls);
+  }
+
+  private prepare(definition: TaskDefinition, mode: 'add' | 'replace', time: () => number, key: string | undefined, args: unknown[]): TaskCall {
+    const encoded = this.codec.encode(args, 'args', `task "${definition.name}"`);
+    const when = time();
+    return { task: definition, mode, when, key: key ?? uuid7(when), args: encoded };
+  }
+
+  private async send(calls: readonly TaskCall[]): Promise<Execution[]> {
+    if (calls.length === 0) return [];
+    const requests: ScheduleRequest[] = calls.map((c) => ({ key: c.key, mode: c.mode, when: c.when, task: c.task.name, args: c.args }));
+    const store = await this.store();
+    const now = Date.now();
+    let replies;
+    try {
+      replies = calls.length === 1 ? [await store.schedule(requests[0], now)] : await store.scheduleMany(requests, now);
+    } catch (err) {
+      throw unavailable(this.url, err);
+    }
+    return replies.map((reply, i) => {
+      const call = calls[i];
+      const disposition =
+        reply.status === 'exists'
+          ? Disposition.ALREADY_SCHEDULED
+          : call.mode === 'replace' && reply.generation !== '1'
+            ? Disposition.REPLACED
+            : Disposition.SCHEDULED;
+      return new Execution(this, call.key, {
+        state: reply.state,
+        taskName: call.task.name,
+        when: new Date(reply.when),
+        disposition,
+        args: call.args,
+      });
+    });
+  }
+
+  /**
+   * Cancels an execution. Scheduled or queued work never runs and ends CANCELLED at once;
+   * running work has its AbortSignal aborted and ends CANCELLED when the task returns.
+   *
+   * @returns 'cancelled', 'cancelling' (running, abort requested), 'missing', or the terminal
+   *   state it already had
+   * @example
+   * await docket.cancel(execution.key);
+   */
+  async cancel(key: string): Promise<CancelOutcome> {
+    const store = await this.store();
+    return store.cancel(key, Date.now(), this.executionTtl).catch((err: unknown) => {
+      throw unavailable(this.url, err);
+    });
+  }
+
+  /**
+   * A handle on the execution under `key` without reading it; call `sync()` or `subscribe()`.
+   *
+   * @example
+   * docket.execution(key).subscribe().subscribe(console.log);
+   */
+  execution<R = unknown>(key: string): Execution<R> {
+    return new Execution<R>(this, key, { state: ExecutionState.SCHEDULED, taskName: '', when: new Date(0) });
+  }
+
+  /**
+   * The execution under `key`, read from Redis, or null when there is none (never added, or
+   * finished longer ago than `executionTtl`).
+   *
+   * @example
+   * const execution = await docket.getExecution('order-12345');
+   */
+  async getExecution<R = unknown>(key: string): Promise<Execution<R> | null> {
+    const record = await (await this.store()).read(key);
+    if (!record) return null;
+    const execution = this.execution<R>(key);
+    execution.apply(record);
+    return execution;
+  }
+
+  /**
+   * Scheduled, queued and running executions (up to `limit` of each kind) and live workers.
+   *
+   * @example
+   * const { running, queued, scheduled, workers } = await docket.snapshot();
+   */
+  async snapshot(limit = 1000): Promise<DocketSnapshot> {
+    const store = await this.store();
+    const takenAt = new Date();
+    const pending = await store.pendingKeys(limit);
+    const keys = [...new Set([...pending.streamed, ...pending.scheduled])];
+    const records = await store.readMany(keys);
+    const running: ExecutionSummary[] = [];
+    const queued: ExecutionSummary[] = [];
+    const scheduled: ExecutionSummary[] = [];
+    for (const record of records) {
+      if (!record) continue;
+      const summary: ExecutionSummary = {
+        key: record.key,
+        task: record.task,
+        state: record.state,
+        when: new Date(record.when),
+        worker: record.worker,
+        startedAt: record.startedAt !== undefined ? new Date(record.startedAt) : undefined,
+        progress: record.progress && { current: record.progress.current, total: record.progress.total, message: record.progress.message },
+      };
+      if (record.state === ExecutionState.RUNNING) running.push(summary);
+      else if (record.state === ExecutionState.QUEUED) queued.push(summary);
+      else if (record.state === ExecutionState.SCHEDULED) scheduled.push(summary);
+    }
+    scheduled.sort((a, b) => a.when.getTime() - b.when.getTime());
+    return {
+      takenAt,
+      running,
+      queued,
+      scheduled,
+      workers: await this.workers(),
+      streamLength: pending.streamLength,
+      queueLength: pending.queueLength,
+    };
+  }
+
+  /**
+   * The workers whose heartbeat is fresh, newest first.
+   *
+   * @example
+   * for (const w of await docket.workers()) console.log(w.name, w.lastSeen, w.tasks);
+   */
+  async workers(): Promise<WorkerInfo[]> {
+    return (await this.store()).workers(WORKER_TTL_MS, Date.now());
+  }
+
+  /**
+   * Cancels every scheduled and queued execution (running ones are left alone).
+   *
+   * @returns how many were cleared
+   * @example
+   * const cleared = await docket.clear();
+   */
+  async clear(): Promise<number> {
+    const store = await this.store();
+    let cleared = 0;
+    for (;;) {
+      const pending = await store.pendingKeys(1000);
+      const records = await store.readMany([...new Set([...pending.streamed, ...pending.scheduled])]);
+      const targets = records.filter(
+        (r) => r && (r.state === ExecutionState.QUEUED || r.state === ExecutionState.SCHEDULED),
+      );
+      if (targets.length === 0) return cleared;
+      const now = Date.now();
+      const outcomes = await Promise.all(targets.map((r) => store.cancel(r!.key, now, this.executionTtl)));
+      cleared += outcomes.filter((o) => o === 'cancelled').length;
+    }
+  }
+
+  /**
+   * Every state and progress event of every execution of this docket, live (no snapshot), for
+   * dashboards. Shares the process's subscriber connection (one PSUBSCRIBE per docket).
+   *
+   * @example
+   * docket.events$().subscribe((e) => console.log(e.key, e.type));
+   */
+  events$(): Observable<ExecutionEvent> {
+    return new Observable<ExecutionEvent>((subscriber) => {
+      let release: (() => void) | undefined;
+      let closed = false;
+      this.hub()
+        .listenPattern(this.keys.eventsPattern, { onMessage: (payload) => subscriber.next(parseEvent(payload)) })
+        .then((unlisten) => (closed ? unlisten() : (release = unlisten)))
+        .catch((err: unknown) => subscriber.error(err));
+      return () => {
+        closed = true;
+        release?.();
+      };
+    });
+  }
+}
+
+/** A worker that has not heartbeated for this long is considered gone. */
+export const WORKER_TTL_MS = 10_000;
+
+function resolveWhen(options: AddOptions): () => number {
+  const { when, delay } = options;
+  if (when !== undefined && delay !== undefined) {
+    throw new InvalidOptionsError('Pass either { when } (a Date) or { delay } (ms), not both.');
+  }
+  if (when !== undefined) {
+    if (!(when instanceof Date) || Number.isNaN(when.getTime())) {
+      throw new InvalidOptionsError('{ when } must be a valid Date.');
+    }
+    return () => when.getTime();
+  }
+  if (delay !== undefined) {
+    if (!Number.isFinite(delay) || delay < 0) {
+      throw new InvalidOptionsError(`{ delay } must be a number of ms ≥ 0, got ${delay}.`);
+    }
+    return () => Date.now() + delay;
+  }
+  return () => Date.now();
+}

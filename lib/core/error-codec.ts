@@ -1,0 +1,116 @@
+import type { Codec } from './codec';
+import { DocketTaskError } from './errors/docket.errors';
+
+/** A class of errors that can be rebuilt by name on the producer's side. */
+export type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** A failure as stored in Redis: enough to rebuild it, readable without the class. */
+export interface SerializedFailure {
+  /** The constructor's name, used to find the class again (`NotFoundException`). */
+  className: string;
+  /** The error's `name` property. */
+  name: string;
+  message: string;
+  stack?: string;
+  /** The own fields of the error (HttpException's `response` and `status`, say), encoded. */
+  fields?: string;
+  cause?: SerializedFailure;
+}
+
+const BUILT_INS: ErrorClass[] = [
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+  AggregateError,
+];
+const SKIPPED_FIELDS = new Set(['name', 'message', 'stack', 'cause']);
+const MAX_CAUSE_DEPTH = 8;
+
+function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return `a non-Error value was thrown: ${JSON.stringify(value) ?? String(value)}`;
+  } catch {
+    return `a non-Error value was thrown: ${String(value)}`;
+  }
+}
+
+/**
+ * Stores failures with their class name, message, stack, cause chain and own fields, and rebuilds
+ * them as instances of the original class where the class is known here (built-ins and the classes
+ * registered with {@link ErrorCodec.register}), else as {@link DocketTaskError}.
+ */
+export class ErrorCodec {
+  private readonly classes = new Map<string, ErrorClass>();
+
+  constructor(private readonly codec: Codec) {
+    for (const cls of BUILT_INS) this.classes.set(cls.name, cls);
+  }
+
+  /** Makes `cls` known by its name, so that failures of that class are rethrown as such. */
+  register(cls: ErrorClass): void {
+    this.classes.set(cls.name, cls);
+  }
+
+  /** Turns anything a task threw into a storable failure. */
+  serialize(thrown: unknown, depth = 0): SerializedFailure {
+    if (!(thrown instanceof Error)) {
+      return { className: 'Error', name: 'Error', message: describeThrown(thrown) };
+    }
+    const failure: SerializedFailure = {
+      className: thrown.constructor?.name || 'Error',
+      name: thrown.name,
+      message: thrown.message,
+      stack: thrown.stack,
+    };
+    const own: Record<string, unknown> = {};
+    let hasFields = false;
+    for (const k of Object.keys(thrown)) {
+      if (SKIPPED_FIELDS.has(k)) continue;
+      own[k] = (thrown as unknown as Record<string, unknown>)[k];
+      hasFields = true;
+    }
+    if (hasFields) {
+      try {
+        failure.fields = this.codec.encode(own, 'error');
+      } catch {
+        failure.fields = this.codec.encode(
+          Object.fromEntries(Object.entries(own).map(([k, v]) => [k, String(v)])),
+        );
+      }
+    }
+    if (thrown.cause !== undefined && depth < MAX_CAUSE_DEPTH) {
+      failure.cause = this.serialize(thrown.cause, depth + 1);
+    }
+    return failure;
+  }
+
+  /** The one-line summary kept on the execution record: `TypeError: bad input`. */
+  summary(failure: SerializedFailure): string {
+    return `${failure.name}: ${failure.message}`;
+  }
+
+  /** Rebuilds the failure as an error of its original class where known. */
+  deserialize(failure: SerializedFailure): Error {
+    const cls = this.classes.get(failure.className);
+    const error: Error = cls
+      ? (Object.create(cls.prototype as object) as Error)
+      : new DocketTaskError(failure.name, failure.message);
+    const define = (key: string, value: unknown, enumerable = false): void => {
+      Object.defineProperty(error, key, { value, enumerable, writable: true, configurable: true });
+    };
+    define('message', failure.message);
+    define('stack', failure.stack ?? `${failure.name}: ${failure.message}`);
+    if (cls && error.name !== failure.name) define('name', failure.name);
+    if (failure.fields) {
+      const fields = this.codec.decode(failure.fields) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(fields)) define(k, v, true);
+    }
+    if (failure.cause) define('cause', this.deserialize(failure.cause));
+    return error;
+  }
+}

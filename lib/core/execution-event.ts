@@ -1,0 +1,82 @@
+import type { ExecutionState } from './execution-state.enum';
+
+/**
+ * A change of an execution's state.
+ *
+ * @example
+ * execution.subscribe().subscribe((e) => { if (e.type === 'state') console.log(e.state, e.worker); });
+ */
+export interface ExecutionStateEvent {
+  readonly type: 'state';
+  readonly key: string;
+  /** Per-execution sequence number: strictly increasing over every event of the execution. */
+  readonly seq: number;
+  readonly state: ExecutionState;
+  /** When it is (or was) due. */
+  readonly when?: Date;
+  /** The worker running (or that ran) it. */
+  readonly worker?: string;
+  readonly startedAt?: Date;
+  readonly completedAt?: Date;
+  /** `Name: message` of the failure, on FAILED. */
+  readonly error?: string;
+}
+
+/**
+ * A progress report of a running execution.
+ *
+ * @example
+ * execution.progress$.subscribe((p) => console.log(`${p.current}/${p.total} ${p.message ?? ''}`));
+ */
+export interface ExecutionProgressEvent {
+  readonly type: 'progress';
+  readonly key: string;
+  /** Per-execution sequence number, shared with state events. */
+  readonly seq: number;
+  readonly current: number;
+  readonly total: number;
+  readonly message: string | null;
+  readonly updatedAt: Date;
+}
+
+/**
+ * Everything `Execution.subscribe()` emits: a discriminated union on `type`.
+ *
+ * @example
+ * const events: ExecutionEvent[] = await lastValueFrom(execution.subscribe().pipe(toArray()));
+ */
+export type ExecutionEvent = ExecutionStateEvent | ExecutionProgressEvent;
+
+/** Parses an event as published by the scripts (timestamps are epoch ms on the wire). */
+export function parseEvent(payload: string): ExecutionEvent {
+  const raw = JSON.parse(payload) as Record<string, unknown>;
+  const date = (v: unknown): Date | undefined => (typeof v === 'number' ? new Date(v) : undefined);
+  if (raw.type === 'progress') {
+    return {
+      type: 'progress',
+      key: raw.key as string,
+      seq: raw.seq as number,
+      current: raw.current as number,
+      total: raw.total as number,
+      message: (raw.message as string | null | undefined) ?? null,
+      updatedAt: new Date(raw.updatedAt as number),
+    };
+  }
+  return stripUndefined({
+    type: 'state',
+    key: raw.key as string,
+    seq: raw.seq as number,
+    state: raw.state as ExecutionState,
+    when: date(raw.when),
+    worker: raw.worker as string | undefined,
+    startedAt: date(raw.startedAt),
+    completedAt: date(raw.completedAt),
+    error: raw.error as string | undefined,
+  });
+}
+
+/** Drops the fields that are undefined, so events compare and print cleanly. */
+export function stripUndefined<T extends object>(value: T): T {
+  for (const k of Object.keys(value) as (keyof T)[]) if (value[k] === undefined) delete value[k];
+  return value;
+}

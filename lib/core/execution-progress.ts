@@ -1,0 +1,124 @@
+/**
+ * The progress of one running execution, as its task reports it.
+ *
+ * Reads (`current`, `total`, `message`) are local and instant. Writes update the local values at
+ * once and reach Redis coalesced: the first update after a quiet spell is written immediately,
+ * later ones within `minIntervalMs` are folded into one trailing write of the latest values. So
+ * a task may call `increment()` once per item: Redis sees a bounded rate, and because every write
+ * carries absolute values, the last one is always exact.
+ *
+ * @example
+ * async processBatch(items: string[], @Progress() progress: ExecutionProgress) {
+ *   await progress.setTotal(items.length);
+ *   for (const item of items) { await handle(item); await progress.increment(); }
+ * }
+ */
+export class ExecutionProgress {
+  private currentValue = 0;
+  private totalValue = 100;
+  private messageValue: string | null = null;
+  private dirty = false;
+  private closed = false;
+  private lastWrite = 0;
+  private inFlight: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** @internal Created by the worker for each run. */
+  constructor(
+    private readonly write: (current: number, total: number, message: string | null) => Promise<void>,
+    private readonly minIntervalMs = 50,
+  ) {}
+
+  /** Items done so far. */
+  get current(): number {
+    return this.currentValue;
+  }
+
+  /** Items in all (100 until the task sets it). */
+  get total(): number {
+    return this.totalValue;
+  }
+
+  /** The latest status message, or null. */
+  get message(): string | null {
+    return this.messageValue;
+  }
+
+  /** Sets how many items there are in all. */
+  setTotal(total: number): Promise<void> {
+    this.assertCount('total', total);
+    this.totalValue = total;
+    return this.changed();
+  }
+
+  /** Adds `amount` (default 1) to the items done. */
+  increment(amount = 1): Promise<void> {
+    this.assertCount('amount', amount);
+    this.currentValue += amount;
+    return this.changed();
+  }
+
+  /** Sets the items done to an absolute value. */
+  setCurrent(current: number): Promise<void> {
+    this.assertCount('current', current);
+    this.currentValue = current;
+    return this.changed();
+  }
+
+  /** Sets (or with null, clears) the status message. */
+  setMessage(message: string | null): Promise<void> {
+    this.messageValue = message;
+    return this.changed();
+  }
+
+  /** Writes any pending update now and waits for it to land. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.inFlight || this.dirty) {
+      if (this.inFlight) await this.inFlight;
+      else this.writeNow();
+    }
+  }
+
+  /** @internal Flushes and stops writing: the run is over. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  private assertCount(name: string, value: number): void {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new RangeError(`Progress ${name} must be a finite number ≥ 0, got ${value}`);
+    }
+  }
+
+  private changed(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.dirty = true;
+    if (this.inFlight || this.timer) return Promise.resolve();
+    const wait = this.lastWrite + this.minIntervalMs - Date.now();
+    if (wait <= 0) this.writeNow();
+    else this.timer = setTimeout(() => this.onTimer(), wait);
+    return Promise.resolve();
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    if (this.dirty && !this.inFlight) this.writeNow();
+  }
+
+  private writeNow(): void {
+    this.dirty = false;
+    this.lastWrite = Date.now();
+    this.inFlight = this.write(this.currentValue, this.totalValue, this.messageValue)
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.dirty && !this.timer && !this.closed) {
+          const wait = Math.max(0, this.lastWrite + this.minIntervalMs - Date.now());
+          this.timer = setTimeout(() => this.onTimer(), wait);
+        }
+      });
+  }
+}

@@ -1,0 +1,343 @@
+import { Observable, filter, firstValueFrom, map, timeout as rxTimeout, TimeoutError as RxTimeoutError } from 'rxjs';
+import type { Codec } from './codec';
+import type { ErrorCodec } from './error-codec';
+import {
+  ExecutionCancelledError,
+  ExecutionNotFoundError,
+  InvalidOptionsError,
+  DocketTaskError,
+  TimeoutError,
+} from './errors/docket.errors';
+import {
+  parseEvent,
+  stripUndefined,
+  type ExecutionEvent,
+  type ExecutionProgressEvent,
+  type ExecutionStateEvent,
+} from './execution-event';
+import { Disposition, ExecutionState, isTerminal } from './execution-state.enum';
+import type { DocketStore, ExecutionRecord } from './redis/docket-store';
+import type { DocketKeys } from './redis/keys';
+import type { SubscriberHub } from './redis/subscriber';
+
+/** @internal What an Execution needs from its docket. */
+export interface ExecutionHost {
+  readonly name: string;
+  readonly keys: DocketKeys;
+  readonly codec: Codec;
+  readonly errorCodec: ErrorCodec;
+  store(): Promise<DocketStore>;
+  hub(): SubscriberHub;
+}
+
+/**
+ * How long `getResult()` may wait: a relative `timeout` in ms, or an absolute `deadline`
+ * (never both).
+ *
+ * @example
+ * await execution.getResult({ timeout: 30_000 });
+ * await execution.getResult({ deadline: new Date(Date.now() + 5 * 60_000) });
+ */
+export interface ResultOptions {
+  timeout?: number;
+  deadline?: Date;
+}
+
+/**
+ * The last known progress of an execution.
+ *
+ * @example
+ * const { current, total } = execution.progress;
+ */
+export interface ProgressSnapshot {
+  readonly current: number;
+  readonly total: number;
+  readonly message: string | null;
+  readonly updatedAt?: Date;
+}
+
+const EMPTY_PROGRESS: ProgressSnapshot = { current: 0, total: 0, message: null };
+
+/**
+ * One run of a task under a key: its state, progress and result, readable now (`sync()`),
+ * live (`subscribe()`, `state$`, `progress$`) or awaited (`getResult()`).
+ *
+ * @typeParam R the task's result type
+ * @example
+ * const execution = await docket.add(processOrder)(12345);
+ * execution.subscribe().subscribe((e) => console.log(e));
+ * const total = await execution.getResult({ timeout: 30_000 });
+ */
+export class Execution<R = unknown> {
+  /** The state as last read or written by this process. */
+  state: ExecutionState;
+  /** What the call that made this object did. */
+  disposition: Disposition;
+  /** The registered task name. */
+  taskName: string;
+  /** When it is (or was) due. */
+  when: Date;
+  worker?: string;
+  startedAt?: Date;
+  completedAt?: Date;
+  /** `Name: message` of the failure, when FAILED. */
+  error?: string;
+  attempt = 1;
+  progress: ProgressSnapshot = EMPTY_PROGRESS;
+  private encodedArgs?: string;
+  private outcome?: { result?: string; failure?: string };
+
+  /** @internal Made by the docket. */
+  constructor(
+    private readonly host: ExecutionHost,
+    /** The execution's key, unique within its docket. */
+    readonly key: string,
+    init: {
+      state: ExecutionState;
+      taskName: string;
+      when: Date;
+      disposition?: Disposition;
+      args?: string;
+    },
+  ) {
+    this.state = init.state;
+    this.taskName = init.taskName;
+    this.when = init.when;
+    this.disposition = init.disposition ?? Disposition.LOADED;
+    this.encodedArgs = init.args;
+  }
+
+  /** The arguments it was called with (decoded on first use). */
+  get args(): unknown[] {
+    return this.encodedArgs ? (this.host.codec.decode(this.encodedArgs) as unknown[]) : [];
+  }
+
+  /**
+   * Re-reads state, worker, timestamps, error and progress from Redis.
+   *
+   * @throws ExecutionNotFoundError when the record is gone (never added, or expired).
+   */
+  async sync(): Promise<this> {
+    const record = await (await this.host.store()).read(this.key);
+    if (!record) throw new ExecutionNotFoundError(this.key);
+    this.apply(record);
+    return this;
+  }
+
+  /** @internal Copies a record into this object. */
+  apply(record: ExecutionRecord): void {
+    this.state = record.state;
+    this.taskName = record.task;
+    this.when = new Date(record.when);
+    this.worker = record.worker;
+    this.startedAt = record.startedAt !== undefined ? new Date(record.startedAt) : undefined;
+    this.completedAt = record.completedAt !== undefined ? new Date(record.completedAt) : undefined;
+    this.error = record.error;
+    this.attempt = record.attempt;
+    this.encodedArgs = record.args;
+    if (record.progress) {
+      this.progress = { ...record.progress, updatedAt: new Date(record.progress.updatedAt) };
+    }
+    if (isTerminal(record.state)) this.outcome = { result: record.result, failure: record.failure };
+  }
+
+  private applyEvent(event: ExecutionEvent): void {
+    if (event.type === 'progress') {
+      this.progress = {
+        current: event.current,
+        total: event.total,
+        message: event.message,
+        updatedAt: event.updatedAt,
+      };
+      return;
+    }
+    this.state = event.state;
+    if (event.when) this.when = event.when;
+    if (event.worker) this.worker = event.worker;
+    if (event.startedAt) this.startedAt = event.startedAt;
+    if (event.completedAt) this.completedAt = event.completedAt;
+    if (event.error) this.error = event.error;
+  }
+
+  /**
+   * Every event of this execution: first a snapshot of its current state (and progress, once
+   * any was reported), then live events, gap-free and in sequence order. It completes after the
+   * terminal state event. Cold and lazy: nothing touches Redis until subscribed; unsubscribing
+   * releases the channel. All subscriptions of a process share one Redis connection.
+   *
+   * @example
+   * execution.subscribe().subscribe({
+   *   next: (e) => console.log(e.type === 'state' ? e.state : `${e.current}/${e.total}`),
+   *   complete: () => console.log('done'),
+   * });
+   */
+  subscribe(): Observable<ExecutionEvent> {
+    return new Observable<ExecutionEvent>((subscriber) => {
+      let lastSeq = 0;
+      let live = false;
+      let closed = false;
+      let release: (() => void) | undefined;
+      const pending: ExecutionEvent[] = [];
+
+      const emit = (event: ExecutionEvent): void => {
+        if (closed || event.seq <= lastSeq) return;
+        lastSeq = event.seq;
+        this.applyEvent(event);
+        subscriber.next(event);
+        if (event.type === 'state' && isTerminal(event.state)) {
+          closed = true;
+          subscriber.complete();
+        }
+      };
+      const readSnapshot = async (): Promise<void> => {
+        const record = await (await this.host.store()).read(this.key);
+        if (closed) return;
+        if (!record) {
+          if (lastSeq === 0) subscriber.error(new ExecutionNotFoundError(this.key));
+          else subscriber.complete();
+          closed = true;
+          return;
+        }
+        this.apply(record);
+        for (const event of snapshotEvents(record)) emit(event);
+      };
+      const hub = this.host.hub();
+      hub
+        .listen(this.host.keys.events(this.key), {
+          onMessage: (payload) => {
+            const event = parseEvent(payload);
+            if (live) emit(event);
+            else pending.push(event);
+          },
+          onResync: () => {
+            readSnapshot().catch((err: unknown) => subscriber.error(err));
+          },
+        })
+        .then(async (unlisten) => {
+          release = unlisten;
+          if (closed) return unlisten();
+          await readSnapshot();
+          live = true;
+          for (const event of pending.sort((a, b) => a.seq - b.seq)) emit(event);
+          pending.length = 0;
+        })
+        .catch((err: unknown) => {
+          if (!closed) subscriber.error(err);
+        });
+      return () => {
+        closed = true;
+        release?.();
+      };
+    });
+  }
+
+  /**
+   * State events only, snapshot first; completes after the terminal state.
+   *
+   * @example
+   * execution.state$.subscribe((e) => console.log(e.state));
+   */
+  get state$(): Observable<ExecutionStateEvent> {
+    return this.subscribe().pipe(filter((e): e is ExecutionStateEvent => e.type === 'state'));
+  }
+
+  /**
+   * Progress events only; completes when the execution reaches a terminal state.
+   *
+   * @example
+   * execution.progress$.subscribe((p) => bar.update(p.current / p.total));
+   */
+  get progress$(): Observable<ExecutionProgressEvent> {
+    return this.subscribe().pipe(filter((e): e is ExecutionProgressEvent => e.type === 'progress'));
+  }
+
+  /**
+   * The task's return value, waiting (on pub/sub, never polling) until the execution finishes.
+   *
+   * - COMPLETED: the value, with Dates, Maps, BigInts … intact (undefined when nothing was kept).
+   * - FAILED: throws the original error class where known here, else a DocketTaskError.
+   * - CANCELLED: throws ExecutionCancelledError.
+   * - The timeout or deadline passes first: throws TimeoutError.
+   *
+   * @example
+   * try { const total = await execution.getResult({ timeout: 30_000 }); }
+   * catch (e) { if (e instanceof TimeoutError) console.log('still running'); }
+   */
+  async getResult(options: ResultOptions = {}): Promise<R> {
+    const waitMs = resolveWait(options);
+    if (!isTerminal(this.state) || !this.outcome) {
+      const terminal = this.state$.pipe(
+        filter((e) => isTerminal(e.state)),
+        map((e) => e.state),
+      );
+      try {
+        this.state = await firstValueFrom(waitMs === undefined ? terminal : terminal.pipe(rxTimeout(Math.max(0, waitMs))));
+      } catch (err) {
+        if (err instanceof RxTimeoutError) throw new TimeoutError(this.key, Math.max(0, waitMs ?? 0));
+        throw err;
+      }
+    }
+    if (this.state === ExecutionState.CANCELLED) throw new ExecutionCancelledError(this.key);
+    if (!this.outcome) {
+      this.outcome = await (await this.host.store()).readOutcome(this.key);
+    }
+    if (this.state === ExecutionState.FAILED) {
+      if (this.outcome.failure) {
+        throw this.host.errorCodec.deserialize(JSON.parse(this.outcome.failure));
+      }
+      throw new DocketTaskError('Error', this.error ?? `Execution "${this.key}" failed`);
+    }
+    return (this.outcome.result === undefined ? undefined : this.host.codec.decode(this.outcome.result)) as R;
+  }
+}
+
+function resolveWait(options: ResultOptions): number | undefined {
+  const { timeout, deadline } = options;
+  if (timeout !== undefined && deadline !== undefined) {
+    throw new InvalidOptionsError(
+      'getResult() takes either { timeout } (ms) or { deadline } (a Date), not both.',
+    );
+  }
+  if (timeout !== undefined) {
+    if (!Number.isFinite(timeout) || timeout < 0) {
+      throw new InvalidOptionsError(`getResult() timeout must be a number of ms ≥ 0, got ${timeout}`);
+    }
+    return timeout;
+  }
+  if (deadline !== undefined) {
+    if (!(deadline instanceof Date) || Number.isNaN(deadline.getTime())) {
+      throw new InvalidOptionsError('getResult() deadline must be a valid Date.');
+    }
+    return deadline.getTime() - Date.now();
+  }
+  return undefined;
+}
+
+/** The events that describe a record as it is now, in sequence order. */
+function snapshotEvents(record: ExecutionRecord): ExecutionEvent[] {
+  const events: ExecutionEvent[] = [
+    stripUndefined<ExecutionStateEvent>({
+      type: 'state',
+      key: record.key,
+      seq: record.stateSeq,
+      state: record.state,
+      when: new Date(record.when),
+      worker: record.worker,
+      startedAt: record.startedAt !== undefined ? new Date(record.startedAt) : undefined,
+      completedAt: record.completedAt !== undefined ? new Date(record.completedAt) : undefined,
+      error: record.error,
+    }),
+  ];
+  if (record.progress) {
+    events.push({
+      type: 'progress',
+      key: record.key,
+      seq: record.progressSeq,
+      current: record.progress.current,
+      total: record.progress.total,
+      message: record.progress.message,
+      updatedAt: new Date(record.progress.updatedAt),
+    });
+  }
+  return events.sort((a, b) => a.seq - b.seq);
+}

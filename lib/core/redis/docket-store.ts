@@ -1,0 +1,382 @@
+/**
+ * Every Redis command of a docket, for one connection. The Docket holds one on its producer
+ * connection and each Worker one on its own, so that the rest of the core never speaks Redis.
+ */
+import type Redis from 'ioredis';
+import { ExecutionState } from '../execution-state.enum';
+import type { DocketKeys } from './keys';
+import { installScripts, scriptPipeline, type ScriptCommands } from './scripts';
+
+/** An execution record as stored in its runs hash. */
+export interface ExecutionRecord {
+  key: string;
+  state: ExecutionState;
+  task: string;
+  args: string;
+  when: number;
+  generation: string;
+  seq: number;
+  stateSeq: number;
+  progressSeq: number;
+  attempt: number;
+  worker?: string;
+  startedAt?: number;
+  completedAt?: number;
+  error?: string;
+  failure?: string;
+  result?: string;
+  cancelRequested: boolean;
+  progress?: { current: number; total: number; message: string | null; updatedAt: number };
+}
+
+/** One add or replace. */
+export interface ScheduleRequest {
+  key: string;
+  mode: 'add' | 'replace';
+  when: number;
+  task: string;
+  args: string;
+}
+
+/** What the schedule script answered. */
+export interface ScheduleReply {
+  status: 'ok' | 'exists';
+  state: ExecutionState;
+  generation: string;
+  when: number;
+}
+
+/** What `cancel` did: see the cancel script. */
+export type CancelOutcome = 'cancelled' | 'cancelling' | 'missing' | 'completed' | 'failed';
+
+/** A stream message delivered to a worker. */
+export interface Delivery {
+  id: string;
+  key: string;
+  generation: string;
+  redelivered: boolean;
+}
+
+/** A claimed run, ready to execute. */
+export interface ClaimedRun extends Delivery {
+  task: string;
+  args: string;
+  attempt: number;
+  when: number;
+  cancelRequested: boolean;
+}
+
+/** A terminal outcome waiting to be written. */
+export interface Completion {
+  key: string;
+  messageId: string;
+  generation: string;
+  outcome: ExecutionState.COMPLETED | ExecutionState.FAILED | ExecutionState.CANCELLED;
+  result: string;
+  errorSummary: string;
+  failure: string;
+}
+
+/** A live worker as its heartbeat shows it. */
+export interface WorkerInfo {
+  name: string;
+  lastSeen: Date;
+  tasks: string[];
+  concurrency?: number;
+}
+
+const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+
+function parseRecord(key: string, h: Record<string, string>): ExecutionRecord | null {
+  if (!h.state) return null;
+  return {
+    key,
+    state: h.state as ExecutionState,
+    task: h.fn ?? '',
+    args: h.args ?? '',
+    when: Number(h.when ?? 0),
+    generation: h.gen ?? '0',
+    seq: Number(h.seq ?? 0),
+    stateSeq: Number(h.sseq ?? 0),
+    progressSeq: Number(h.pseq ?? 0),
+    attempt: Number(h.attempt ?? 1),
+    worker: h.worker,
+    startedAt: num(h.started),
+    completedAt: num(h.completed),
+    error: h.error,
+    failure: h.failure,
+    result: h.result,
+    cancelRequested: h.cancel === '1',
+    progress:
+      h.pseq !== undefined
+        ? {
+            current: Number(h.pc ?? 0),
+            total: Number(h.pt ?? 0),
+            message: h.pm ?? null,
+            updatedAt: Number(h.pu ?? 0),
+          }
+        : undefined,
+  };
+}
+
+function isBusyGroup(err: unknown): boolean {
+  return err instanceof Error && err.message.includes('BUSYGROUP');
+}
+
+/** True for the error Redis gives when the stream or its consumer group does not exist yet. */
+export function isNoGroup(err: unknown): boolean {
+  return err instanceof Error && err.message.includes('NOGROUP');
+}
+
+export class DocketStore {
+  readonly client: Redis & ScriptCommands;
+
+  constructor(
+    readonly keys: DocketKeys,
+    client: Redis,
+  ) {
+    this.client = installScripts(client);
+  }
+
+  private scheduleArgs(r: ScheduleRequest, now: number): (string | number)[] {
+    const k = this.keys;
+    return [k.runs(r.key), k.stream, k.queue, r.key, r.mode, r.when, now, r.task, r.args, k.events(r.key)];
+  }
+
+  private static scheduleReply(raw: [string, string, string, string]): ScheduleReply {
+    return {
+      status: raw[0] as 'ok' | 'exists',
+      state: raw[1] as ExecutionState,
+      generation: raw[2],
+      when: Number(raw[3]),
+    };
+  }
+
+  async schedule(request: ScheduleRequest, now: number): Promise<ScheduleReply> {
+    return DocketStore.scheduleReply(await this.client.docketSchedule(...this.scheduleArgs(request, now)));
+  }
+
+  /** Schedules many executions in one pipelined round trip. */
+  async scheduleMany(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]> {
+    const pipeline = scriptPipeline(this.client.pipeline());
+    for (const r of requests) pipeline.docketSchedule(...this.scheduleArgs(r, now));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, raw]) => {
+      if (err) throw err;
+      return DocketStore.scheduleReply(raw as [string, string, string, string]);
+    });
+  }
+
+  async cancel(key: string, now: number, ttlMs: number): Promise<CancelOutcome> {
+    const k = this.keys;
+    return (await this.client.docketCancel(
+      k.runs(key), k.stream, k.queue, key, now, ttlMs, k.events(key), k.cancelChannel, k.group,
+    )) as CancelOutcome;
+  }
+
+  async read(key: string): Promise<ExecutionRecord | null> {
+    return parseRecord(key, await this.client.hgetall(this.keys.runs(key)));
+  }
+
+  async readMany(keys: readonly string[]): Promise<(ExecutionRecord | null)[]> {
+    if (keys.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const key of keys) pipeline.hgetall(this.keys.runs(key));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, h], i) => {
+      if (err) throw err;
+      return parseRecord(keys[i], h as Record<string, string>);
+    });
+  }
+
+  /** The stored result and failure of a finished run. */
+  async readOutcome(key: string): Promise<{ result?: string; failure?: string; error?: string }> {
+    const [result, failure, error] = await this.client.hmget(this.keys.runs(key), 'result', 'failure', 'error');
+    return { result: result ?? undefined, failure: failure ?? undefined, error: error ?? undefined };
+  }
+
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.client.xgroup('CREATE', this.keys.stream, this.keys.group, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!isBusyGroup(err)) throw err;
+    }
+  }
+
+  /** Reads new messages for `consumer`, blocking up to `blockMs`; use a dedicated connection. */
+  static async readGroup(
+    blocking: Redis,
+    keys: DocketKeys,
+    consumer: string,
+    count: number,
+    blockMs: number,
+  ): Promise<Delivery[]> {
+    const reply = (await blocking.xreadgroup(
+      'GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>',
+    )) as [string, [string, string[]][]][] | null;
+    if (!reply) return [];
+    return reply[0][1].map(([id, fields]) => DocketStore.delivery(id, fields, false));
+  }
+
+  private static delivery(id: string, fields: string[], redelivered: boolean): Delivery {
+    let key = '';
+    let generation = '0';
+    for (let i = 0; i < fields.length; i += 2) {
+      if (fields[i] === 'key') key = fields[i + 1];
+      else if (fields[i] === 'gen') generation = fields[i + 1];
+    }
+    return { id, key, generation, redelivered };
+  }
+
+  /** Claims a batch of deliveries in one round trip; skipped ones are already acknowledged. */
+  async claim(deliveries: readonly Delivery[], worker: string, now: number, ttlMs: number): Promise<ClaimedRun[]> {
+    if (deliveries.length === 0) return [];
+    const k = this.keys;
+    const keys = deliveries.map((d) => k.runs(d.key));
+    const args: (string | number)[] = [k.group, worker, now, k.events(''), ttlMs];
+    for (const d of deliveries) args.push(d.id, d.key, d.generation, d.redelivered ? '1' : '0');
+    const replies = await this.client.docketClaim(keys.length + 1, k.stream, ...keys, ...args);
+    const claimed: ClaimedRun[] = [];
+    replies.forEach((r, i) => {
+      if (r[0] !== 'run') return;
+      claimed.push({
+        ...deliveries[i],
+        task: r[1],
+        args: r[2],
+        attempt: Number(r[3]),
+        when: Number(r[4]),
+        cancelRequested: r[6] === '1',
+      });
+    });
+    return claimed;
+  }
+
+  /** Writes many terminal outcomes in one pipelined round trip. */
+  async complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]> {
+    const k = this.keys;
+    const pipeline = scriptPipeline(this.client.pipeline());
+    for (const c of batch) {
+      pipeline.docketComplete(
+        k.runs(c.key), k.stream, k.group, c.messageId, c.generation, c.outcome, now, ttlMs,
+        k.events(c.key), c.key, c.result, c.errorSummary, c.failure,
+      );
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, outcome]) => {
+      if (err) throw err;
+      return outcome as string;
+    });
+  }
+
+  async progress(
+    key: string,
+    generation: string,
+    now: number,
+    current: number,
+    total: number,
+    message: string | null,
+  ): Promise<boolean> {
+    const k = this.keys;
+    const written = await this.client.docketProgress(
+      k.runs(key), generation, now, k.events(key), key, current, total, message ?? '', message === null ? '0' : '1',
+    );
+    return written === 1;
+  }
+
+  async streamDue(now: number, limit: number): Promise<number> {
+    const k = this.keys;
+    return this.client.docketStreamDue(k.queue, k.stream, now, limit, k.prefix);
+  }
+
+  /** Resets the idle time of messages this worker still runs, so no sweep takes them. */
+  async renewLeases(consumer: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.client.call('XCLAIM', this.keys.stream, this.keys.group, consumer, 0, ...ids, 'IDLE', 0, 'JUSTID');
+  }
+
+  /**
+   * One step of the fleet-wide redelivery sweep: takes the sweep lease (so one worker sweeps at
+   * a time), continues from the shared cursor, and claims up to `count` messages idle longer
+   * than `minIdleMs`. Returns an empty list when another worker holds the lease.
+   */
+  async sweep(consumer: string, minIdleMs: number, count: number, leaseMs: number): Promise<Delivery[]> {
+    const k = this.keys;
+    const leased = await this.client.set(k.sweepLease, consumer, 'PX', leaseMs, 'NX');
+    if (leased !== 'OK') return [];
+    try {
+      const cursor = (await this.client.get(k.sweepCursor)) ?? '0-0';
+      const reply = (await this.client.xautoclaim(
+        k.stream, k.group, consumer, minIdleMs, cursor, 'COUNT', count,
+      )) as [string, [string, string[] | null][], string[]?];
+      await this.client.set(k.sweepCursor, reply[0]);
+      return reply[1]
+        .filter(([, fields]) => fields !== null)
+        .map(([id, fields]) => DocketStore.delivery(id, fields as string[], true));
+    } finally {
+      await this.client.del(k.sweepLease);
+    }
+  }
+
+  async heartbeat(info: WorkerInfo, ttlMs: number): Promise<void> {
+    const k = this.keys;
+    const now = info.lastSeen.getTime();
+    await this.client
+      .multi()
+      .zremrangebyscore(k.workers, '-inf', now - ttlMs)
+      .zadd(k.workers, now, info.name)
+      .set(k.worker(info.name), JSON.stringify({ tasks: info.tasks, concurrency: info.concurrency }), 'PX', ttlMs)
+      .exec();
+  }
+
+  async removeWorker(name: string): Promise<void> {
+    await this.client.multi().zrem(this.keys.workers, name).del(this.keys.worker(name)).exec();
+  }
+
+  async workers(maxAgeMs: number, now: number): Promise<WorkerInfo[]> {
+    const k = this.keys;
+    const flat = await this.client.zrangebyscore(k.workers, now - maxAgeMs, '+inf', 'WITHSCORES');
+    const names: string[] = [];
+    const seen: number[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      names.push(flat[i]);
+      seen.push(Number(flat[i + 1]));
+    }
+    if (names.length === 0) return [];
+    const records = await this.client.mget(...names.map((n) => k.worker(n)));
+    return names
+      .map((name, i) => {
+        const rec = records[i] ? (JSON.parse(records[i] as string) as { tasks: string[]; concurrency?: number }) : undefined;
+        return { name, lastSeen: new Date(seen[i]), tasks: rec?.tasks ?? [], concurrency: rec?.concurrency };
+      })
+      .sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime());
+  }
+
+  /** Keys in the stream (queued or being run) and the queue (scheduled), up to `limit` each. */
+  async pendingKeys(limit: number): Promise<{ streamed: string[]; scheduled: string[]; streamLength: number; queueLength: number }> {
+    const k = this.keys;
+    const [[, entries], [, scheduled], [, streamLength], [, queueLength]] = ((await this.client
+      .pipeline()
+      .xrange(k.stream, '-', '+', 'COUNT', String(limit))
+      .zrange(k.queue, '0', String(limit - 1))
+      .xlen(k.stream)
+      .zcard(k.queue)
+      .exec()) ?? []) as [unknown, unknown][];
+    const streamed = (entries as [string, string[]][]).map(([id, f]) => DocketStore.delivery(id, f, false).key);
+    return {
+      streamed,
+      scheduled: scheduled as string[],
+      streamLength: streamLength as number,
+      queueLength: queueLength as number,
+    };
+  }
+
+  /** True while any work is queued, scheduled or unacknowledged. */
+  async hasWork(): Promise<boolean> {
+    const [[, streamLength], [, queueLength]] = ((await this.client
+      .pipeline()
+      .xlen(this.keys.stream)
+      .zcard(this.keys.queue)
+      .exec()) ?? []) as [unknown, number][];
+    return (streamLength as number) > 0 || queueLength > 0;
+  }
+}

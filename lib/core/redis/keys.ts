@@ -1,0 +1,58 @@
+/**
+ * The one place where a docket's Redis key and channel names are made.
+ *
+ * Every name starts with the docket's prefix. With `hashTag` the prefix is `{name}`, so that
+ * every key of a docket hashes to one Redis Cluster slot and the multi-key scripts stay legal.
+ */
+export class DocketKeys {
+  /** The prefix shared by every key and channel of the docket. */
+  readonly prefix: string;
+  /** The stream of due work, consumed through {@link DocketKeys.group}. */
+  readonly stream: string;
+  /** The sorted set of future work, scored by due time in epoch milliseconds. */
+  readonly queue: string;
+  /** The sorted set of live workers, scored by their last heartbeat. */
+  readonly workers: string;
+  /** The channel on which cancellation of running executions is announced. */
+  readonly cancelChannel: string;
+  /** The pattern that matches every execution's event channel. */
+  readonly eventsPattern: string;
+  /** The lease that lets one worker of the fleet sweep for abandoned messages at a time. */
+  readonly sweepLease: string;
+  /** Where the redelivery sweep's cursor is kept between passes. */
+  readonly sweepCursor: string;
+  /** The consumer group; groups are scoped to their stream, so it needs no prefix. */
+  readonly group = 'docket-workers';
+
+  constructor(name: string, hashTag = false) {
+    this.prefix = hashTag ? `{${name}}` : name;
+    this.stream = `${this.prefix}:stream`;
+    this.queue = `${this.prefix}:queue`;
+    this.workers = `${this.prefix}:workers`;
+    this.cancelChannel = `${this.prefix}:cancel`;
+    this.eventsPattern = `${this.prefix}:events:*`;
+    this.sweepLease = `${this.prefix}:leases:redelivery-sweep`;
+    this.sweepCursor = `${this.prefix}:redelivery-cursor`;
+  }
+
+  /** The execution record of `key`: state, task, arguments, timestamps, progress, result. */
+  runs(key: string): string {
+    return `${this.prefix}:runs:${key}`;
+  }
+
+  /** The channel that carries every state and progress event of `key`. */
+  events(key: string): string {
+    return `${this.prefix}:events:${key}`;
+  }
+
+  /** The record a worker keeps fresh while alive: its tasks and settings. */
+  worker(name: string): string {
+    return `${this.prefix}:worker:${name}`;
+  }
+
+  /** The execution key named by an event channel, or undefined when it is not one of ours. */
+  keyOfEventsChannel(channel: string): string | undefined {
+    const head = `${this.prefix}:events:`;
+    return channel.startsWith(head) ? channel.slice(head.length) : undefined;
+  }
+}

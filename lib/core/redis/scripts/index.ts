@@ -1,0 +1,42 @@
+import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { cancelScript } from './cancel.script';
+import { claimScript } from './claim.script';
+import { completeScript } from './complete.script';
+import { progressScript } from './progress.script';
+import { scheduleScript } from './schedule.script';
+import { streamDueScript } from './stream-due.script';
+
+const ALL = [scheduleScript, claimScript, completeScript, cancelScript, streamDueScript, progressScript];
+
+type Arg = string | number;
+
+/** The scripts as typed commands of a connection (and of its pipelines). */
+export interface ScriptCommands {
+  docketSchedule(...args: Arg[]): Promise<[string, string, string, string]>;
+  docketClaim(numKeys: number, ...args: Arg[]): Promise<string[][]>;
+  docketComplete(...args: Arg[]): Promise<string>;
+  docketCancel(...args: Arg[]): Promise<string>;
+  docketStreamDue(...args: Arg[]): Promise<number>;
+  docketProgress(...args: Arg[]): Promise<number>;
+}
+
+/** The same commands queued on a pipeline. */
+export type PipelineScripts = {
+  [K in keyof ScriptCommands]: (...args: Parameters<ScriptCommands[K]>) => ChainableCommander;
+};
+
+/** Registers every script on `client` once; ioredis then uses EVALSHA with a NOSCRIPT fallback. */
+export function installScripts(client: Redis): Redis & ScriptCommands {
+  for (const script of ALL) {
+    if (!(script.name in client)) {
+      client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+    }
+  }
+  return client as Redis & ScriptCommands;
+}
+
+/** Views a pipeline of a connection prepared by {@link installScripts} with the script commands. */
+export function scriptPipeline(pipeline: ChainableCommander): ChainableCommander & PipelineScripts {
+  return pipeline as ChainableCommander & PipelineScripts;
+}

@@ -1,0 +1,145 @@
+/**
+ * The process-wide pub/sub connection: one per Redis URL, shared by every Observable, the
+ * workers' cancellation listeners and the dashboards' pattern subscriptions. Channels are
+ * reference-counted: the first listener SUBSCRIBEs, the last one UNSUBSCRIBEs. After a
+ * reconnect every channel is subscribed again and only then are listeners told to resync,
+ * so that a snapshot they re-read cannot miss an event.
+ */
+import type Redis from 'ioredis';
+import type { DocketLogger } from '../logger';
+import { createConnection } from './connection';
+
+/** Called with each message on a channel (or, for patterns, with the channel too). */
+export type MessageHandler = (message: string, channel: string) => void;
+
+/** A registered listener; `onResync` runs after every reconnect, once resubscribed. */
+export interface Listener {
+  readonly onMessage: MessageHandler;
+  readonly onResync?: () => void;
+}
+
+interface Topic {
+  readonly listeners: Set<Listener>;
+  ready: Promise<unknown>;
+}
+
+const hubs = new Map<string, SubscriberHub>();
+
+export class SubscriberHub {
+  private readonly client: Redis;
+  private readonly channels = new Map<string, Topic>();
+  private readonly patterns = new Map<string, Topic>();
+  private users = 0;
+  private everReady = false;
+
+  private constructor(
+    private readonly url: string,
+    logger: DocketLogger,
+  ) {
+    this.client = createConnection(url, 'subscriber', logger);
+    this.client.on('message', (channel: string, message: string) => {
+      this.dispatch(this.channels.get(channel), message, channel);
+    });
+    this.client.on('pmessage', (pattern: string, channel: string, message: string) => {
+      this.dispatch(this.patterns.get(pattern), message, channel);
+    });
+    this.client.on('ready', () => {
+      if (!this.everReady) {
+        this.everReady = true;
+        return;
+      }
+      void this.resubscribe();
+    });
+  }
+
+  /** The hub for `url`, created on first use; release it with {@link SubscriberHub.release}. */
+  static acquire(url: string, logger: DocketLogger): SubscriberHub {
+    let hub = hubs.get(url);
+    if (!hub) {
+      hub = new SubscriberHub(url, logger);
+      hubs.set(url, hub);
+    }
+    hub.users++;
+    return hub;
+  }
+
+  /** How many hubs (and so subscriber connections) this process has open. */
+  static openCount(): number {
+    return hubs.size;
+  }
+
+  /** The Redis connection status of the hub's client. */
+  get status(): string {
+    return this.client.status;
+  }
+
+  /** Gives up one use; the connection closes with the last one. */
+  async release(): Promise<void> {
+    if (--this.users > 0) return;
+    hubs.delete(this.url);
+    if (this.client.status === 'wait') return;
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  /** Listens on `channel`; resolves once Redis has acknowledged the subscription. */
+  listen(channel: string, listener: Listener): Promise<() => void> {
+    return this.add(this.channels, channel, listener, false);
+  }
+
+  /** Listens on every channel matching `pattern` (PSUBSCRIBE). */
+  listenPattern(pattern: string, listener: Listener): Promise<() => void> {
+    return this.add(this.patterns, pattern, listener, true);
+  }
+
+  private async add(
+    topics: Map<string, Topic>,
+    name: string,
+    listener: Listener,
+    pattern: boolean,
+  ): Promise<() => void> {
+    let topic = topics.get(name);
+    if (!topic) {
+      const created: Topic = { listeners: new Set(), ready: Promise.resolve() };
+      created.ready = pattern ? this.client.psubscribe(name) : this.client.subscribe(name);
+      topics.set(name, created);
+      topic = created;
+    }
+    topic.listeners.add(listener);
+    const current = topic;
+    try {
+      await current.ready;
+    } catch (err) {
+      this.remove(topics, name, listener, pattern);
+      throw err;
+    }
+    return () => this.remove(topics, name, listener, pattern);
+  }
+
+  private remove(topics: Map<string, Topic>, name: string, listener: Listener, pattern: boolean): void {
+    const topic = topics.get(name);
+    if (!topic || !topic.listeners.delete(listener) || topic.listeners.size > 0) return;
+    topics.delete(name);
+    if (this.client.status !== 'ready') return;
+    const done = pattern ? this.client.punsubscribe(name) : this.client.unsubscribe(name);
+    done.catch(() => undefined);
+  }
+
+  private dispatch(topic: Topic | undefined, message: string, channel: string): void {
+    if (!topic) return;
+    for (const listener of topic.listeners) listener.onMessage(message, channel);
+  }
+
+  private async resubscribe(): Promise<void> {
+    try {
+      const channels = [...this.channels.keys()];
+      const patterns = [...this.patterns.keys()];
+      if (channels.length) await this.client.subscribe(...channels);
+      if (patterns.length) await this.client.psubscribe(...patterns);
+    } catch {
+      return; // the next 'ready' tries again
+    }
+    for (const topics of [this.channels, this.patterns]) {
+      for (const topic of topics.values()) for (const l of topic.listeners) l.onResync?.();
+    }
+  }
+}

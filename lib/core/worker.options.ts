@@ -1,0 +1,54 @@
+import { hostname } from 'node:os';
+import type { DocketLogger } from './logger';
+
+/**
+ * Options of a {@link Worker}.
+ *
+ * @example
+ * const worker = new Worker(docket, { concurrency: 20, redeliveryTimeout: 60_000 });
+ */
+export interface WorkerOptions {
+  /** The consumer name, shown in events and snapshots. @default `${hostname}#${pid}` */
+  name?: string;
+  /** How many tasks run at once. @default 10 */
+  concurrency?: number;
+  /**
+   * How long (ms) a message may sit unacknowledged with no lease renewal before another worker
+   * takes it over (its worker is presumed dead). Live workers renew every quarter of this.
+   * @default 300000 (5 minutes)
+   */
+  redeliveryTimeout?: number;
+  /** How often (ms) due scheduled work is moved to the stream. @default 250 */
+  schedulingResolution?: number;
+  /** How often (ms) the worker announces itself. @default 2000 */
+  heartbeatInterval?: number;
+  /** How long (ms) `stop()` waits for running tasks by default. @default 30000 */
+  drainTimeout?: number;
+  /** Where log lines go. @default the docket's logger */
+  logger?: DocketLogger;
+}
+
+/** Worker options with defaults filled in. */
+export type ResolvedWorkerOptions = Required<WorkerOptions>;
+
+let instances = 0;
+
+/** Fills in the defaults of {@link WorkerOptions}; the only place they are written. */
+export function resolveWorkerOptions(options: WorkerOptions, logger: DocketLogger): ResolvedWorkerOptions {
+  const n = ++instances;
+  const resolved: ResolvedWorkerOptions = {
+    name: options.name ?? `${hostname()}#${process.pid}${n > 1 ? `-${n}` : ''}`,
+    concurrency: options.concurrency ?? 10,
+    redeliveryTimeout: options.redeliveryTimeout ?? 5 * 60_000,
+    schedulingResolution: options.schedulingResolution ?? 250,
+    heartbeatInterval: options.heartbeatInterval ?? 2_000,
+    drainTimeout: options.drainTimeout ?? 30_000,
+    logger: options.logger ?? logger,
+  };
+  for (const key of ['concurrency', 'redeliveryTimeout', 'schedulingResolution', 'heartbeatInterval'] as const) {
+    if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) {
+      throw new RangeError(`Worker option ${key} must be a positive number, got ${resolved[key]}`);
+    }
+  }
+  return resolved;
+}

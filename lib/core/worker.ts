@@ -1,0 +1,322 @@
+/**
+ * A worker: claims due executions of one docket from its stream and runs them.
+ *
+ * Round trips are kept few: one blocking read fetches up to `concurrency` messages, one script
+ * claims them all, and the completions of tasks that finish together go out in one pipeline.
+ * A message is acknowledged only by the script that records its terminal state, so a worker that
+ * dies mid-task leaves its messages pending; after `redeliveryTimeout` another worker's sweep
+ * takes them over. Live workers renew the lease of what they run, so long tasks are never stolen.
+ */
+import type Redis from 'ioredis';
+import { WORKER_TTL_MS, type Docket } from './docket';
+import { ExecutionCancelledError } from './errors/docket.errors';
+import type { DocketLogger } from './logger';
+import { createConnection, openConnection } from './redis/connection';
+import { DocketStore, isNoGroup, type ClaimedRun, type Completion, type Delivery } from './redis/docket-store';
+import { startRun, type ActiveRun } from './task-runner';
+import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
+
+/**
+ * Options of {@link Worker.stop}.
+ *
+ * @example
+ * await worker.stop({ drainTimeout: 10_000 });
+ */
+export interface StopOptions {
+  /** How long (ms) to wait for running tasks; the rest is left to redelivery. @default the worker's drainTimeout */
+  drainTimeout?: number;
+}
+
+const BLOCK_MS = 1_000;
+const UNTIL_FINISHED_BLOCK_MS = 100;
+const DUE_BATCH = 1_000;
+
+/**
+ * Runs the tasks of a docket.
+ *
+ * @example
+ * const worker = new Worker(docket, { concurrency: 10 });
+ * void worker.runForever();
+ * process.on('SIGTERM', () => worker.stop({ drainTimeout: 30_000 }));
+ */
+export class Worker {
+  readonly options: ResolvedWorkerOptions;
+  private readonly logger: DocketLogger;
+  private readonly active = new Map<string, ActiveRun>();
+  private store?: DocketStore;
+  private blocking?: Redis;
+  private blockingId?: number;
+  private loop?: Promise<void>;
+  private stopping = false;
+  private slotFreed: (() => void) | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private unlistenCancel?: () => void;
+  private completions: Completion[] = [];
+  private flushing?: Promise<void>;
+  private writes = new Set<Promise<void>>();
+
+  constructor(
+    readonly docket: Docket,
+    options: WorkerOptions = {},
+  ) {
+    this.options = resolveWorkerOptions(options, docket.logger);
+    this.logger = this.options.logger;
+  }
+
+  /** The consumer name of this worker. */
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** How many tasks are running now. */
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /**
+   * Runs until {@link Worker.stop} is called.
+   *
+   * @example
+   * void worker.runForever();
+   */
+  async runForever(): Promise<void> {
+    await this.start();
+    this.loop = this.work(false);
+    await this.loop;
+  }
+
+  /**
+   * Runs until nothing is queued, scheduled or running any more (future work is waited for),
+   * then stops.
+   *
+   * @example
+   * await docket.add(task)(); await worker.runUntilFinished();
+   */
+  async runUntilFinished(): Promise<void> {
+    await this.start();
+    this.loop = this.work(true);
+    await this.loop;
+    await this.shutdown(this.options.drainTimeout);
+  }
+
+  /**
+   * Stops claiming, waits for running tasks up to `drainTimeout`, writes their outcomes, and
+   * closes the worker's connections. Tasks still running then are aborted and left to be
+   * redelivered to another worker.
+   *
+   * @example
+   * await worker.stop({ drainTimeout: 10_000 });
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
+    if (this.stopping) return this.loop?.then(() => undefined);
+    this.stopping = true;
+    this.slotFreed?.();
+    if (this.blockingId !== undefined && this.store) {
+      await this.store.client.client('UNBLOCK', this.blockingId).catch(() => undefined);
+    }
+    await this.loop?.catch(() => undefined);
+    await this.shutdown(options.drainTimeout ?? this.options.drainTimeout);
+  }
+
+  private async start(): Promise<void> {
+    const { url } = this.docket;
+    const client = createConnection(url, 'worker', this.logger);
+    const blocking = createConnection(url, 'blocking', this.logger);
+    await openConnection(client, url);
+    await openConnection(blocking, url);
+    this.store = new DocketStore(this.docket.keys, client);
+    this.blocking = blocking;
+    this.blockingId = Number(await blocking.client('ID'));
+    blocking.on('ready', () => {
+      void blocking.client('ID').then((id) => (this.blockingId = Number(id)));
+      void this.recoverOwn();
+    });
+    await this.store.ensureGroup();
+    this.unlistenCancel = await this.docket.hub().listen(this.docket.keys.cancelChannel, {
+      onMessage: (key) => this.cancelLocal(key),
+    });
+    await this.recoverOwn();
+    const { schedulingResolution, redeliveryTimeout, heartbeatInterval } = this.options;
+    this.every(schedulingResolution, () => this.moveDue());
+    this.every(redeliveryTimeout / 4, () => this.renewLeases());
+    this.every(redeliveryTimeout / 4, () => this.sweep(), true);
+    await this.heartbeat();
+    this.every(heartbeatInterval, () => this.heartbeat());
+    this.logger.log(`Worker ${this.name} started on docket "${this.docket.name}" with tasks: ${this.docket.tasks.names().join(', ') || '(none)'}`);
+  }
+
+  private every(intervalMs: number, fn: () => Promise<void>, jitter = false): void {
+    const tick = (): void => {
+      if (this.stopping) return;
+      const delay = jitter ? intervalMs * (0.75 + Math.random() * 0.5) : intervalMs;
+      const timer = setTimeout(() => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        fn()
+          .catch((err: unknown) => this.logger.warn(`Worker ${this.name}: ${fn.name || 'background'} failed: ${String(err)}`))
+          .finally(tick);
+      }, delay);
+      this.timers.push(timer);
+    };
+    tick();
+  }
+
+  private async work(untilFinished: boolean): Promise<void> {
+    const store = this.store!;
+    const blocking = this.blocking!;
+    const { concurrency } = this.options;
+    let backoff = 100;
+    while (!this.stopping) {
+      const available = concurrency - this.active.size;
+      if (available <= 0) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      try {
+        const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
+        const deliveries = await DocketStore.readGroup(blocking, this.docket.keys, this.name, available, blockMs);
+        if (deliveries.length > 0) await this.claim(deliveries);
+        else if (untilFinished && this.active.size === 0) {
+          await this.moveDue();
+          await Promise.all(this.writes);
+          if (!(await store.hasWork())) return;
+        }
+        backoff = 100;
+      } catch (err) {
+        if (this.stopping) return;
+        if (isNoGroup(err)) {
+          await store.ensureGroup();
+          continue;
+        }
+        this.logger.warn(`Worker ${this.name}: reading from the stream failed (${String(err)}); retrying in ${backoff} ms`);
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+  }
+
+  private async claim(deliveries: Delivery[]): Promise<void> {
+    const fresh = deliveries.filter((d) => !this.active.has(d.key));
+    const runs = await this.store!.claim(fresh, this.name, Date.now(), this.docket.executionTtl);
+    for (const run of runs) this.launch(run);
+  }
+
+  private launch(run: ClaimedRun): void {
+    const active = startRun(this.docket, this.store!, this.name, run, this.logger);
+    this.active.set(run.key, active);
+    void active.done.then((completion) => {
+      if (this.active.get(run.key) === active) this.active.delete(run.key);
+      if (completion && !active.abandoned) this.complete(completion);
+      const wake = this.slotFreed;
+      this.slotFreed = undefined;
+      wake?.();
+    });
+  }
+
+  /** Queues a completion; all that finish in one tick are written in one pipeline. */
+  private complete(completion: Completion): void {
+    this.completions.push(completion);
+    if (this.flushing) return;
+    const write = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    this.flushing = write;
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  private async flush(): Promise<void> {
+    let delay = 100;
+    while (this.completions.length > 0) {
+      const batch = this.completions;
+      this.completions = [];
+      this.flushing = undefined;
+      try {
+        await this.store!.complete(batch, Date.now(), this.docket.executionTtl);
+        delay = 100;
+      } catch (err) {
+        // The connection waits out outages itself; this is a failure of the write: try again.
+        this.logger.warn(`Worker ${this.name}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying in ${delay} ms`);
+        this.completions.unshift(...batch);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+
+  private cancelLocal(key: string): void {
+    const active = this.active.get(key);
+    if (!active || active.controller.signal.aborted) return;
+    this.logger.log(`Cancelling running task ${active.run.task}{${key}}`);
+    active.controller.abort(new ExecutionCancelledError(key));
+  }
+
+  private async moveDue(): Promise<void> {
+    while ((await this.store!.streamDue(Date.now(), DUE_BATCH)) === DUE_BATCH && !this.stopping);
+  }
+
+  private async renewLeases(): Promise<void> {
+    await this.store!.renewLeases(this.name, [...this.active.values()].map((a) => a.run.id));
+  }
+
+  private async sweep(): Promise<void> {
+    const available = this.options.concurrency - this.active.size;
+    if (available <= 0) return;
+    const { redeliveryTimeout } = this.options;
+    const found = await this.store!.sweep(this.name, redeliveryTimeout, available, Math.max(1_000, redeliveryTimeout));
+    if (found.length > 0) {
+      this.logger.warn(`Worker ${this.name}: taking over ${found.length} execution(s) abandoned for over ${redeliveryTimeout} ms`);
+      await this.claim(found);
+    }
+  }
+
+  /** Re-claims messages already delivered to this consumer that it is not running (after a lost reply). */
+  private async recoverOwn(): Promise<void> {
+    if (this.stopping || !this.blocking) return;
+    const reply = (await this.store!.client.xreadgroup(
+      'GROUP', this.docket.keys.group, this.name, 'COUNT', 1000, 'STREAMS', this.docket.keys.stream, '0',
+    ).catch(() => null)) as [string, [string, string[] | null][]][] | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    const orphans: Delivery[] = [];
+    for (const [id, fields] of entries) {
+      if (!fields) continue;
+      const key = fields[fields.indexOf('key') + 1];
+      const generation = fields[fields.indexOf('gen') + 1];
+      if (!this.active.has(key)) orphans.push({ id, key, generation, redelivered: true });
+    }
+    if (orphans.length > 0) await this.claim(orphans);
+  }
+
+  private async heartbeat(): Promise<void> {
+    await this.store!.heartbeat(
+      { name: this.name, lastSeen: new Date(), tasks: this.docket.tasks.names(), concurrency: this.options.concurrency },
+      WORKER_TTL_MS,
+    );
+  }
+
+  private async shutdown(drainTimeout: number): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+    if (this.active.size > 0) {
+      this.logger.log(`Worker ${this.name}: finishing ${this.active.size} running task(s) (up to ${drainTimeout} ms)`);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeout)));
+      await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), deadline]);
+      clearTimeout(timer);
+      for (const active of this.active.values()) {
+        active.abandoned = true;
+        active.controller.abort(new Error(`Worker ${this.name} stopped; the task will be redelivered`));
+        this.logger.warn(`Worker ${this.name}: left ${active.run.task}{${active.run.key}} to redelivery`);
+      }
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.writes.size > 0) await Promise.all(this.writes);
+    this.unlistenCancel?.();
+    const store = this.store;
+    if (store) {
+      await store.removeWorker(this.name).catch(() => undefined);
+      await store.client.quit().catch(() => store.client.disconnect());
+    }
+    this.blocking?.disconnect();
+    this.store = undefined;
+    this.blocking = undefined;
+  }
+}
