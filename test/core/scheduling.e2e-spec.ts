@@ -1,0 +1,149 @@
+import {
+  Disposition,
+  ExecutionState,
+  InvalidOptionsError,
+  SerializationError,
+  UnknownTaskError,
+  Worker,
+  type Docket,
+} from '../../lib';
+import { dropDocket, leakedKeys, testDocket } from '../support/docket-test';
+
+describe('adding, replacing and scheduling work', () => {
+  let docket: Docket;
+  const calls: string[] = [];
+  async function record(label: string): Promise<string> {
+    calls.push(label);
+    return label;
+  }
+
+  beforeEach(() => {
+    calls.length = 0;
+    docket = testDocket();
+    docket.register(record);
+  });
+  afterEach(async () => {
+    await docket.close();
+    await dropDocket(docket);
+  });
+
+  it('queues immediate work and schedules future work', async () => {
+    const now = await docket.add(record)('now');
+    const later = await docket.add(record, { delay: 60_000 })('later');
+    expect(now.state).toBe(ExecutionState.QUEUED);
+    expect(now.disposition).toBe(Disposition.SCHEDULED);
+    expect(later.state).toBe(ExecutionState.SCHEDULED);
+    expect(later.when.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    const snap = await docket.snapshot();
+    expect(snap.queued.map((e) => e.key)).toEqual([now.key]);
+    expect(snap.scheduled.map((e) => e.key)).toEqual([later.key]);
+  });
+
+  it('runs future work once it is due, and runUntilFinished waits for it', async () => {
+    const execution = await docket.add(record, { delay: 300 })('due');
+    await new Worker(docket, { schedulingResolution: 50 }).runUntilFinished();
+    await execution.sync();
+    expect(execution.state).toBe(ExecutionState.COMPLETED);
+    expect(execution.startedAt!.getTime()).toBeGreaterThanOrEqual(execution.when.getTime());
+    expect(calls).toEqual(['due']);
+  });
+
+  it('leaves a pending key alone on add and says so', async () => {
+    const first = await docket.add(record, { key: 'dup', delay: 60_000 })('first');
+    const second = await docket.add(record, { key: 'dup' })('second');
+    expect(second.disposition).toBe(Disposition.ALREADY_SCHEDULED);
+    expect(second.state).toBe(ExecutionState.SCHEDULED);
+    expect(second.when.getTime()).toBe(first.when.getTime());
+    const loaded = await docket.getExecution('dup');
+    expect(loaded!.args).toEqual(['first']);
+  });
+
+  it('replace supersedes a pending execution', async () => {
+    await docket.add(record, { key: 'r', delay: 60_000 })('old');
+    const replaced = await docket.replace(record, { key: 'r' })('new');
+    expect(replaced.disposition).toBe(Disposition.REPLACED);
+    expect(replaced.state).toBe(ExecutionState.QUEUED);
+    await new Worker(docket).runUntilFinished();
+    expect(calls).toEqual(['new']);
+    await expect(replaced.getResult()).resolves.toBe('new');
+  });
+
+  it('a stale stream message of a replaced run is a no-op', async () => {
+    await docket.add(record, { key: 's' })('old');
+    await docket.replace(record, { key: 's', delay: 200 })('new');
+    await new Worker(docket, { schedulingResolution: 50 }).runUntilFinished();
+    expect(calls).toEqual(['new']);
+  });
+
+  it('adds many in one batch', async () => {
+    const executions = await docket.addMany(
+      Array.from({ length: 50 }, (_, i) => docket.call(record, { key: `b${i}` })(`b${i}`)),
+    );
+    expect(executions.map((e) => e.state)).toEqual(Array(50).fill(ExecutionState.QUEUED));
+    await new Worker(docket, { concurrency: 20 }).runUntilFinished();
+    expect(calls.sort()).toEqual(Array.from({ length: 50 }, (_, i) => `b${i}`).sort());
+    expect(await leakedKeys(docket)).toEqual([]);
+  });
+
+  it('rejects an unknown task name, naming it and the known ones', async () => {
+    expect(() => docket.add('recrod')).toThrow(UnknownTaskError);
+    expect(() => docket.add('recrod')).toThrow(/"recrod".*"record"/);
+  });
+
+  it('rejects arguments it cannot carry and writes nothing', async () => {
+    const add = docket.add(record as unknown as (x: unknown) => Promise<string>, { key: 'bad' });
+    await expect(add(() => 1)).rejects.toThrow(SerializationError);
+    await expect(add(() => 1)).rejects.toThrow(/args\[0\] of task "record"/);
+    expect(await docket.getExecution('bad')).toBeNull();
+    expect((await docket.snapshot()).queueLength + (await docket.snapshot()).streamLength).toBe(0);
+  });
+
+  it('rejects when together with delay', () => {
+    expect(() => docket.add(record, { when: new Date(), delay: 5 })).toThrow(InvalidOptionsError);
+  });
+
+  it('shows live workers and running work in the snapshot', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    docket.register(async function blocked(): Promise<void> {
+      await gate;
+    });
+    const worker = new Worker(docket, { name: 'snap-worker' });
+    const run = worker.runForever();
+    const execution = await docket.add('blocked')();
+    await execution.state$.pipe().forEach((e) => {
+      if (e.state === ExecutionState.RUNNING) release();
+    });
+    const workers = await docket.workers();
+    expect(workers.map((w) => w.name)).toContain('snap-worker');
+    expect(workers.find((w) => w.name === 'snap-worker')!.tasks).toEqual(['blocked', 'record']);
+    await worker.stop();
+    await run;
+    expect((await docket.workers()).map((w) => w.name)).not.toContain('snap-worker');
+  });
+
+  it('snapshot lists a running execution with its worker', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    docket.register(async function held(): Promise<void> {
+      await gate;
+    });
+    const worker = new Worker(docket, { name: 'holder' });
+    const run = worker.runForever();
+    const execution = await docket.add('held')();
+    await new Promise<void>((resolve) => {
+      const sub = execution.state$.subscribe((e) => {
+        if (e.state === ExecutionState.RUNNING) {
+          sub.unsubscribe();
+          resolve();
+        }
+      });
+    });
+    const snap = await docket.snapshot();
+    expect(snap.running.map((e) => [e.key, e.worker, e.task])).toEqual([[execution.key, 'holder', 'held']]);
+    release();
+    await execution.getResult();
+    await worker.stop();
+    await run;
+  });
+});
