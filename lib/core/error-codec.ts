@@ -99,7 +99,7 @@ export class ErrorCodec {
     const cls = this.classes.get(failure.className);
     const error: Error = cls
       ? (Object.create(cls.prototype as object) as Error)
-      : new DocketTaskError(failure.name, failure.message);
+      : new DocketTaskError(failure.className, failure.message);
     const define = (key: string, value: unknown, enumerable = false): void => {
       Object.defineProperty(error, key, { value, enumerable, writable: true, configurable: true });
     };

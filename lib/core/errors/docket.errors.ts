@@ -152,6 +152,7 @@ export class RedisUnavailableError extends DocketError {
 export class DocketTaskError extends DocketError {
   override name = 'DocketTaskError';
   constructor(
+    /** The class name of the original error (`PaymentDeclinedError`). */
     readonly originalName: string,
     message: string,
   ) {
