@@ -1,0 +1,153 @@
+import Redis from 'ioredis';
+import { firstValueFrom, toArray } from 'rxjs';
+import { ExecutionNotFoundError, ExecutionState, Worker, currentTask, type Docket, type ExecutionEvent } from '../../lib';
+import { dropDocket, redisUrl, testDocket, waitUntil } from '../support/docket-test';
+
+const describeEvent = (e: ExecutionEvent): string => (e.type === 'state' ? e.state : `${e.current}/${e.total}${e.message ? ` ${e.message}` : ''}`);
+
+describe('observing executions', () => {
+  let docket: Docket;
+  let step!: () => void;
+  let stepped: Promise<void>;
+  const arm = (): void => {
+    stepped = new Promise<void>((resolve) => (step = resolve));
+  };
+
+  beforeEach(() => {
+    docket = testDocket();
+    arm();
+    docket.register(async function batch(items: number): Promise<number> {
+      const { progress } = currentTask();
+      await progress.setTotal(items);
+      for (let i = 0; i < items; i++) {
+        await stepped;
+        arm();
+        await progress.increment();
+        await progress.setMessage(`item ${i + 1}`);
+        await progress.flush();
+      }
+      return items;
+    });
+    docket.register(async function burst(n: number): Promise<number> {
+      const { progress } = currentTask();
+      await progress.setTotal(n);
+      for (let i = 0; i < n; i++) await progress.increment();
+      return n;
+    });
+  });
+  afterEach(async () => {
+    await docket.close();
+    await dropDocket(docket);
+  });
+
+  it('emits the snapshot first, then live events in order, and completes after the terminal state', async () => {
+    const execution = await docket.add('batch')(3);
+    const collected = firstValueFrom(execution.subscribe().pipe(toArray()));
+    const worker = new Worker(docket);
+    const run = worker.runForever();
+    for (let i = 0; i < 3; i++) {
+      await waitUntil(async () => (await docket.getExecution(execution.key))?.state === ExecutionState.RUNNING, 'running');
+      step();
+    }
+    const events = await collected;
+    expect(events.map(describeEvent)).toEqual([
+      'queued',
+      'running',
+      '0/3',
+      '1/3 item 1',
+      '2/3 item 2',
+      '3/3 item 3',
+      'completed',
+    ]);
+    const seqs = events.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    await worker.stop();
+    await run;
+  });
+
+  it('a subscriber attached mid-flight gets the snapshot, then strictly increasing events, terminal last', async () => {
+    const execution = await docket.add('burst')(2_000);
+    const worker = new Worker(docket);
+    const run = worker.runForever();
+    await waitUntil(async () => ((await docket.getExecution(execution.key))?.progress.current ?? 0) > 0, 'progress has started');
+    const late = await firstValueFrom(docket.execution(execution.key).subscribe().pipe(toArray()));
+    const seqs = late.map((e) => e.seq);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]);
+    expect(late.at(-1)).toMatchObject({ type: 'state', state: ExecutionState.COMPLETED });
+    const lastProgress = late.filter((e) => e.type === 'progress').at(-1);
+    expect(lastProgress).toMatchObject({ current: 2_000, total: 2_000 });
+    await worker.stop();
+    await run;
+  });
+
+  it('a subscriber attached while running starts from the current state and progress', async () => {
+    const execution = await docket.add('batch')(3);
+    const worker = new Worker(docket);
+    const run = worker.runForever();
+    await waitUntil(async () => (await docket.getExecution(execution.key))?.state === ExecutionState.RUNNING, 'running');
+    step();
+    await waitUntil(async () => (await docket.getExecution(execution.key))?.progress.current === 1, 'one item done');
+    const seen: ExecutionEvent[] = [];
+    const late = new Promise<void>((resolve) => docket.execution(execution.key).subscribe({ next: (e) => seen.push(e), complete: resolve }));
+    await waitUntil(() => seen.length === 2, 'the snapshot arrived');
+    step();
+    await waitUntil(async () => (await docket.getExecution(execution.key))?.progress.current === 2, 'two items done');
+    step();
+    await late;
+    expect(seen.map(describeEvent)).toEqual(['running', '1/3 item 1', '2/3 item 2', '3/3 item 3', 'completed']);
+    await worker.stop();
+    await run;
+  });
+
+  it('coalesces bursts of increment() into a bounded number of writes, the last one exact', async () => {
+    const execution = await docket.add('burst')(5_000);
+    const events = firstValueFrom(execution.progress$.pipe(toArray()));
+    await new Worker(docket).runUntilFinished();
+    const progress = await events;
+    expect(progress.length).toBeLessThan(100);
+    expect(progress.at(-1)).toMatchObject({ current: 5_000, total: 5_000 });
+    expect((await docket.getExecution(execution.key))!.progress).toMatchObject({ current: 5_000, total: 5_000 });
+  });
+
+  it('a finished execution emits its final snapshot at once and completes', async () => {
+    const execution = await docket.add('burst')(3);
+    await new Worker(docket).runUntilFinished();
+    const events = await firstValueFrom(docket.execution(execution.key).subscribe().pipe(toArray()));
+    expect(events.map(describeEvent)).toEqual(['3/3', 'completed']);
+  });
+
+  it('errors with ExecutionNotFoundError for an unknown key', async () => {
+    await expect(firstValueFrom(docket.execution('nope').subscribe())).rejects.toThrow(ExecutionNotFoundError);
+  });
+
+  it('is cold: nothing is subscribed in Redis until someone subscribes, and unsubscribing releases it', async () => {
+    const execution = await docket.add('burst', { delay: 60_000 })(1);
+    const observable = execution.subscribe();
+    const admin = new Redis(redisUrl());
+    const channel = docket.keys.events(execution.key);
+    const subscribers = async (): Promise<number> => ((await admin.pubsub('NUMSUB', channel)) as [string, number])[1];
+    expect(await subscribers()).toBe(0);
+    const sub = observable.subscribe();
+    await waitUntil(async () => (await subscribers()) === 1, 'subscribed');
+    sub.unsubscribe();
+    await waitUntil(async () => (await subscribers()) === 0, 'unsubscribed');
+    admin.disconnect();
+  });
+
+  it('serves 1,000 concurrent subscriptions over one Redis subscriber connection', async () => {
+    const executions = await docket.addMany(Array.from({ length: 1_000 }, () => docket.call('burst', { delay: 60_000 })(1)));
+    const admin = new Redis(redisUrl());
+    const firsts = await Promise.all(executions.map((e) => firstValueFrom(e.subscribe())));
+    expect(firsts.every((e) => e.type === 'state' && e.state === ExecutionState.SCHEDULED)).toBe(true);
+    const subs = executions.map((e) => e.subscribe().subscribe());
+    await waitUntil(async () => ((await admin.pubsub('NUMSUB', docket.keys.events(executions[999].key))) as [string, number])[1] === 1, 'all subscribed');
+    const clients = (await admin.client('LIST')) as string;
+    const subscriberConnections = clients.split('\n').filter((l) => l.includes('name=docket:subscriber'));
+    expect(subscriberConnections).toHaveLength(1);
+    expect(subscriberConnections[0]).toMatch(/sub=1000 /);
+    subs.forEach((s) => s.unsubscribe());
+    admin.disconnect();
+    await docket.clear();
+  });
+});
