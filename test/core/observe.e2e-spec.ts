@@ -45,9 +45,10 @@ describe('observing executions', () => {
     const collected = firstValueFrom(execution.subscribe().pipe(toArray()));
     const worker = new Worker(docket);
     const run = worker.runForever();
-    for (let i = 0; i < 3; i++) {
-      await waitUntil(async () => (await docket.getExecution(execution.key))?.state === ExecutionState.RUNNING, 'running');
+    await waitUntil(async () => (await docket.getExecution(execution.key))?.progress.total === 3, 'running');
+    for (let i = 1; i <= 3; i++) {
       step();
+      await waitUntil(async () => (await docket.getExecution(execution.key))!.progress.current >= i, `item ${i} done`);
     }
     const events = await collected;
     expect(events.map(describeEvent)).toEqual([
@@ -89,7 +90,7 @@ describe('observing executions', () => {
     step();
     await waitUntil(async () => (await docket.getExecution(execution.key))?.progress.current === 1, 'one item done');
     const seen: ExecutionEvent[] = [];
-    const late = new Promise<void>((resolve) => docket.execution(execution.key).subscribe({ next: (e) => seen.push(e), complete: resolve }));
+    const late = new Promise<void>((resolve) => docket.execution(execution.key).subscribe().subscribe({ next: (e) => seen.push(e), complete: resolve }));
     await waitUntil(() => seen.length === 2, 'the snapshot arrived');
     step();
     await waitUntil(async () => (await docket.getExecution(execution.key))?.progress.current === 2, 'two items done');

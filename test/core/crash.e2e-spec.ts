@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ExecutionState, Worker, currentTask } from '../../lib';
+import { dropDocket, leakedKeys, redisUrl, testDocket, waitUntil } from '../support/docket-test';
+
+describe('a worker killed mid-task', () => {
+  it('has its tasks completed by another worker after the redelivery timeout', async () => {
+    const docket = testDocket();
+    const doomed = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'fixtures', 'crash-worker.ts'), docket.name, redisUrl()],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    doomed.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => doomed.once('exit', (_code, signal) => resolve(signal)));
+
+    const ran: string[] = [];
+    docket.register(async function slow(label: string): Promise<string> {
+      ran.push(`${label}@${currentTask().worker}`);
+      return `${label} recovered`;
+    });
+    const executions = await Promise.all(['a', 'b', 'c'].map((label) => docket.add('slow', { key: `crash-${label}` })(label)));
+    await waitUntil(() => (output.match(/STARTED/g) ?? []).length === 3, 'the doomed worker runs all three', 20_000);
+    for (const e of executions) expect((await e.sync()).state).toBe(ExecutionState.RUNNING);
+    doomed.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const rescuer = new Worker(docket, { name: 'rescuer', redeliveryTimeout: 400 });
+    const run = rescuer.runForever();
+    const results = await Promise.all(executions.map((e) => e.getResult({ timeout: 15_000 })));
+    expect(results).toEqual(['a recovered', 'b recovered', 'c recovered']);
+    expect(ran.sort()).toEqual(['a@rescuer', 'b@rescuer', 'c@rescuer']);
+    for (const e of executions) expect(e.worker).toBe('rescuer');
+    await rescuer.stop();
+    await run;
+    expect((await docket.snapshot()).streamLength).toBe(0);
+    expect(await leakedKeys(docket)).toEqual([]);
+    await docket.close();
+    await dropDocket(docket);
+  });
+
+  it('keeps a long task of a live worker from being taken over (lease renewal)', async () => {
+    const docket = testDocket();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const ran: string[] = [];
+    docket.register(async function long(): Promise<string> {
+      ran.push(currentTask().worker);
+      await gate;
+      return 'done';
+    });
+    const owner = new Worker(docket, { name: 'owner', redeliveryTimeout: 200 });
+    const ownerRun = owner.runForever();
+    const execution = await docket.add('long')();
+    await waitUntil(() => ran.length === 1, 'the owner runs the task');
+    const claimedAt = Date.now();
+    const thief = new Worker(docket, { name: 'thief', redeliveryTimeout: 200 });
+    const thiefRun = thief.runForever();
+    // Sweeps keep running until the task has been held for three redelivery timeouts: without
+    // the owner's lease renewal one of them would take it over.
+    const sweeps = await waitForSweeps(docket, (count) => count >= 5 && Date.now() - claimedAt > 600);
+    expect(sweeps).toBeGreaterThanOrEqual(5);
+    release();
+    await expect(execution.getResult({ timeout: 10_000 })).resolves.toBe('done');
+    expect(ran).toEqual(['owner']);
+    await Promise.all([owner.stop(), thief.stop()]);
+    await Promise.all([ownerRun, thiefRun]);
+    await docket.close();
+    await dropDocket(docket);
+  });
+});
+
+/** Counts sweeps (each writes the redelivery cursor) until `done(count)` holds. */
+async function waitForSweeps(docket: ReturnType<typeof testDocket>, done: (count: number) => boolean): Promise<number> {
+  const Redis = (await import('ioredis')).default;
+  const watcher = new Redis(redisUrl());
+  const admin = new Redis(redisUrl());
+  const [, previous] = (await admin.config('GET', 'notify-keyspace-events')) as [string, string];
+  await admin.config('SET', 'notify-keyspace-events', 'K$');
+  let count = 0;
+  await watcher.subscribe(`__keyspace@0__:${docket.keys.sweepCursor}`);
+  await new Promise<void>((resolve) =>
+    watcher.on('message', () => {
+      if (done(++count)) resolve();
+    }),
+  );
+  await admin.config('SET', 'notify-keyspace-events', previous);
+  watcher.disconnect();
+  admin.disconnect();
+  return count;
+}
