@@ -34,3 +34,29 @@ export {
   RedisUnavailableError,
   DocketTaskError,
 } from './core/errors/docket.errors';
+
+// Nest integration
+export { DocketModule } from './nest/docket.module';
+export type { DocketModuleExtras } from './nest/docket.module-definition';
+export type {
+  DocketModuleOptions,
+  DocketWorkerOptions,
+  DocketOptionsFactory,
+} from './nest/interfaces/docket-module-options.interface';
+export type { TaskOptions, TaskOptionsFactory, LoggedOptions } from './nest/interfaces/task-options.interface';
+export { DocketService } from './nest/docket.service';
+export type { TaskCallerArgs } from './nest/task-args.types';
+export { getDocketToken } from './nest/docket-token.util';
+export { Task } from './nest/decorators/task.decorator';
+export { Logged } from './nest/decorators/logged.decorator';
+export { InjectDocket } from './nest/decorators/inject-docket.decorator';
+export {
+  Progress,
+  TaskLogger,
+  CurrentDocket,
+  CurrentExecution,
+  TaskKey,
+  Cancellation,
+} from './nest/decorators/task-params.decorator';
+export { TaskNotRegisteredError } from './nest/errors/task-not-registered.error';
+export { UnknownTaskDocketError } from './nest/errors/unknown-task-docket.error';

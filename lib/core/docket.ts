@@ -161,6 +161,8 @@ export class Docket implements ExecutionHost {
    * @example
    * await docket.addMany(ids.map((id) => docket.call(processOrder)(id)));
    */
+  call<F extends TaskFunction>(task: F, options?: AddOptions): (...args: TaskArgs<F>) => TaskCall<TaskResult<F>>;
+  call(task: string, options?: AddOptions): (...args: unknown[]) => TaskCall;
   call<F extends TaskFunction>(task: F | string, options: AddOptions = {}): (...args: TaskArgs<F>) => TaskCall<TaskResult<F>> {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
@@ -177,6 +179,8 @@ export class Docket implements ExecutionHost {
    * @example
    * const execution = await docket.add(processOrder, { delay: 5_000 })(12345);
    */
+  add<F extends TaskFunction>(task: F, options?: AddOptions): (...args: TaskArgs<F>) => Promise<Execution<TaskResult<F>>>;
+  add<R = unknown>(task: string, options?: AddOptions): (...args: unknown[]) => Promise<Execution<R>>;
   add<F extends TaskFunction>(task: F | string, options: AddOptions = {}): (...args: TaskArgs<F>) => Promise<Execution<TaskResult<F>>> {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
@@ -193,6 +197,8 @@ export class Docket implements ExecutionHost {
    * @example
    * await docket.replace(sendDigest, { key: 'digest:42', delay: 60_000 })(42);
    */
+  replace<F extends TaskFunction>(task: F, options: ReplaceOptions): (...args: TaskArgs<F>) => Promise<Execution<TaskResult<F>>>;
+  replace<R = unknown>(task: string, options: ReplaceOptions): (...args: unknown[]) => Promise<Execution<R>>;
   replace<F extends TaskFunction>(task: F | string, options: ReplaceOptions): (...args: TaskArgs<F>) => Promise<Execution<TaskResult<F>>> {
     if (!options?.key) throw new InvalidOptionsError('replace() needs a key: replace(task, { key, when | delay }).');
     const definition = this.tasks.resolve(task);

@@ -2,8 +2,9 @@
  * The progress of one running execution, as its task reports it.
  *
  * Reads (`current`, `total`, `message`) are local and instant. Writes update the local values at
- * once and reach Redis coalesced: the first update after a quiet spell is written immediately,
- * later ones within `minIntervalMs` are folded into one trailing write of the latest values. So
+ * once and reach Redis coalesced: the first update after a quiet spell is written at the end of
+ * the current tick, later ones within `minIntervalMs` are folded into one trailing write of the
+ * latest values. So
  * a task may call `increment()` once per item: Redis sees a bounded rate, and because every write
  * carries absolute values, the last one is always exact.
  *
@@ -22,6 +23,7 @@ export class ExecutionProgress {
   private lastWrite = 0;
   private inFlight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private immediate = false;
 
   /** @internal Created by the worker for each run. */
   constructor(
@@ -96,10 +98,17 @@ export class ExecutionProgress {
   private changed(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.dirty = true;
-    if (this.inFlight || this.timer) return Promise.resolve();
+    if (this.inFlight || this.timer || this.immediate) return Promise.resolve();
+    // Even the leading write waits for the end of the current tick, so that updates made
+    // together (increment, then setMessage) go out as one.
     const wait = this.lastWrite + this.minIntervalMs - Date.now();
-    if (wait <= 0) this.writeNow();
-    else this.timer = setTimeout(() => this.onTimer(), wait);
+    if (wait <= 0) {
+      this.immediate = true;
+      setImmediate(() => {
+        this.immediate = false;
+        this.onTimer();
+      });
+    } else this.timer = setTimeout(() => this.onTimer(), wait);
     return Promise.resolve();
   }
 

@@ -77,6 +77,11 @@ export class TaskRegistry {
     return found;
   }
 
+  /** The definition registered for `fn`, without registering it. */
+  find(fn: TaskFunction): TaskDefinition | undefined {
+    return this.byFn.get(fn);
+  }
+
   get(name: string): TaskDefinition | undefined {
     return this.byName.get(name);
   }

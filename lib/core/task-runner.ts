@@ -64,7 +64,14 @@ async function execute(docket: Docket, store: DocketStore, worker: string, activ
       signal: controller.signal,
       logger: taskLogger(logger, label),
     };
-    const value = await runInTaskContext(context, () => definition.invoke(args, context));
+    // A cancelled run ends when its signal aborts, whether or not the task honours it: a task
+    // that ignores the signal goes on in the background, but its outcome no longer counts.
+    const cancelled = new Promise<never>((_, reject) => {
+      if (controller.signal.aborted) reject(controller.signal.reason);
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    cancelled.catch(() => undefined);
+    const value = await Promise.race([runInTaskContext(context, () => definition.invoke(args, context)), cancelled]);
     await progress.close();
     if (controller.signal.aborted) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);

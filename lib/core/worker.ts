@@ -47,6 +47,8 @@ export class Worker {
   private blocking?: Redis;
   private blockingId?: number;
   private loop?: Promise<void>;
+  private starting?: Promise<void>;
+  private shuttingDown?: Promise<void>;
   private stopping = false;
   private slotFreed: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
@@ -80,7 +82,7 @@ export class Worker {
    * void worker.runForever();
    */
   async runForever(): Promise<void> {
-    await this.start();
+    if (!(await this.begin())) return;
     this.loop = this.work(false);
     await this.loop;
   }
@@ -93,7 +95,7 @@ export class Worker {
    * await docket.add(task)(); await worker.runUntilFinished();
    */
   async runUntilFinished(): Promise<void> {
-    await this.start();
+    if (!(await this.begin())) return;
     this.loop = this.work(true);
     await this.loop;
     await this.shutdown(this.options.drainTimeout);
@@ -110,12 +112,23 @@ export class Worker {
   async stop(options: StopOptions = {}): Promise<void> {
     if (this.stopping) return this.loop?.then(() => undefined);
     this.stopping = true;
+    // A stop during start-up waits for it, so nothing it opens outlives the stop.
+    await this.starting?.catch(() => undefined);
     this.slotFreed?.();
     if (this.blockingId !== undefined && this.store) {
       await this.store.client.client('UNBLOCK', this.blockingId).catch(() => undefined);
     }
     await this.loop?.catch(() => undefined);
     await this.shutdown(options.drainTimeout ?? this.options.drainTimeout);
+  }
+
+  /** Starts the worker; false when it was stopped meanwhile (and is now shut down). */
+  private async begin(): Promise<boolean> {
+    this.starting = this.start();
+    await this.starting;
+    if (!this.stopping) return true;
+    await this.shutdown(0);
+    return false;
   }
 
   private async start(): Promise<void> {
@@ -291,7 +304,12 @@ export class Worker {
     );
   }
 
-  private async shutdown(drainTimeout: number): Promise<void> {
+  private shutdown(drainTimeout: number): Promise<void> {
+    this.shuttingDown ??= this.drainAndClose(drainTimeout);
+    return this.shuttingDown;
+  }
+
+  private async drainAndClose(drainTimeout: number): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];

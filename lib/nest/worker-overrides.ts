@@ -11,14 +11,17 @@ export interface WorkerOverrides {
   name?: string;
 }
 
-let overrides: WorkerOverrides | undefined;
+// Kept on globalThis under a registered symbol, so that a globally installed `docket` CLI and
+// the app's own copy of nestjs-docket see the same value.
+const SLOT = Symbol.for('nestjs-docket.worker-overrides');
+const holder = globalThis as unknown as Record<symbol, WorkerOverrides | undefined>;
 
 /** @internal Sets (or with undefined, clears) the overrides for modules created from now on. */
 export function setWorkerOverrides(value: WorkerOverrides | undefined): void {
-  overrides = value;
+  holder[SLOT] = value;
 }
 
 /** @internal The overrides in force, if any. */
 export function getWorkerOverrides(): WorkerOverrides | undefined {
-  return overrides;
+  return holder[SLOT];
 }

@@ -90,3 +90,55 @@ async function waitForSweeps(docket: ReturnType<typeof testDocket>, done: (count
   admin.disconnect();
   return count;
 }
+
+describe('stopping a worker', () => {
+  it('stopped while still starting leaves nothing behind', async () => {
+    const docket = testDocket();
+    const worker = new Worker(docket, { name: 'short-lived' });
+    const run = worker.runForever();
+    await worker.stop();
+    await run;
+    expect(await docket.workers()).toEqual([]);
+    await docket.close();
+    await dropDocket(docket);
+  });
+
+  it('drains running tasks up to the drain timeout and leaves the rest to redelivery', async () => {
+    const docket = testDocket();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const started: string[] = [];
+    docket.register(async function quickish(label: string): Promise<string> {
+      started.push(label);
+      await gate;
+      return label;
+    });
+    docket.register(async function endless(): Promise<void> {
+      started.push('endless');
+      await new Promise(() => undefined);
+    });
+    const worker = new Worker(docket);
+    const run = worker.runForever();
+    const finishing = await docket.add('quickish')('finishing');
+    const abandoned = await docket.add('endless')();
+    await waitUntil(() => started.length === 2, 'both run');
+    const stopping = worker.stop({ drainTimeout: 300 });
+    release();
+    await stopping;
+    await run;
+    await expect(finishing.getResult({ timeout: 1_000 })).resolves.toBe('finishing');
+    expect((await abandoned.sync()).state).toBe(ExecutionState.RUNNING);
+    expect(await docket.workers()).toEqual([]);
+    // The abandoned run is redelivered to the next worker once its lease has lapsed.
+    const rescuer = new Worker(docket, { redeliveryTimeout: 200 });
+    const rescued = rescuer.runForever();
+    await waitUntil(() => started.length === 3, 'the abandoned task runs again');
+    expect(started).toEqual(['finishing', 'endless', 'endless']);
+    await docket.cancel(abandoned.key);
+    await expect(abandoned.getResult({ timeout: 5_000 })).rejects.toThrow('cancelled');
+    await rescuer.stop({ drainTimeout: 0 });
+    await rescued;
+    await docket.close();
+    await dropDocket(docket);
+  });
+});

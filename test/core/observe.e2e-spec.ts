@@ -144,7 +144,7 @@ describe('observing executions', () => {
     const subs = executions.map((e) => e.subscribe().subscribe());
     await waitUntil(async () => ((await admin.pubsub('NUMSUB', docket.keys.events(executions[999].key))) as [string, number])[1] === 1, 'all subscribed');
     const clients = (await admin.client('LIST')) as string;
-    const subscriberConnections = clients.split('\n').filter((l) => l.includes('name=docket:subscriber'));
+    const subscriberConnections = clients.split('\n').filter((l) => l.includes(`name=docket:subscriber:${process.pid} `));
     expect(subscriberConnections).toHaveLength(1);
     expect(subscriberConnections[0]).toMatch(/sub=1000 /);
     subs.forEach((s) => s.unsubscribe());

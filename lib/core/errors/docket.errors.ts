@@ -138,7 +138,7 @@ export class ExecutionNotFoundError extends DocketError {
 export class RedisUnavailableError extends DocketError {
   override name = 'RedisUnavailableError';
   constructor(readonly url: string, detail: string) {
-    super(`Redis at ${url} is unavailable: ${detail}. Check that it runs and that the URL is right.`);
+    super(`Redis at ${url} is unavailable: ${detail.replace(/\.$/, '')}. Check that it runs and that the URL is right.`);
   }
 }
 

@@ -13,6 +13,8 @@ import Redis, { type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from '../errors/docket.errors';
 import type { DocketLogger } from '../logger';
 
+const lastErrors = new WeakMap<Redis, string>();
+
 export type ConnectionRole = 'command' | 'worker' | 'blocking' | 'subscriber';
 
 /** Parsed connection settings plus a printable URL with the password masked. */
@@ -70,7 +72,7 @@ export function createConnection(url: string, role: ConnectionRole, logger: Dock
   const client = new Redis({
     ...options,
     lazyConnect: true,
-    connectionName: `docket:${role}`,
+    connectionName: `docket:${role}:${process.pid}`,
     autoResubscribe: false,
     maxRetriesPerRequest: role === 'command' ? 1 : null,
     retryStrategy: (attempt) => {
@@ -85,8 +87,9 @@ export function createConnection(url: string, role: ConnectionRole, logger: Dock
     if (outage > 0) logger.log(`Reconnected the ${role} connection to Redis at ${display}`);
     outage = 0;
   });
-  // Errors surface through the commands that hit them; this only keeps them off 'unhandled'.
-  client.on('error', () => undefined);
+  // Errors surface through the commands that hit them; the last one is kept to explain a
+  // failed connect (ioredis itself only says "Connection is closed").
+  client.on('error', (err: Error) => lastErrors.set(client, err.message));
   return client;
 }
 
@@ -98,7 +101,8 @@ export async function openConnection(client: Redis, url: string): Promise<void> 
     else await client.ping();
   } catch (err) {
     client.disconnect();
-    throw unavailable(url, err);
+    const cause = lastErrors.get(client);
+    throw new RedisUnavailableError(parseRedisUrl(url).display, cause ?? (err instanceof Error ? err.message : String(err)));
   }
 }
 

@@ -10,7 +10,8 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  *        or { 'skip' } (acknowledged and deleted: superseded, cancelled or already finished)
  *
  * A message runs only if its generation is the record's and the record is queued (or running,
- * for a redelivery of a crashed worker's message). A cancelled record is never claimed, which
+ * for a redelivery of a crashed worker's message, or for this same worker when the client resent
+ * the claim after a reply lost to a reconnect: claiming is idempotent). A cancelled record is never claimed, which
  * closes the original's gap where a task cancelled after being streamed still ran. A redelivered
  * message whose run was asked to cancel ends CANCELLED here.
  */
@@ -24,9 +25,10 @@ for i = 2, #KEYS do
   local runs = KEYS[i]
   local j = 6 + (i - 2) * 4
   local id, key, gen, redelivered = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3] == '1'
-  local r = redis.call('HMGET', runs, 'state', 'gen', 'cancel', 'fn', 'args', 'attempt', 'when', 'seq')
+  local r = redis.call('HMGET', runs, 'state', 'gen', 'cancel', 'fn', 'args', 'attempt', 'when', 'seq', 'worker')
   local state = r[1]
-  local runnable = r[2] == gen and (state == 'queued' or (redelivered and state == 'running'))
+  -- A claim resent after a lost reply finds the run already ours: it must still run.
+  local runnable = r[2] == gen and (state == 'queued' or (state == 'running' and (redelivered or r[9] == worker)))
   if runnable and r[3] == '1' then
     local seq = tonumber(r[8]) + 1
     redis.call('HSET', runs, 'state', 'cancelled', 'completed', ARGV[3], 'seq', seq, 'sseq', seq)

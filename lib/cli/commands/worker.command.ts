@@ -1,0 +1,108 @@
+/**
+ * `docket worker`: a worker-only process, for the built-in tasks or for the tasks of a Nest
+ * module (`--module`). SIGTERM or SIGINT stops claiming, lets running tasks finish (up to the
+ * drain timeout) and exits 0; a second signal exits at once.
+ */
+import { Option, type Command } from 'commander';
+import { Docket } from '../../core/docket';
+import { Worker } from '../../core/worker';
+import { setWorkerOverrides, type WorkerOverrides } from '../../nest/worker-overrides';
+import { registerBuiltinTasks } from '../builtin-tasks';
+import { connectionOf, type CliSession, type ConnectionOptions } from '../cli-context';
+import { ExitCode } from '../cli-error';
+import { LOG_LEVELS, LogSink, type LogFormat, type LogLevel } from '../cli-logger';
+import { loadNestModule } from '../module-loader';
+import { durationArg, positiveDurationArg, positiveIntArg } from '../options';
+import { listenForShutdown, type ShutdownSignals } from '../shutdown-signal';
+
+interface WorkerCommandOptions extends WorkerOverrides {
+  module?: string;
+  logFormat: LogFormat;
+  logLevel: LogLevel;
+}
+
+/** Adds `worker` to the program. */
+export function registerWorkerCommand(program: Command, session: CliSession): void {
+  program
+    .command('worker')
+    .description('Run a worker: the built-in tasks (trace, fail, sleep), or the tasks of a Nest module')
+    .option('--module <file[#Export]>', 'the compiled Nest module whose @Task() methods to run, e.g. ./dist/app.module.js#AppModule')
+    .addOption(new Option('--name <name>', 'the worker name shown in events and snapshots (default: host#pid)').env('DOCKET_WORKER_NAME'))
+    .addOption(new Option('--concurrency <n>', 'tasks run at once (default: 10)').argParser(positiveIntArg).env('DOCKET_WORKER_CONCURRENCY'))
+    .addOption(
+      new Option('--redelivery-timeout <duration>', "how long a dead worker's tasks wait before another worker takes them (default: 5m)")
+        .argParser(positiveDurationArg)
+        .env('DOCKET_WORKER_REDELIVERY_TIMEOUT'),
+    )
+    .addOption(
+      new Option('--scheduling-resolution <duration>', 'how often due scheduled tasks are queued (default: 250ms)')
+        .argParser(positiveDurationArg)
+        .env('DOCKET_WORKER_SCHEDULING_RESOLUTION'),
+    )
+    .addOption(
+      new Option('--drain-timeout <duration>', 'on SIGTERM/SIGINT, how long running tasks may finish before they are left to redelivery (default: 30s)')
+        .argParser(durationArg)
+        .env('DOCKET_WORKER_DRAIN_TIMEOUT'),
+    )
+    .addOption(new Option('--log-format <format>', 'log lines as text or as JSON objects').choices(['plain', 'json']).default('plain').env('DOCKET_LOG_FORMAT'))
+    .addOption(new Option('--log-level <level>', 'the lowest level logged').choices(LOG_LEVELS).default('info').env('DOCKET_LOG_LEVEL'))
+    .addHelpText('after', '\nDurations: 500ms, 30s, 5m, 1h or mm:ss. With --module, the module\'s DocketModule options pick the docket and Redis; --url and --docket are not used.')
+    .action(async (options: WorkerCommandOptions, command: Command) => {
+      const sink = new LogSink(options.logFormat, options.logLevel, session.io.stdout);
+      const overrides = definedOverrides(options);
+      const signals = listenForShutdown((signal) => {
+        sink.write('warn', 'Docket', `Received ${signal} again: exiting without waiting for running tasks`);
+        process.exit(ExitCode.INTERRUPTED);
+      });
+      const ignored = ['url', 'docket'].filter((key) => command.getOptionValueSourceWithGlobals(key) === 'cli');
+      if (options.module && ignored.length > 0) {
+        sink.write('warn', 'Docket', `--${ignored.join(' and --')} ignored: with --module, the module's DocketModule options choose the docket and Redis`);
+      }
+      try {
+        session.exitCode = options.module
+          ? await runModuleWorker(options.module, overrides, sink, signals)
+          : await runBuiltinWorker(connectionOf(command), overrides, sink, signals);
+      } finally {
+        signals.dispose();
+      }
+    });
+}
+
+async function runBuiltinWorker(connection: ConnectionOptions, overrides: WorkerOverrides, sink: LogSink, signals: ShutdownSignals): Promise<ExitCode> {
+  const docket = new Docket({ name: connection.docket, url: connection.url, logger: sink.docketLogger() });
+  try {
+    registerBuiltinTasks(docket);
+    await docket.connect();
+    const worker = new Worker(docket, overrides);
+    const running = worker.runForever();
+    const stoppedByItself = running.then(() => Promise.reject(new Error(`Worker ${worker.name} stopped without being asked to`)));
+    const signal = await Promise.race([signals.received, stoppedByItself]);
+    sink.write('info', 'Docket', `Received ${signal}: finishing running tasks, then exiting`);
+    await worker.stop();
+    await running;
+    sink.write('info', 'Docket', `Worker ${worker.name} stopped`);
+    return ExitCode.OK;
+  } finally {
+    await docket.close();
+  }
+}
+
+async function runModuleWorker(spec: string, overrides: WorkerOverrides, sink: LogSink, signals: ShutdownSignals): Promise<ExitCode> {
+  const { moduleClass, exportName, nestFactory } = loadNestModule(spec);
+  setWorkerOverrides(overrides);
+  // abortOnError: false makes a failed bootstrap throw (and exit with a message) instead of
+  // calling process.abort().
+  const app = await nestFactory.createApplicationContext(moduleClass, { logger: sink.nestLogger(), abortOnError: false });
+  sink.write('info', 'Docket', `Running the tasks of ${exportName}; stop with SIGTERM or SIGINT`);
+  const signal = await signals.received;
+  sink.write('info', 'Docket', `Received ${signal}: finishing running tasks, then exiting`);
+  // close() runs the modules' shutdown hooks, where DocketModule drains its worker.
+  await app.close();
+  return ExitCode.OK;
+}
+
+function definedOverrides(options: WorkerCommandOptions): WorkerOverrides {
+  const { concurrency, redeliveryTimeout, schedulingResolution, drainTimeout, name } = options;
+  const all: WorkerOverrides = { concurrency, redeliveryTimeout, schedulingResolution, drainTimeout, name };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as WorkerOverrides;
+}

@@ -1,0 +1,46 @@
+/**
+ * Parsers for option values, each failing with a message that says what a right value looks
+ * like; commander prints it next to the option's name and the CLI exits with USAGE.
+ */
+import { InvalidArgumentError } from 'commander';
+import { parseDuration } from './duration';
+
+/**
+ * Parses a duration option (`500ms`, `30s`, `5m`, `1h`, `mm:ss`) into ms.
+ *
+ * @example
+ * new Option('--drain-timeout <duration>').argParser(durationArg);
+ */
+export function durationArg(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+/**
+ * Parses a duration that must be more than zero.
+ *
+ * @example
+ * new Option('--scheduling-resolution <duration>').argParser(positiveDurationArg);
+ */
+export function positiveDurationArg(value: string): number {
+  const ms = durationArg(value);
+  if (ms <= 0) throw new InvalidArgumentError(`"${value}" must be longer than 0 (e.g. 250ms).`);
+  return ms;
+}
+
+/**
+ * Parses a whole number of at least 1.
+ *
+ * @example
+ * new Option('--concurrency <n>').argParser(positiveIntArg);
+ */
+export function positiveIntArg(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`"${value}" is not a whole number of at least 1.`);
+  }
+  return n;
+}

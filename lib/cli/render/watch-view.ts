@@ -1,0 +1,82 @@
+/**
+ * What `docket watch` knows about one execution, folded from the events of
+ * `Execution.subscribe()`. Immutable, so that rendering is a pure function of (view, now).
+ */
+import type { ExecutionEvent } from '../../core/execution-event';
+import { ExecutionState } from '../../core/execution-state.enum';
+import type { Execution } from '../../core/execution';
+
+/** The latest progress report. */
+export interface WatchProgress {
+  readonly current: number;
+  readonly total: number;
+  readonly message: string | null;
+  readonly updatedAt?: Date;
+}
+
+/**
+ * One execution as the watch view shows it.
+ *
+ * @example
+ * const view = applyWatchEvent(watchViewOf(execution, 'emails'), event);
+ */
+export interface WatchView {
+  readonly key: string;
+  readonly docket: string;
+  /** The registered task name ('' when unknown). */
+  readonly task: string;
+  readonly state: ExecutionState;
+  readonly when?: Date;
+  readonly worker?: string;
+  readonly startedAt?: Date;
+  readonly completedAt?: Date;
+  /** `Name: message` of the failure. */
+  readonly error?: string;
+  /** Absent until the task first reports progress. */
+  readonly progress?: WatchProgress;
+}
+
+/**
+ * The view of an execution as last read from Redis.
+ *
+ * @example
+ * const view = watchViewOf(await docket.getExecution(key), docket.name);
+ */
+export function watchViewOf(execution: Execution, docket: string): WatchView {
+  const { current, total, message, updatedAt } = execution.progress;
+  return {
+    key: execution.key,
+    docket,
+    task: execution.taskName,
+    state: execution.state,
+    when: execution.when,
+    worker: execution.worker,
+    startedAt: execution.startedAt,
+    completedAt: execution.completedAt,
+    error: execution.error,
+    progress: updatedAt ? { current, total, message, updatedAt } : undefined,
+  };
+}
+
+/**
+ * The view after one event. A state event keeps what it does not mention (a RUNNING event
+ * carries no due time; a COMPLETED one may carry no worker).
+ *
+ * @example
+ * view = applyWatchEvent(view, { type: 'progress', key, seq: 7, current: 3, total: 10, message: null, updatedAt: new Date() });
+ */
+export function applyWatchEvent(view: WatchView, event: ExecutionEvent): WatchView {
+  if (event.type === 'progress') {
+    const { current, total, message, updatedAt } = event;
+    return { ...view, progress: { current, total, message, updatedAt } };
+  }
+  return {
+    ...view,
+    state: event.state,
+    when: event.when ?? view.when,
+    worker: event.worker ?? view.worker,
+    startedAt: event.startedAt ?? view.startedAt,
+    completedAt: event.completedAt ?? view.completedAt,
+    error: event.error ?? view.error,
+  };
+}

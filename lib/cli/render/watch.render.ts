@@ -1,0 +1,115 @@
+/**
+ * The two faces of `docket watch`, both pure functions of (view, now):
+ * - {@link renderWatchView}: the whole view, redrawn in place on a terminal;
+ * - {@link renderWatchLine}: one plain line per event, for pipes and files.
+ */
+import type { ExecutionEvent } from '../../core/execution-event';
+import { ExecutionState, isTerminal } from '../../core/execution-state.enum';
+import { renderProgressBar } from './progress-bar';
+import { STATE_COLORS, plainStyle, truncate, type Style } from './style';
+import { formatAge, formatClock, formatDateTime, formatRelative } from './time';
+import type { WatchView } from './watch-view';
+
+/** How to render: colours or not, and the screen width to cut lines to (0 = never cut). */
+export interface WatchRenderOptions {
+  readonly style?: Style;
+  readonly width?: number;
+}
+
+/**
+ * The title line: which task, key and docket.
+ *
+ * @example
+ * renderWatchHeader(view); // 'Task: trace  Key: 0192…  Docket: emails'
+ */
+export function renderWatchHeader(view: WatchView, style: Style = plainStyle): string {
+  const task = view.task || '(unknown task)';
+  return `${style('Task:', 'dim')} ${style(task, 'bold')}  ${style('Key:', 'dim')} ${view.key}  ${style('Docket:', 'dim')} ${view.docket}`;
+}
+
+/**
+ * The full view: state (with the worker), due or start time, elapsed time, progress bar,
+ * message and when it was last updated, and at the end the outcome and error.
+ *
+ * @example
+ * renderWatchView(view, new Date());
+ * // ['Task: …', 'State: RUNNING (worker-1)', 'Started: 2025-01-15 10:30:05', 'Elapsed: 0:10', '',
+ * //  'Progress: [████████████░░░░░░░░] 60/100 (60.0%)', 'Message: Processing records...', 'Updated: …']
+ */
+export function renderWatchView(view: WatchView, now: Date, options: WatchRenderOptions = {}): string[] {
+  const style = options.style ?? plainStyle;
+  const label = (text: string): string => style(text, 'dim');
+  const state = style(view.state.toUpperCase(), STATE_COLORS[view.state]);
+  const lines = [renderWatchHeader(view, style), `${label('State:')} ${state}${view.worker ? ` (${view.worker})` : ''}`];
+  if (view.state === ExecutionState.SCHEDULED && view.when) {
+    lines.push(`${label('Due:')} ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`);
+  }
+  if (view.startedAt) {
+    lines.push(`${label('Started:')} ${formatDateTime(view.startedAt)}`);
+    if (view.completedAt && isTerminal(view.state)) lines.push(`${label('Finished:')} ${formatDateTime(view.completedAt)}`);
+    lines.push(`${label('Elapsed:')} ${formatClock(elapsedMs(view, now))}`);
+  }
+  if (view.progress) {
+    const { current, total, message, updatedAt } = view.progress;
+    lines.push('', `${label('Progress:')} ${renderProgressBar(current, total)}`);
+    if (message) lines.push(`${label('Message:')} ${message}`);
+    if (updatedAt) {
+      const ago = isTerminal(view.state) ? '' : ` (${formatAge(now.getTime() - updatedAt.getTime())} ago)`;
+      lines.push(`${label('Updated:')} ${formatDateTime(updatedAt)}${ago}`);
+    }
+  }
+  if (isTerminal(view.state)) {
+    lines.push('', `${label('Outcome:')} ${style(outcome(view, now), STATE_COLORS[view.state])}`);
+    if (view.error) lines.push(`${label('Error:')} ${style(view.error, 'red')}`);
+  }
+  const width = options.width ?? 0;
+  return width > 0 ? lines.map((line) => truncate(line, width)) : lines;
+}
+
+/**
+ * One plain line for one event, stamped with the time it was seen. `view` is the view after
+ * the event.
+ *
+ * @example
+ * renderWatchLine(view, event, now); // '2025-01-15 10:30:15 PROGRESS [████████████░░░░░░░░] 60/100 (60.0%) Processing records...'
+ */
+export function renderWatchLine(view: WatchView, event: ExecutionEvent, now: Date): string {
+  const stamp = formatDateTime(now);
+  if (event.type === 'progress') {
+    const message = event.message ? ` ${event.message}` : '';
+    return `${stamp} PROGRESS ${renderProgressBar(event.current, event.total)}${message}`;
+  }
+  const state = event.state.toUpperCase();
+  switch (event.state) {
+    case ExecutionState.SCHEDULED:
+      return view.when ? `${stamp} ${state} due ${formatDateTime(view.when)} (${formatRelative(view.when, now)})` : `${stamp} ${state}`;
+    case ExecutionState.RUNNING:
+      return `${stamp} ${state}${view.worker ? ` on ${view.worker}` : ''}`;
+    case ExecutionState.COMPLETED:
+    case ExecutionState.FAILED:
+    case ExecutionState.CANCELLED:
+      return `${stamp} ${state} ${outcome(view, now)}${view.error ? `: ${view.error}` : ''}`;
+    default:
+      return `${stamp} ${state}`;
+  }
+}
+
+function elapsedMs(view: WatchView, now: Date): number {
+  if (!view.startedAt) return 0;
+  const end = isTerminal(view.state) && view.completedAt ? view.completedAt : now;
+  return end.getTime() - view.startedAt.getTime();
+}
+
+function outcome(view: WatchView, now: Date): string {
+  const span = view.startedAt ? formatClock(elapsedMs(view, now)) : '';
+  switch (view.state) {
+    case ExecutionState.COMPLETED:
+      return `✓ completed${span && ` in ${span}`}`;
+    case ExecutionState.FAILED:
+      return `✗ failed${span && ` after ${span}`}`;
+    case ExecutionState.CANCELLED:
+      return `⊘ cancelled${span && ` after ${span}`}${view.startedAt ? '' : ' before it started'}`;
+    default:
+      return view.state;
+  }
+}

@@ -1,0 +1,54 @@
+import { Logger, type Provider } from '@nestjs/common';
+import { Docket } from '../core/docket';
+import { DOCKET_ALIAS, DOCKET_CLIENT, DOCKET_MODULE_OPTIONS, DOCKET_RESOLVED_OPTIONS } from './docket.constants';
+import { DocketExplorer } from './docket.explorer';
+import { DocketMetadataAccessor } from './docket-metadata.accessor';
+import { resolveDocketModuleOptions, type ResolvedDocketModuleOptions } from './docket-module-options.resolver';
+import { DocketService } from './docket.service';
+import { getDocketToken } from './docket-token.util';
+import type { DocketModuleOptions } from './interfaces/docket-module-options.interface';
+import { DocketWorkerHost } from './docket-worker.host';
+import { getWorkerOverrides } from './worker-overrides';
+
+/**
+ * The providers of one docket module registered under `alias`: its options, its core docket
+ * (logging through Nest's Logger), its DocketService by class and by name, and the explorer and
+ * worker host that give it tasks and a lifecycle.
+ *
+ * @example
+ * ({ module: DocketModule, providers: [optionsProvider, ...createDocketProviders('emails')] });
+ */
+export function createDocketProviders(alias: string): Provider[] {
+  return [
+    { provide: DOCKET_ALIAS, useValue: alias },
+    {
+      provide: DOCKET_RESOLVED_OPTIONS,
+      useFactory: (options: DocketModuleOptions, name: string) => resolveDocketModuleOptions(options, name, getWorkerOverrides()),
+      inject: [DOCKET_MODULE_OPTIONS, DOCKET_ALIAS],
+    },
+    {
+      provide: DOCKET_CLIENT,
+      useFactory: ({ docket }: ResolvedDocketModuleOptions) => new Docket({ ...docket, logger: new Logger(`Docket:${docket.name}`) }),
+      inject: [DOCKET_RESOLVED_OPTIONS],
+    },
+    {
+      provide: DocketService,
+      useFactory: (docket: Docket, options: ResolvedDocketModuleOptions) => new DocketService(docket, options.alias),
+      inject: [DOCKET_CLIENT, DOCKET_RESOLVED_OPTIONS],
+    },
+    { provide: getDocketToken(alias), useExisting: DocketService },
+    DocketMetadataAccessor,
+    DocketExplorer,
+    DocketWorkerHost,
+  ];
+}
+
+/**
+ * What a docket module registered under `alias` exports.
+ *
+ * @example
+ * ({ module: DocketModule, exports: docketExports('emails') }); // DocketService, 'DocketService:emails'
+ */
+export function docketExports(alias: string): (string | typeof DocketService)[] {
+  return [DocketService, getDocketToken(alias)];
+}

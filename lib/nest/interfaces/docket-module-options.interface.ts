@@ -1,0 +1,92 @@
+import type { Codec } from '../../core/codec';
+import type { ErrorClass } from '../../core/error-codec';
+
+/**
+ * How the worker of a {@link DocketModuleOptions | docket module} runs.
+ *
+ * @example
+ * DocketModule.forRoot({ name: 'emails', worker: { concurrency: 20, drainTimeout: 10_000 } });
+ */
+export interface DocketWorkerOptions {
+  /** How many tasks run at once. @default 10 */
+  readonly concurrency?: number;
+  /**
+   * How long (ms) a message may sit unacknowledged, its lease not renewed, before another worker
+   * takes it over because its own worker is presumed dead.
+   * @default 300000 (5 minutes)
+   */
+  readonly redeliveryTimeout?: number;
+  /** How often (ms) scheduled work that has come due is moved to the stream. @default 250 */
+  readonly schedulingResolution?: number;
+  /**
+   * How long (ms) `app.close()` waits for running tasks before it leaves them to redelivery.
+   * @default 30000
+   */
+  readonly drainTimeout?: number;
+}
+
+/**
+ * The options of `DocketModule.forRoot()` and of what a `forRootAsync()` factory returns.
+ * Defaults are filled in by one function, in `docket-module-options.resolver.ts`.
+ *
+ * @example
+ * DocketModule.forRoot({
+ *   name: 'orders',
+ *   url: 'redis://localhost:6379/0',
+ *   executionTtl: 60 * 60_000,
+ *   worker: { concurrency: 4 },
+ *   errors: [PaymentDeclinedError],
+ * });
+ */
+export interface DocketModuleOptions {
+  /**
+   * The docket's name: every Redis key of the docket starts with it, and `@InjectDocket(name)`
+   * finds it. In `forRootAsync`, the `name` next to `useFactory` names the injection token (it is
+   * needed before the factory runs); a `name` the factory returns renames the docket in Redis.
+   * @default 'docket'
+   */
+  readonly name?: string;
+  /**
+   * Where Redis is: `redis://[user:pass@]host:port/db`, `rediss://…` (TLS) or `unix:///path?db=0`.
+   * @default 'redis://localhost:6379/0'
+   */
+  readonly url?: string;
+  /**
+   * How long (ms) a finished execution's record and result are kept; 0 keeps nothing
+   * (fire and forget).
+   * @default 900000 (15 minutes)
+   */
+  readonly executionTtl?: number;
+  /**
+   * The worker this process runs, or `false` for a process that only adds and watches tasks
+   * (an HTTP API in front of separate worker processes).
+   * @default {} (a worker with the defaults of {@link DocketWorkerOptions})
+   */
+  readonly worker?: false | DocketWorkerOptions;
+  /**
+   * Error classes that `getResult()` rethrows as themselves, found by constructor name. Built-in
+   * errors and Nest's HttpExceptions are always known.
+   * @default []
+   */
+  readonly errors?: readonly ErrorClass[];
+  /** How arguments and results are encoded. @default new JsonCodec() */
+  readonly codec?: Codec;
+  /** Prefix keys with a `{name}` hash tag so that Redis Cluster keeps a docket on one slot. @default false */
+  readonly hashTag?: boolean;
+}
+
+/**
+ * A class that `forRootAsync({ useClass })` or `forRootAsync({ useExisting })` asks for the options.
+ *
+ * @example
+ * @Injectable()
+ * class DocketConfig implements DocketOptionsFactory {
+ *   constructor(private readonly config: ConfigService) {}
+ *   createDocketOptions(): DocketModuleOptions {
+ *     return { url: this.config.get('REDIS_URL') };
+ *   }
+ * }
+ */
+export interface DocketOptionsFactory {
+  createDocketOptions(): DocketModuleOptions | Promise<DocketModuleOptions>;
+}

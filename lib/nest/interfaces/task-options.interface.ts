@@ -1,0 +1,53 @@
+import type { InjectionToken } from '@nestjs/common';
+
+/**
+ * How a `@Task()` method is registered. Later options (retries, timeouts, concurrency limits)
+ * join these fields, and all of them may come from configuration through {@link TaskOptionsFactory}.
+ *
+ * @example
+ * @Task({ name: 'orders.process', docket: 'orders' })
+ * async processOrder(@Logged() orderId: number) { … }
+ */
+export interface TaskOptions {
+  /** The task's name on the wire; workers find the method by it. @default the method's name */
+  readonly name?: string;
+  /**
+   * The docket the task belongs to, by the name its module was registered under.
+   * @default every docket of the app
+   */
+  readonly docket?: string;
+}
+
+/**
+ * Task options computed at startup from providers, when literals will not do.
+ *
+ * @example
+ * @Task({
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({ name: config.get('REPORT_TASK_NAME') }),
+ * })
+ * async buildReport(@Logged() reportId: string) { … }
+ */
+export interface TaskOptionsFactory {
+  /** Providers to resolve (from anywhere in the app) and pass to `useFactory`, in order. */
+  readonly inject?: readonly InjectionToken[];
+  /** Makes the options from the injected providers. */
+  readonly useFactory: (...providers: never[]) => TaskOptions | Promise<TaskOptions>;
+}
+
+/** What `@Task()` stores: literal options or a factory of them. */
+export type TaskMetadata = TaskOptions | TaskOptionsFactory;
+
+/**
+ * How `@Logged()` shows an argument in log lines.
+ *
+ * @example
+ * async importRows(@Logged({ lengthOnly: true }) rows: Row[]) { … } // importRows(rows=[len 5000])
+ */
+export interface LoggedOptions {
+  /**
+   * Show only the size: `[len N]` for arrays and strings, `{len N}` for objects, Maps and Sets.
+   * @default false
+   */
+  readonly lengthOnly?: boolean;
+}

@@ -1,0 +1,36 @@
+import { ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { DocketModule } from 'nestjs-docket';
+import { SampleConfigModule } from './config/sample-config.module';
+import { SAMPLE_CONFIG, type SampleConfig } from './config/sample.config';
+import { ExecutionsModule } from './executions/executions.module';
+import { ApolloExpressDriver } from './graphql/apollo-express.driver';
+import { OrdersModule } from './orders/orders.module';
+
+/**
+ * The orders app: takes orders over HTTP, processes them in the background with progress, and
+ * lets clients follow each one as JSON, Server-Sent Events or a GraphQL subscription.
+ */
+@Module({
+  imports: [
+    DocketModule.forRootAsync({
+      isGlobal: true,
+      imports: [SampleConfigModule],
+      inject: [SAMPLE_CONFIG],
+      useFactory: (config: SampleConfig) => ({
+        name: config.docketName,
+        url: config.redisUrl,
+        worker: config.worker ? { concurrency: 4, drainTimeout: 10_000 } : false,
+      }),
+    }),
+    GraphQLModule.forRoot<ApolloDriverConfig>({
+      driver: ApolloExpressDriver,
+      autoSchemaFile: true,
+      subscriptions: { 'graphql-ws': true },
+    }),
+    OrdersModule,
+    ExecutionsModule,
+  ],
+})
+export class AppModule {}

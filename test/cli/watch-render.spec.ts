@@ -1,0 +1,130 @@
+import { ExecutionState, type ExecutionEvent } from '../../lib';
+import { renderProgressBar } from '../../lib/cli/render/progress-bar';
+import { ansiStyle, truncate, visibleLength } from '../../lib/cli/render/style';
+import { applyWatchEvent, type WatchView } from '../../lib/cli/render/watch-view';
+import { renderWatchHeader, renderWatchLine, renderWatchView } from '../../lib/cli/render/watch.render';
+
+const t = (h: number, m: number, s: number): Date => new Date(2025, 0, 15, h, m, s);
+
+const queued: WatchView = { key: 'k1', docket: 'emails', task: 'importRecords', state: ExecutionState.QUEUED, when: t(10, 30, 0) };
+const running: WatchView = {
+  ...queued,
+  state: ExecutionState.RUNNING,
+  worker: 'worker-1',
+  startedAt: t(10, 30, 5),
+  progress: { current: 60, total: 100, message: 'Processing records...', updatedAt: t(10, 30, 15) },
+};
+
+describe('renderProgressBar', () => {
+  it.each([
+    [60, 100, '[████████████░░░░░░░░] 60/100 (60.0%)'],
+    [0, 100, '[░░░░░░░░░░░░░░░░░░░░] 0/100 (0.0%)'],
+    [99, 100, '[███████████████████░] 99/100 (99.0%)'],
+    [100, 100, '[████████████████████] 100/100 (100.0%)'],
+    [1, 3, '[██████░░░░░░░░░░░░░░] 1/3 (33.3%)'],
+    [0, 0, '[░░░░░░░░░░░░░░░░░░░░] 0/0 (0.0%)'],
+    [150, 100, '[████████████████████] 150/100 (150.0%)'],
+  ])('renders %d/%d', (current, total, text) => {
+    expect(renderProgressBar(current, total)).toBe(text);
+  });
+});
+
+describe('renderWatchView', () => {
+  it('shows a running execution as in the observability guide', () => {
+    expect(renderWatchView(running, t(10, 30, 17))).toEqual([
+      'Task: importRecords  Key: k1  Docket: emails',
+      'State: RUNNING (worker-1)',
+      'Started: 2025-01-15 10:30:05',
+      'Elapsed: 0:12',
+      '',
+      'Progress: [████████████░░░░░░░░] 60/100 (60.0%)',
+      'Message: Processing records...',
+      'Updated: 2025-01-15 10:30:15 (2.0s ago)',
+    ]);
+  });
+
+  it('is a pure function of the view and the time: only the clocks move', () => {
+    const later = renderWatchView(running, t(10, 31, 15));
+    expect(later).toContain('Elapsed: 1:10');
+    expect(later).toContain('Updated: 2025-01-15 10:30:15 (1:00 ago)');
+    expect(renderWatchView(running, t(10, 31, 15))).toEqual(later);
+  });
+
+  it('shows when a scheduled execution is due', () => {
+    const scheduled: WatchView = { ...queued, state: ExecutionState.SCHEDULED, when: t(10, 35, 0) };
+    expect(renderWatchView(scheduled, t(10, 30, 0))).toEqual([
+      'Task: importRecords  Key: k1  Docket: emails',
+      'State: SCHEDULED',
+      'Due: 2025-01-15 10:35:00 (in 5:00)',
+    ]);
+  });
+
+  it('ends with the outcome, the finish time and the error of a failure', () => {
+    const failed: WatchView = { ...running, state: ExecutionState.FAILED, completedAt: t(10, 30, 20), error: 'TypeError: bad record' };
+    expect(renderWatchView(failed, t(11, 0, 0))).toEqual([
+      'Task: importRecords  Key: k1  Docket: emails',
+      'State: FAILED (worker-1)',
+      'Started: 2025-01-15 10:30:05',
+      'Finished: 2025-01-15 10:30:20',
+      'Elapsed: 0:15',
+      '',
+      'Progress: [████████████░░░░░░░░] 60/100 (60.0%)',
+      'Message: Processing records...',
+      'Updated: 2025-01-15 10:30:15',
+      '',
+      'Outcome: ✗ failed after 0:15',
+      'Error: TypeError: bad record',
+    ]);
+  });
+
+  it('says when a cancelled execution never started', () => {
+    const cancelled: WatchView = { ...queued, state: ExecutionState.CANCELLED, completedAt: t(10, 30, 1) };
+    expect(renderWatchView(cancelled, t(10, 31, 0)).slice(-1)).toEqual(['Outcome: ⊘ cancelled before it started']);
+  });
+
+  it('colours the state on a terminal and cuts lines to the screen width', () => {
+    const lines = renderWatchView({ ...running, progress: { ...running.progress!, message: 'x'.repeat(200) } }, t(10, 30, 17), { style: ansiStyle, width: 40 });
+    expect(lines[1]).toContain('\x1b[34mRUNNING\x1b[39m');
+    for (const line of lines) expect(visibleLength(line)).toBeLessThanOrEqual(40);
+    expect(lines.find((l) => l.includes('xxx'))).toMatch(/x…\x1b\[0m$/);
+  });
+});
+
+describe('renderWatchLine and applyWatchEvent', () => {
+  const now = t(10, 30, 16);
+  const progress: ExecutionEvent = { type: 'progress', key: 'k1', seq: 5, current: 60, total: 100, message: 'Processing records...', updatedAt: now };
+
+  it('folds events into the view, keeping what a state event does not mention', () => {
+    const started = applyWatchEvent(queued, { type: 'state', key: 'k1', seq: 3, state: ExecutionState.RUNNING, worker: 'worker-1', startedAt: t(10, 30, 5) });
+    const done = applyWatchEvent(applyWatchEvent(started, progress), { type: 'state', key: 'k1', seq: 6, state: ExecutionState.COMPLETED, completedAt: t(10, 30, 20) });
+    expect(done).toEqual({ ...running, progress: { ...running.progress, updatedAt: now }, state: ExecutionState.COMPLETED, completedAt: t(10, 30, 20) });
+  });
+
+  it('writes one plain line per event', () => {
+    expect(renderWatchHeader(queued)).toBe('Task: importRecords  Key: k1  Docket: emails');
+    expect(renderWatchLine(queued, { type: 'state', key: 'k1', seq: 1, state: ExecutionState.QUEUED }, now)).toBe('2025-01-15 10:30:16 QUEUED');
+    expect(renderWatchLine(running, { type: 'state', key: 'k1', seq: 2, state: ExecutionState.RUNNING }, now)).toBe('2025-01-15 10:30:16 RUNNING on worker-1');
+    expect(renderWatchLine(running, progress, now)).toBe('2025-01-15 10:30:16 PROGRESS [████████████░░░░░░░░] 60/100 (60.0%) Processing records...');
+    const completed: WatchView = { ...running, state: ExecutionState.COMPLETED, completedAt: t(10, 31, 5) };
+    expect(renderWatchLine(completed, { type: 'state', key: 'k1', seq: 9, state: ExecutionState.COMPLETED }, t(10, 31, 5))).toBe(
+      '2025-01-15 10:31:05 COMPLETED ✓ completed in 1:00',
+    );
+    const scheduled: WatchView = { ...queued, state: ExecutionState.SCHEDULED, when: t(10, 31, 0) };
+    expect(renderWatchLine(scheduled, { type: 'state', key: 'k1', seq: 1, state: ExecutionState.SCHEDULED }, t(10, 30, 0))).toBe(
+      '2025-01-15 10:30:00 SCHEDULED due 2025-01-15 10:31:00 (in 1:00)',
+    );
+  });
+});
+
+describe('truncate', () => {
+  it('leaves short lines alone and cuts long ones with an ellipsis', () => {
+    expect(truncate('abc', 5)).toBe('abc');
+    expect(truncate('abcdef', 4)).toBe('abc…');
+  });
+
+  it('counts only visible characters and keeps escape sequences whole', () => {
+    const red = ansiStyle('abcdef', 'red');
+    expect(truncate(red, 10)).toBe(red);
+    expect(truncate(red, 4)).toBe('\x1b[31mabc…\x1b[0m');
+  });
+});

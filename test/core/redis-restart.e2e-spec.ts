@@ -1,0 +1,45 @@
+import { Docket, ExecutionState, Worker } from '../../lib';
+import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
+import { RedisServer } from '../support/redis-server';
+
+describe('Redis restarting during a run', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await RedisServer.start({ appendonly: true });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('completes every one of 1,000 tasks, with workers and subscribers reconnecting on their own', async () => {
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName('restart'), url: server.url, logger });
+    const done = new Set<number>();
+    docket.register(async function work(n: number): Promise<number> {
+      await new Promise((resolve) => setImmediate(resolve));
+      done.add(n);
+      return n;
+    });
+    const executions = await docket.addMany(Array.from({ length: 1_000 }, (_, n) => docket.call('work', { key: `t${n}` })(n)));
+    const last = executions[999];
+    const states: string[] = [];
+    const watching = new Promise<void>((resolve, reject) =>
+      last.state$.subscribe({ next: (e) => states.push(e.state), complete: resolve, error: reject }),
+    );
+    const worker = new Worker(docket, { concurrency: 5, redeliveryTimeout: 1_000 });
+    const run = worker.runForever();
+    await waitUntil(() => done.size >= 100, 'a tenth of the tasks ran');
+    await server.restart();
+    await waitUntil(() => done.size === 1_000, 'every task ran', 60_000);
+    await waitUntil(async () => (await docket.snapshot()).streamLength === 0, 'every outcome is recorded', 30_000);
+    const records = await Promise.all(executions.map((e) => e.sync()));
+    expect(records.filter((e) => e.state !== ExecutionState.COMPLETED).map((e) => e.key)).toEqual([]);
+    await watching;
+    expect(states.at(-1)).toBe(ExecutionState.COMPLETED);
+    expect(logger.lines.some((l) => /Lost the \w+ connection to Redis at redis:\/\/127\.0\.0\.1:\d+\/0/.test(l))).toBe(true);
+    expect(logger.lines.some((l) => /Reconnected the \w+ connection/.test(l))).toBe(true);
+    await worker.stop();
+    await run;
+    await docket.close();
+  });
+});

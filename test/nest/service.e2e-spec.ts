@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
+import { Disposition, DocketModule, DocketService, ExecutionState, Task, Worker, type ExecutionEvent } from 'nestjs-docket';
+import { dropDocket, leakedKeys, redisUrl, uniqueName, waitUntil } from '../support/docket-test';
+import { bootModule, CapturingLogger } from './nest-test';
+
+@Injectable()
+class ReportTasks {
+  @Task()
+  async build(id: number): Promise<{ id: number; pages: number }> {
+    return { id, pages: id * 10 };
+  }
+}
+
+describe('DocketService', () => {
+  let app: TestingModule;
+  let service: DocketService;
+  let tasks: ReportTasks;
+
+  beforeEach(async () => {
+    // No worker in the app: the tests decide when work runs.
+    app = await bootModule({
+      imports: [DocketModule.forRoot({ name: uniqueName('service'), url: redisUrl(), worker: false })],
+      providers: [ReportTasks],
+    });
+    service = app.get(DocketService);
+    tasks = app.get(ReportTasks);
+  });
+
+  afterEach(async () => {
+    await app.close();
+    expect(await leakedKeys(service.docket)).toEqual([]);
+    await dropDocket(service.docket);
+  });
+
+  it('adds, replaces, reads, snapshots and cancels', async () => {
+    const later = new Date(Date.now() + 60 * 60_000);
+    const first = await service.add(tasks.build, { key: 'report-1', when: later })(1);
+    expect(first).toMatchObject({ key: 'report-1', state: ExecutionState.SCHEDULED, disposition: Disposition.SCHEDULED });
+    const again = await service.add(tasks.build, { key: 'report-1' })(1);
+    expect(again.disposition).toBe(Disposition.ALREADY_SCHEDULED);
+    const replaced = await service.replace(tasks.build, { key: 'report-1', when: later })(2);
+    expect(replaced.disposition).toBe(Disposition.REPLACED);
+    expect((await service.getExecution('report-1'))?.args).toEqual([2]);
+    const queued = await service.add('build')(3);
+
+    const snapshot = await service.snapshot();
+    expect(snapshot.scheduled.map((e) => e.key)).toEqual(['report-1']);
+    expect(snapshot.queued.map((e) => e.key)).toEqual([queued.key]);
+
+    expect(await service.cancel('report-1')).toBe('cancelled');
+    expect(await service.cancel(queued.key)).toBe('cancelled');
+    expect((await service.getExecution('report-1'))?.state).toBe(ExecutionState.CANCELLED);
+    expect(await service.getExecution('never-added')).toBeNull();
+  });
+
+  it('emits every execution event of the docket on events$, for dashboards', async () => {
+    const events: ExecutionEvent[] = [];
+    const subscription = service.events$.subscribe((e) => events.push(e));
+    // events$ has no snapshot: replace a probe until its events arrive, then the stream is live.
+    await waitUntil(async () => {
+      await service.replace(tasks.build, { key: 'probe', delay: 60_000 })(0);
+      return events.some((e) => e.key === 'probe');
+    }, 'events$ is live');
+    await service.cancel('probe');
+
+    const first = await service.add(tasks.build)(1);
+    const second = await service.add(tasks.build)(2);
+    const worker = new Worker(service.docket, { logger: new CapturingLogger() });
+    await worker.runUntilFinished();
+    await expect(first.getResult({ timeout: 10_000 })).resolves.toEqual({ id: 1, pages: 10 });
+    await expect(second.getResult({ timeout: 10_000 })).resolves.toEqual({ id: 2, pages: 20 });
+    const states = (key: string): string[] => events.filter((e) => e.key === key && e.type === 'state').map((e) => (e.type === 'state' ? e.state : ''));
+    await waitUntil(() => states(second.key).includes(ExecutionState.COMPLETED), 'the last event arrives');
+    subscription.unsubscribe();
+    expect(states(first.key)).toEqual([ExecutionState.QUEUED, ExecutionState.RUNNING, ExecutionState.COMPLETED]);
+    expect(states(second.key)).toEqual([ExecutionState.QUEUED, ExecutionState.RUNNING, ExecutionState.COMPLETED]);
+  });
+});
