@@ -2,11 +2,11 @@
  * The progress of one running execution, as its task reports it.
  *
  * Reads (`current`, `total`, `message`) are local and instant. Writes update the local values at
- * once and reach Redis coalesced: the first update after a quiet spell is written at the end of
- * the current tick, later ones within `minIntervalMs` are folded into one trailing write of the
- * latest values. So
- * a task may call `increment()` once per item: Redis sees a bounded rate, and because every write
- * carries absolute values, the last one is always exact.
+ * once and reach Redis coalesced: an update is written at the end of the current tick, and while
+ * a write is in flight (or within `minIntervalMs` of the last one) further updates are folded into
+ * one write of the latest values. So a task may call `increment()` once per item: each execution
+ * has at most one progress write in flight, and because every write carries absolute values, the
+ * last one is always exact.
  *
  * @example
  * async processBatch(items: string[], @Progress() progress: ExecutionProgress) {
@@ -28,7 +28,7 @@ export class ExecutionProgress {
   /** @internal Created by the worker for each run. */
   constructor(
     private readonly write: (current: number, total: number, message: string | null) => Promise<void>,
-    private readonly minIntervalMs = 50,
+    private readonly minIntervalMs = 0,
   ) {}
 
   /** Items done so far. */
@@ -101,15 +101,21 @@ export class ExecutionProgress {
     if (this.inFlight || this.timer || this.immediate) return Promise.resolve();
     // Even the leading write waits for the end of the current tick, so that updates made
     // together (increment, then setMessage) go out as one.
-    const wait = this.lastWrite + this.minIntervalMs - Date.now();
-    if (wait <= 0) {
-      this.immediate = true;
-      setImmediate(() => {
-        this.immediate = false;
-        this.onTimer();
-      });
-    } else this.timer = setTimeout(() => this.onTimer(), wait);
+    this.scheduleWrite();
     return Promise.resolve();
+  }
+
+  private scheduleWrite(): void {
+    const wait = this.lastWrite + this.minIntervalMs - Date.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => this.onTimer(), wait);
+      return;
+    }
+    this.immediate = true;
+    setImmediate(() => {
+      this.immediate = false;
+      this.onTimer();
+    });
   }
 
   private onTimer(): void {
@@ -124,10 +130,7 @@ export class ExecutionProgress {
       .catch(() => undefined)
       .finally(() => {
         this.inFlight = undefined;
-        if (this.dirty && !this.timer && !this.closed) {
-          const wait = Math.max(0, this.lastWrite + this.minIntervalMs - Date.now());
-          this.timer = setTimeout(() => this.onTimer(), wait);
-        }
+        if (this.dirty && !this.timer && !this.immediate && !this.closed) this.scheduleWrite();
       });
   }
 }

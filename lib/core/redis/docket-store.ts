@@ -251,21 +251,12 @@ export class DocketStore {
     return claimed;
   }
 
-  /** Writes many terminal outcomes in one pipelined round trip. */
+  /** Writes the terminal outcomes of a batch of runs in one script call. */
   async complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]> {
     const k = this.keys;
-    const pipeline = scriptPipeline(this.client.pipeline());
-    for (const c of batch) {
-      pipeline.docketComplete(
-        k.runs(c.key), k.stream, k.group, c.messageId, c.generation, c.outcome, now, ttlMs,
-        k.events(c.key), c.key, c.result, c.errorSummary, c.failure,
-      );
-    }
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, outcome]) => {
-      if (err) throw err;
-      return outcome as string;
-    });
+    const args: (string | number)[] = [k.group, now, ttlMs, k.events('')];
+    for (const c of batch) args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure);
+    return this.client.docketComplete(batch.length + 1, k.stream, ...batch.map((c) => k.runs(c.key)), ...args);
   }
 
   async progress(

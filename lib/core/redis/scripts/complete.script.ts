@@ -1,43 +1,53 @@
 import { LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
- * Records the terminal state of a run, publishes it, and only then acknowledges its message:
- * the at-least-once guarantee rests on this being the one place a run's message is acked.
+ * Records the terminal state of a batch of runs, publishes each, and only then acknowledges
+ * their messages: the at-least-once guarantee rests on this being the one place a finished run's
+ * message is acked. One call serves every run that finished in the same tick.
  *
- * KEYS: 1 runs hash, 2 stream
- * ARGV: 1 group, 2 message id, 3 generation, 4 outcome ('completed' | 'failed' | 'cancelled'),
- *       5 now (ms), 6 executionTtl (ms, 0 = delete the record), 7 events channel, 8 key,
- *       9 encoded result ('' = none), 10 error summary, 11 serialized failure (JSON)
- * Reply: the state recorded, or 'superseded' when the record belongs to a newer run (or another
- *        worker already finished this one); the message is acked either way.
+ * KEYS: 1 stream, 2.. the runs hash of each run, in order
+ * ARGV: 1 group, 2 now (ms), 3 executionTtl (ms, 0 = delete the record), 4 events channel prefix,
+ *       then per run: message id, generation, outcome ('completed' | 'failed' | 'cancelled'),
+ *       key, encoded result ('' = none), error summary, serialized failure (JSON)
+ * Reply: per run, the state recorded, or 'superseded' when the record belongs to a newer run (or
+ *        another worker already finished this one); every message is acked either way.
  *
  * A run whose cancellation was requested ends CANCELLED whatever the task did.
  */
 export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
-  numberOfKeys: 2,
   lua: `${LUA_PRELUDE}
-local runs, stream, group, id = KEYS[1], KEYS[2], ARGV[1], ARGV[2]
-local r = redis.call('HMGET', runs, 'gen', 'state', 'seq', 'cancel', 'worker', 'started')
-local outcome = 'superseded'
-if r[1] == ARGV[3] and r[2] == 'running' then
-  outcome = ARGV[4]
-  if r[4] == '1' then outcome = 'cancelled' end
-  local seq = tonumber(r[3]) + 1
-  local now = tonumber(ARGV[5])
-  redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[5], 'seq', seq, 'sseq', seq)
-  redis.call('HDEL', runs, 'msg', 'cancel')
-  local extra = {completedAt = now, worker = r[5], startedAt = tonumber(r[6])}
-  if outcome == 'completed' and ARGV[9] ~= '' then redis.call('HSET', runs, 'result', ARGV[9]) end
-  if outcome == 'failed' then
-    redis.call('HSET', runs, 'error', ARGV[10], 'failure', ARGV[11])
-    extra['error'] = ARGV[10]
+local stream, group, now, ttl, prefix = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local out, ids = {}, {}
+for i = 2, #KEYS do
+  local runs = KEYS[i]
+  local j = 5 + (i - 2) * 7
+  local id, gen, outcome, key = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
+  ids[#ids + 1] = id
+  local r = redis.call('HMGET', runs, 'gen', 'state', 'seq', 'cancel', 'worker', 'started')
+  if r[1] == gen and r[2] == 'running' then
+    if r[4] == '1' then outcome = 'cancelled' end
+    local seq = tonumber(r[3]) + 1
+    redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
+    if r[4] then redis.call('HDEL', runs, 'cancel') end
+    local extra = {completedAt = now, worker = r[5], startedAt = tonumber(r[6])}
+    if outcome == 'completed' and ARGV[j + 4] ~= '' then redis.call('HSET', runs, 'result', ARGV[j + 4]) end
+    if outcome == 'failed' then
+      redis.call('HSET', runs, 'error', ARGV[j + 5], 'failure', ARGV[j + 6])
+      extra['error'] = ARGV[j + 5]
+    end
+    publish_state(prefix .. key, key, seq, outcome, extra)
+    finish_record(runs, ttl)
+    out[#out + 1] = outcome
+  else
+    out[#out + 1] = 'superseded'
   end
-  publish_state(ARGV[7], ARGV[8], seq, outcome, extra)
-  finish_record(runs, tonumber(ARGV[6]))
 end
-redis.call('XACK', stream, group, id)
-redis.call('XDEL', stream, id)
-return outcome
+for i = 1, #ids, 500 do
+  local chunk = {unpack(ids, i, math.min(i + 499, #ids))}
+  redis.call('XACK', stream, group, unpack(chunk))
+  redis.call('XDEL', stream, unpack(chunk))
+end
+return out
 `,
 };

@@ -15,7 +15,7 @@ type Arg = string | number;
 export interface ScriptCommands {
   docketSchedule(...args: Arg[]): Promise<[string, string, string, string]>;
   docketClaim(numKeys: number, ...args: Arg[]): Promise<string[][]>;
-  docketComplete(...args: Arg[]): Promise<string>;
+  docketComplete(numKeys: number, ...args: Arg[]): Promise<string[]>;
   docketCancel(...args: Arg[]): Promise<string>;
   docketStreamDue(...args: Arg[]): Promise<number>;
   docketProgress(...args: Arg[]): Promise<number>;
