@@ -1,4 +1,4 @@
-import { Docket, ExecutionState, Worker } from '../../lib';
+import { Docket, ExecutionState, Worker, type ExecutionEvent } from '../../lib';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { RedisServer } from '../support/redis-server';
 
@@ -40,6 +40,26 @@ describe('Redis restarting during a run', () => {
     expect(logger.lines.some((l) => /Reconnected the \w+ connection/.test(l))).toBe(true);
     await worker.stop();
     await run;
+    await docket.close();
+  });
+
+  it('a subscriber resyncs from the record after a reconnect, so an event it missed still arrives', async () => {
+    const docket = new Docket({ name: uniqueName('resync'), url: server.url, logger: new MemoryLogger() });
+    const execution = await docket.add(async function later(): Promise<void> {}, { delay: 600_000 })();
+    const seen: ExecutionEvent[] = [];
+    const completed = new Promise<void>((resolve, reject) =>
+      execution.subscribe().subscribe({ next: (e) => seen.push(e), complete: resolve, error: reject }),
+    );
+    await waitUntil(() => seen.length === 1, 'the snapshot arrived');
+    await server.kill('SIGKILL');
+    await waitUntil(() => docket.hub().status !== 'ready', 'the subscriber noticed');
+    await server.launch();
+    // Cancel through a connection of our own, most likely before the subscriber is back.
+    const direct = new Docket({ name: docket.name, url: server.url, logger: new MemoryLogger() });
+    expect(await direct.cancel(execution.key)).toBe('cancelled');
+    await completed;
+    expect(seen.map((e) => (e.type === 'state' ? e.state : e.type))).toEqual([ExecutionState.SCHEDULED, ExecutionState.CANCELLED]);
+    await direct.close();
     await docket.close();
   });
 });
