@@ -47,9 +47,32 @@ export interface ExecutionProgressEvent {
  */
 export type ExecutionEvent = ExecutionStateEvent | ExecutionProgressEvent;
 
+/** @internal Where parseEvent keeps a terminal event's encoded outcome, off the public fields. */
+export const OUTCOME = Symbol('docket.outcome');
+
+/** @internal The encoded result or failure a terminal event carried, if any. */
+export interface CarriedOutcome {
+  result?: string;
+  failure?: string;
+}
+
+/** @internal The outcome carried by `event`, if any. */
+export function carriedOutcome(event: ExecutionEvent): CarriedOutcome | undefined {
+  return (event as { [OUTCOME]?: CarriedOutcome })[OUTCOME];
+}
+
 /** Parses an event as published by the scripts (timestamps are epoch ms on the wire). */
 export function parseEvent(payload: string): ExecutionEvent {
   const raw = JSON.parse(payload) as Record<string, unknown>;
+  const event = fromWire(raw);
+  if (raw.result !== undefined || raw.failure !== undefined) {
+    const outcome: CarriedOutcome = { result: raw.result as string | undefined, failure: raw.failure as string | undefined };
+    Object.defineProperty(event, OUTCOME, { value: outcome, enumerable: false });
+  }
+  return event;
+}
+
+function fromWire(raw: Record<string, unknown>): ExecutionEvent {
   const date = (v: unknown): Date | undefined => (typeof v === 'number' ? new Date(v) : undefined);
   if (raw.type === 'progress') {
     return {

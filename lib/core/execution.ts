@@ -9,6 +9,7 @@ import {
   TimeoutError,
 } from './errors/docket.errors';
 import {
+  carriedOutcome,
   parseEvent,
   stripUndefined,
   type ExecutionEvent,
@@ -152,6 +153,8 @@ export class Execution<R = unknown> {
       return;
     }
     this.state = event.state;
+    const outcome = carriedOutcome(event);
+    if (outcome) this.outcome = outcome;
     if (event.when) this.when = event.when;
     if (event.worker) this.worker = event.worker;
     if (event.startedAt) this.startedAt = event.startedAt;

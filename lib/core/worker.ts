@@ -185,6 +185,10 @@ export class Worker {
         continue;
       }
       try {
+        // Busy: one script reads and claims. Idle: block on the stream, then claim what came.
+        const next = await store.claimNext(this.name, available, Date.now(), this.docket.executionTtl);
+        for (const run of next.runs) this.launch(run);
+        if (next.read > 0) continue;
         const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
         const deliveries = await DocketStore.readGroup(blocking, this.docket.keys, this.name, available, blockMs);
         if (deliveries.length > 0) await this.claim(deliveries);

@@ -60,6 +60,8 @@ describe('observing executions', () => {
       '3/3 item 3',
       'completed',
     ]);
+    // The terminal event carries the result internally, never as a visible (or serialized) field.
+    expect(JSON.stringify(events.at(-1))).not.toMatch(/result|failure/);
     const seqs = events.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);

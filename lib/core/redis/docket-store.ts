@@ -236,19 +236,37 @@ export class DocketStore {
     const args: (string | number)[] = [k.group, worker, now, k.events(''), ttlMs];
     for (const d of deliveries) args.push(d.id, d.key, d.generation, d.redelivered ? '1' : '0');
     const replies = await this.client.docketClaim(keys.length + 1, k.stream, ...keys, ...args);
-    const claimed: ClaimedRun[] = [];
+    return DocketStore.claimed(replies, (i) => deliveries[i].redelivered);
+  }
+
+  /**
+   * Reads and claims up to `count` new messages in one round trip.
+   *
+   * @returns the runs to start, and how many messages were read (claimed or skipped)
+   */
+  async claimNext(worker: string, count: number, now: number, ttlMs: number): Promise<{ runs: ClaimedRun[]; read: number }> {
+    const k = this.keys;
+    const replies = await this.client.docketClaimNext(k.stream, k.group, worker, now, k.prefix, ttlMs, count);
+    return { runs: DocketStore.claimed(replies, () => false), read: replies.length };
+  }
+
+  private static claimed(replies: string[][], redelivered: (i: number) => boolean): ClaimedRun[] {
+    const runs: ClaimedRun[] = [];
     replies.forEach((r, i) => {
       if (r[0] !== 'run') return;
-      claimed.push({
-        ...deliveries[i],
-        task: r[1],
-        args: r[2],
-        attempt: Number(r[3]),
-        when: Number(r[4]),
-        cancelRequested: r[6] === '1',
+      runs.push({
+        id: r[1],
+        key: r[2],
+        generation: r[3],
+        redelivered: redelivered(i),
+        task: r[4],
+        args: r[5],
+        attempt: Number(r[6]),
+        when: Number(r[7]),
+        cancelRequested: r[8] === '1',
       });
     });
-    return claimed;
+    return runs;
   }
 
   /** Writes the terminal outcomes of a batch of runs in one script call. */

@@ -1,52 +1,89 @@
 import { LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
- * Claims a batch of delivered stream messages for one worker in one round trip.
- *
- * KEYS: 1 stream, 2.. the runs hash of each message, in order
- * ARGV: 1 group, 2 worker, 3 now (ms), 4 events channel prefix, 5 executionTtl (ms),
- *       then per message: id, key, generation, redelivered ('1' | '0')
- * Reply: per message, { 'run', task, args, attempt, when, generation, cancelRequested }
- *        or { 'skip' } (acknowledged and deleted: superseded, cancelled or already finished)
+ * The claim of one delivered message, shared by both claim scripts.
  *
  * A message runs only if its generation is the record's and the record is queued (or running,
  * for a redelivery of a crashed worker's message, or for this same worker when the client resent
- * the claim after a reply lost to a reconnect: claiming is idempotent). A cancelled record is never claimed, which
- * closes the original's gap where a task cancelled after being streamed still ran. A redelivered
- * message whose run was asked to cancel ends CANCELLED here.
+ * the claim after a reply lost to a reconnect: claiming is idempotent). A cancelled record is
+ * never claimed, which closes the original's gap where a task cancelled after being streamed
+ * still ran. A redelivered message whose run was asked to cancel ends CANCELLED here. Anything
+ * not run is acknowledged and deleted at once.
  */
-export const claimScript: ScriptDefinition = {
-  name: 'docketClaim',
-  lua: `${LUA_PRELUDE}
-local stream, group, worker, now = KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3])
-local prefix, ttl = ARGV[4], tonumber(ARGV[5])
-local out = {}
-for i = 2, #KEYS do
-  local runs = KEYS[i]
-  local j = 6 + (i - 2) * 4
-  local id, key, gen, redelivered = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3] == '1'
+const CLAIM_ONE = `
+local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, key, gen, redelivered)
+  local now = tonumber(now_s)
   local r = redis.call('HMGET', runs, 'state', 'gen', 'cancel', 'fn', 'args', 'attempt', 'when', 'seq', 'worker')
   local state = r[1]
-  -- A claim resent after a lost reply finds the run already ours: it must still run.
   local runnable = r[2] == gen and (state == 'queued' or (state == 'running' and (redelivered or r[9] == worker)))
   if runnable and r[3] == '1' then
     local seq = tonumber(r[8]) + 1
-    redis.call('HSET', runs, 'state', 'cancelled', 'completed', ARGV[3], 'seq', seq, 'sseq', seq)
+    redis.call('HSET', runs, 'state', 'cancelled', 'completed', now_s, 'seq', seq, 'sseq', seq)
     redis.call('HDEL', runs, 'msg', 'cancel')
-    publish_state(prefix .. key, key, seq, 'cancelled', {completedAt = now})
+    publish_state(channel, key, seq, 'cancelled', {completedAt = now})
     finish_record(runs, ttl)
     runnable = false
   end
   if runnable then
     local seq = tonumber(r[8]) + 1
-    redis.call('HSET', runs, 'state', 'running', 'worker', worker, 'started', ARGV[3], 'seq', seq, 'sseq', seq)
-    publish_state(prefix .. key, key, seq, 'running', {worker = worker, startedAt = now})
-    out[#out + 1] = {'run', r[4], r[5], r[6], r[7], gen, r[3] or '0'}
-  else
-    redis.call('XACK', stream, group, id)
-    redis.call('XDEL', stream, id)
-    out[#out + 1] = {'skip'}
+    redis.call('HSET', runs, 'state', 'running', 'worker', worker, 'started', now_s, 'seq', seq, 'sseq', seq)
+    publish_state(channel, key, seq, 'running', {worker = worker, startedAt = now})
+    return {'run', id, key, gen, r[4], r[5], r[6], r[7], r[3] or '0'}
   end
+  redis.call('XACK', stream, group, id)
+  redis.call('XDEL', stream, id)
+  return {'skip', id, key, gen}
+end
+`;
+
+/**
+ * Claims a batch of delivered stream messages for one worker in one round trip.
+ *
+ * KEYS: 1 stream, 2.. the runs hash of each message, in order
+ * ARGV: 1 group, 2 worker, 3 now (ms), 4 events channel prefix, 5 executionTtl (ms),
+ *       then per message: id, key, generation, redelivered ('1' | '0')
+ * Reply: per message, { 'run', id, key, generation, task, args, attempt, when, cancelRequested }
+ *        or { 'skip', id, key, generation }
+ */
+export const claimScript: ScriptDefinition = {
+  name: 'docketClaim',
+  lua: `${LUA_PRELUDE}${CLAIM_ONE}
+local stream, group, worker, prefix, ttl = KEYS[1], ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5])
+local out = {}
+for i = 2, #KEYS do
+  local j = 6 + (i - 2) * 4
+  local key = ARGV[j + 1]
+  out[#out + 1] = claim_one(stream, group, worker, ARGV[3], ttl, KEYS[i], prefix .. key, ARGV[j], key, ARGV[j + 2], ARGV[j + 3] == '1')
+end
+return out
+`,
+};
+
+/**
+ * Reads up to `count` new messages for a worker and claims them, in one round trip: the busy
+ * worker's fetch. (An idle worker blocks in XREADGROUP instead, which a script cannot do.)
+ *
+ * KEYS: 1 stream
+ * ARGV: 1 group, 2 worker, 3 now (ms), 4 key prefix, 5 executionTtl (ms), 6 count
+ * Reply: as {@link claimScript}, one entry per message read (empty when none was waiting)
+ *
+ * The runs hashes are named from the prefix inside the script; with a `{name}` hash tag they
+ * share the stream's cluster slot.
+ */
+export const claimNextScript: ScriptDefinition = {
+  name: 'docketClaimNext',
+  numberOfKeys: 1,
+  lua: `${LUA_PRELUDE}${CLAIM_ONE}
+local stream, group, worker, prefix, ttl = KEYS[1], ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5])
+local read = redis.call('XREADGROUP', 'GROUP', group, worker, 'COUNT', ARGV[6], 'STREAMS', stream, '>')
+local out = {}
+if not read then return out end
+for _, entry in ipairs(read[1][2]) do
+  local id, fields, key, gen = entry[1], entry[2], '', '0'
+  for i = 1, #fields, 2 do
+    if fields[i] == 'key' then key = fields[i + 1] elseif fields[i] == 'gen' then gen = fields[i + 1] end
+  end
+  out[#out + 1] = claim_one(stream, group, worker, ARGV[3], ttl, prefix .. ':runs:' .. key, prefix .. ':events:' .. key, id, key, gen, false)
 end
 return out
 `,

@@ -12,7 +12,9 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * Reply: per run, the state recorded, or 'superseded' when the record belongs to a newer run (or
  *        another worker already finished this one); every message is acked either way.
  *
- * A run whose cancellation was requested ends CANCELLED whatever the task did.
+ * A run whose cancellation was requested ends CANCELLED whatever the task did. The terminal event
+ * carries the encoded result or failure (up to 64 KiB) for the waiters of getResult(); parseEvent
+ * keeps it off the public event.
  */
 export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
@@ -31,10 +33,15 @@ for i = 2, #KEYS do
     redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
     if r[4] then redis.call('HDEL', runs, 'cancel') end
     local extra = {completedAt = now, worker = r[5], startedAt = tonumber(r[6])}
-    if outcome == 'completed' and ARGV[j + 4] ~= '' then redis.call('HSET', runs, 'result', ARGV[j + 4]) end
+    -- Small outcomes ride along in the event, so a waiting getResult() needs no extra read.
+    if outcome == 'completed' and ARGV[j + 4] ~= '' then
+      redis.call('HSET', runs, 'result', ARGV[j + 4])
+      if #ARGV[j + 4] <= 65536 then extra['result'] = ARGV[j + 4] end
+    end
     if outcome == 'failed' then
       redis.call('HSET', runs, 'error', ARGV[j + 5], 'failure', ARGV[j + 6])
       extra['error'] = ARGV[j + 5]
+      if #ARGV[j + 6] <= 65536 then extra['failure'] = ARGV[j + 6] end
     end
     publish_state(prefix .. key, key, seq, outcome, extra)
     finish_record(runs, ttl)

@@ -1,13 +1,13 @@
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import { cancelScript } from './cancel.script';
-import { claimScript } from './claim.script';
+import { claimNextScript, claimScript } from './claim.script';
 import { completeScript } from './complete.script';
 import { progressScript } from './progress.script';
 import { scheduleScript } from './schedule.script';
 import { streamDueScript } from './stream-due.script';
 
-const ALL = [scheduleScript, claimScript, completeScript, cancelScript, streamDueScript, progressScript];
+const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript];
 
 type Arg = string | number;
 
@@ -15,6 +15,7 @@ type Arg = string | number;
 export interface ScriptCommands {
   docketSchedule(...args: Arg[]): Promise<[string, string, string, string]>;
   docketClaim(numKeys: number, ...args: Arg[]): Promise<string[][]>;
+  docketClaimNext(...args: Arg[]): Promise<string[][]>;
   docketComplete(numKeys: number, ...args: Arg[]): Promise<string[]>;
   docketCancel(...args: Arg[]): Promise<string>;
   docketStreamDue(...args: Arg[]): Promise<number>;
