@@ -28,7 +28,7 @@ local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, k
     local seq = tonumber(r[8]) + 1
     redis.call('HSET', runs, 'state', 'running', 'worker', worker, 'started', now_s, 'seq', seq, 'sseq', seq)
     publish_state(channel, key, seq, 'running', {worker = worker, startedAt = now})
-    return {'run', id, key, gen, r[4], r[5], r[6], r[7], r[3] or '0'}
+    return {'run', id, key, gen, r[4], r[5], r[6] or '1', r[7], r[3] or '0'}
   end
   redis.call('XACK', stream, group, id)
   redis.call('XDEL', stream, id)

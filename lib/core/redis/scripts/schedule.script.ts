@@ -38,7 +38,7 @@ else
   redis.call('ZADD', queue, when, key)
 end
 redis.call('HSET', runs, 'state', new_state, 'fn', ARGV[5], 'args', ARGV[6], 'when', ARGV[3],
-  'gen', gen, 'seq', seq, 'sseq', seq, 'attempt', 1, 'created', ARGV[4])
+  'gen', gen, 'seq', seq, 'sseq', seq)
 publish_state(ARGV[7], key, seq, new_state, {when = when})
 return {'ok', new_state, tostring(gen), ARGV[3]}
 `,
