@@ -1,0 +1,81 @@
+/**
+ * The common interface of the three systems under test. Each adapter uses its library
+ * idiomatically with its defaults; only what the scenarios need is exposed.
+ */
+import type Redis from 'ioredis';
+
+export type SystemId = 'docket' | 'bullmq' | 'bee-queue';
+
+export const SYSTEM_IDS: readonly SystemId[] = ['docket', 'bullmq', 'bee-queue'];
+
+/** Where the private bench server is and which queue (docket) name to use. */
+export interface Target {
+  host: string;
+  port: number;
+  queue: string;
+}
+
+/**
+ * A task's data, ≈30 bytes of JSON like the anchor's `{i, t}`. With `u`, the task reports
+ * progress `u` times (values 1..u), sleeping `ms` between updates.
+ */
+export interface Payload {
+  i: number;
+  t: number;
+  u?: number;
+  ms?: number;
+}
+
+export interface ProducerSpec {
+  /** Keep nothing once finished (docket executionTtl 0, BullMQ removeOnComplete, bee-queue removeOnSuccess). */
+  fireAndForget: boolean;
+  /** This producer waits for results or listens for progress (opens the event connection). */
+  observe: boolean;
+}
+
+export interface WorkerSpec {
+  concurrency: number;
+  fireAndForget: boolean;
+}
+
+/** A job that was added and whose completion (result seen by the producer) can be awaited. */
+export interface Submitted {
+  id: string;
+  done: Promise<void>;
+}
+
+export interface Producer {
+  /** One add, awaited: resolves with the job's id once the library says it is stored. */
+  add(payload: Payload): Promise<string>;
+  /** The library's batch API (docket.call + addMany, BullMQ addBulk, bee-queue saveAll). */
+  addBulk(payloads: readonly Payload[]): Promise<void>;
+  /** Adds one job; `done` settles once this producer has seen its result. */
+  submit(payload: Payload): Promise<Submitted>;
+  /** Calls `listener(jobId, value)` for every progress event; resolves once listening. */
+  onProgress(listener: (id: string, value: number) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What the worker process records about the tasks it runs (see agent.ts). */
+export interface TaskProbe {
+  /** Called first thing in every task. */
+  started(): void;
+  /** Stamps (nowMs) taken just before each progress update of job `id`. */
+  record(id: string, stamps: number[]): void;
+}
+
+export interface BenchWorker {
+  /** Starts processing (the worker is constructed and, where the library allows, connected). */
+  run(): void;
+  /** Stops processing and closes every connection of this worker. */
+  stop(): Promise<void>;
+}
+
+export interface SystemAdapter {
+  readonly id: SystemId;
+  readonly label: string;
+  producer(target: Target, spec: ProducerSpec): Promise<Producer>;
+  worker(target: Target, spec: WorkerSpec, probe: TaskProbe): Promise<BenchWorker>;
+  /** Jobs added but not finished yet, read from Redis (0 ⇒ every completion is recorded). */
+  remaining(admin: Redis, target: Target): Promise<number>;
+}

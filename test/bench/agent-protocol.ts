@@ -1,0 +1,35 @@
+/** Messages between the bench (parent) and its worker agent (child process). */
+import type { SystemId, Target, WorkerSpec } from './adapter';
+
+export type AgentRequest =
+  | { id: number; op: 'start'; system: SystemId; target: Target; spec: WorkerSpec; run: boolean }
+  | { id: number; op: 'run' }
+  | { id: number; op: 'report' }
+  | { id: number; op: 'stop' }
+  | { id: number; op: 'exit' };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A request before the client numbers it. */
+export type AgentCommand = DistributiveOmit<AgentRequest, 'id'>;
+
+/** What the worker process saw; times are nowMs() stamps (CLOCK_MONOTONIC, comparable across processes). */
+export interface WorkerReport {
+  /** When `run()` was called. */
+  runAt: number | null;
+  /** When the first task started. */
+  firstTaskAt: number | null;
+  /** How many tasks started. */
+  tasks: number;
+  /** Per job id: the stamp taken just before each progress update (value = index + 1). */
+  stamps: Record<string, number[]>;
+  /** CPU time (µs, user + system) the worker process used since `run()`, up to this report. */
+  cpuUs: number;
+}
+
+export interface AgentReply {
+  id: number;
+  ok: boolean;
+  error?: string;
+  report?: WorkerReport;
+}

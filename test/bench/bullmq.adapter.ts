@@ -1,0 +1,85 @@
+/**
+ * BullMQ under test, with its defaults: `Queue.add` / `addBulk`, a `Worker` (autorun off, then
+ * `run()`), results via `job.waitUntilFinished(queueEvents)`, progress via `job.updateProgress`
+ * and `QueueEvents` 'progress'.
+ */
+import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
+import type Redis from 'ioredis';
+import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, WorkerSpec } from './adapter';
+import { progressLoop } from './tasks';
+
+const connection = (target: Target): ConnectionOptions => ({ host: target.host, port: target.port });
+
+export const bullmqAdapter: SystemAdapter = {
+  id: 'bullmq',
+  label: 'BullMQ',
+
+  async producer(target: Target, spec: ProducerSpec): Promise<Producer> {
+    const queue = new Queue<Payload>(target.queue, {
+      connection: connection(target),
+      ...(spec.fireAndForget ? { defaultJobOptions: { removeOnComplete: true } } : {}),
+    });
+    await queue.waitUntilReady();
+    let events: QueueEvents | undefined;
+    if (spec.observe) {
+      events = new QueueEvents(target.queue, { connection: connection(target) });
+      await events.waitUntilReady();
+    }
+    const queueEvents = (): QueueEvents => {
+      if (!events) throw new Error('this BullMQ producer was made without observe');
+      return events;
+    };
+    return {
+      add: async (payload) => (await queue.add('job', payload)).id ?? '',
+      addBulk: async (payloads) => {
+        await queue.addBulk(payloads.map((data) => ({ name: 'job', data })));
+      },
+      submit: async (payload) => {
+        const job = await queue.add('job', payload);
+        return { id: job.id ?? '', done: job.waitUntilFinished(queueEvents()).then(() => undefined) };
+      },
+      onProgress: async (listener) => {
+        queueEvents().on('progress', ({ jobId, data }) => listener(jobId, Number(data)));
+      },
+      close: async () => {
+        await events?.close();
+        await queue.close();
+      },
+    };
+  },
+
+  async worker(target: Target, spec: WorkerSpec, probe: TaskProbe): Promise<BenchWorker> {
+    const worker = new Worker<Payload>(
+      target.queue,
+      async (job) => {
+        probe.started();
+        if (!job.data.u) return;
+        await progressLoop(job.data, job.id ?? '', probe, (value) => job.updateProgress(value));
+      },
+      { connection: connection(target), concurrency: spec.concurrency, autorun: false },
+    );
+    worker.on('error', (err) => console.error('bullmq worker error', err));
+    await worker.waitUntilReady();
+    let loop: Promise<void> | undefined;
+    return {
+      run: () => {
+        loop = worker.run();
+        loop.catch((err: unknown) => console.error('bullmq worker failed', err));
+      },
+      stop: async () => {
+        await worker.close();
+        await loop;
+      },
+    };
+  },
+
+  async remaining(admin: Redis, target: Target): Promise<number> {
+    // Jobs move wait → active (moveToActive) → completed/removed (moveToFinished), atomically.
+    const [[, waiting], [, active]] = (await admin
+      .pipeline()
+      .llen(`bull:${target.queue}:wait`)
+      .llen(`bull:${target.queue}:active`)
+      .exec()) as [[Error | null, number], [Error | null, number]];
+    return waiting + active;
+  },
+};

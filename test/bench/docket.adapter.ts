@@ -1,0 +1,92 @@
+/**
+ * nestjs-docket under test: `docket.add(task)(…)`, `docket.call` + `addMany`, a `Worker` with
+ * its defaults, results via `execution.getResult()`, progress via `currentTask().progress` and
+ * the docket's `events$()` on the producer's own subscriber connection.
+ */
+import type Redis from 'ioredis';
+import { Docket } from '../../lib/core/docket';
+import type { DocketLogger } from '../../lib/core/logger';
+import { DocketKeys } from '../../lib/core/redis/keys';
+import { currentTask } from '../../lib/core/task-context';
+import { Worker } from '../../lib/core/worker';
+import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, WorkerSpec } from './adapter';
+import { progressLoop } from './tasks';
+
+const silent: DocketLogger = {
+  log: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+
+const NO_PROBE: TaskProbe = { started: () => undefined, record: () => undefined };
+let probe: TaskProbe = NO_PROBE;
+
+/** The one task: a no-op unless the payload asks for progress updates. */
+async function bench(payload: Payload): Promise<void> {
+  probe.started();
+  if (!payload.u) return;
+  const { key, progress } = currentTask();
+  await progressLoop(payload, key, probe, (value) => progress.setCurrent(value));
+}
+
+function docketFor(target: Target, fireAndForget: boolean): Docket {
+  const docket = new Docket({
+    name: target.queue,
+    url: `redis://${target.host}:${target.port}/0`,
+    logger: silent,
+    ...(fireAndForget ? { executionTtl: 0 } : {}),
+  });
+  docket.register(bench);
+  return docket;
+}
+
+export const docketAdapter: SystemAdapter = {
+  id: 'docket',
+  label: 'docket',
+
+  async producer(target: Target, spec: ProducerSpec): Promise<Producer> {
+    const docket = docketFor(target, spec.fireAndForget);
+    await docket.connect();
+    return {
+      add: async (payload) => (await docket.add(bench)(payload)).key,
+      addBulk: async (payloads) => {
+        await docket.addMany(payloads.map((p) => docket.call(bench)(p)));
+      },
+      submit: async (payload) => {
+        const execution = await docket.add(bench)(payload);
+        return { id: execution.key, done: execution.getResult() };
+      },
+      onProgress: async (listener) => {
+        docket.events$().subscribe((event) => {
+          if (event.type === 'progress') listener(event.key, event.current);
+        });
+      },
+      close: () => docket.close(),
+    };
+  },
+
+  async worker(target: Target, spec: WorkerSpec, taskProbe: TaskProbe): Promise<BenchWorker> {
+    probe = taskProbe;
+    const docket = docketFor(target, spec.fireAndForget);
+    const worker = new Worker(docket, { concurrency: spec.concurrency });
+    let loop: Promise<void> | undefined;
+    return {
+      run: () => {
+        loop = worker.runForever();
+        loop.catch((err: unknown) => console.error('docket worker failed', err));
+      },
+      stop: async () => {
+        await worker.stop();
+        await loop;
+        await docket.close();
+        probe = NO_PROBE;
+      },
+    };
+  },
+
+  async remaining(admin: Redis, target: Target): Promise<number> {
+    // Every stream entry is deleted by the script that records the terminal state.
+    return admin.xlen(new DocketKeys(target.queue).stream);
+  },
+};

@@ -1,0 +1,82 @@
+/** Turns per-round values into medians, ratios, target verdicts, a markdown table and JSON. */
+import { SYSTEM_IDS, type SystemId } from './adapter';
+import type { MetricDef } from './scenario';
+import { fmt, median } from './stats';
+
+export type Rounds = Record<SystemId, number[]>;
+
+export interface MetricResult {
+  id: string;
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  rounds: Rounds;
+  median: Record<SystemId, number>;
+  /** docket's median divided by the peer's. */
+  ratio: { bullmq: number; 'bee-queue': number };
+  target?: { text: string; met: boolean | null };
+  budget?: { text: string; met: boolean | null };
+}
+
+export function emptyRounds(): Rounds {
+  return { docket: [], bullmq: [], 'bee-queue': [] };
+}
+
+/** ours ÷ theirs, only where both are positive (a ratio of near-zero residues means nothing). */
+function ratio(ours: number, theirs: number): number {
+  return ours > 0 && theirs > 0 ? ours / theirs : NaN;
+}
+
+export function summarizeMetric(def: MetricDef, rounds: Rounds): MetricResult {
+  const med = {} as Record<SystemId, number>;
+  for (const id of SYSTEM_IDS) med[id] = median(rounds[id].filter((v) => Number.isFinite(v)));
+  const complete = SYSTEM_IDS.every((id) => Number.isFinite(med[id]));
+  return {
+    id: def.id,
+    label: def.label,
+    unit: def.unit,
+    better: def.better,
+    rounds,
+    median: med,
+    ratio: { bullmq: ratio(med.docket, med.bullmq), 'bee-queue': ratio(med.docket, med['bee-queue']) },
+    target: def.target && { text: def.target.text, met: complete ? def.target.check(med) : null },
+    budget: def.budget && { text: def.budget.text, met: Number.isFinite(med.docket) ? def.budget.check(med.docket) : null },
+  };
+}
+
+const ratioText = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
+
+function verdict(result: MetricResult): string {
+  const parts: string[] = [];
+  for (const goal of [result.target, result.budget]) {
+    if (!goal) continue;
+    parts.push(`${goal.text} ${goal.met === null ? '(n/a)' : goal.met ? '✅' : '❌'}`);
+  }
+  return parts.join('; ');
+}
+
+/** The headline table: medians, docket ÷ each peer, and the target verdicts. */
+export function markdownTable(results: readonly MetricResult[], defs: ReadonlyMap<string, MetricDef>): string {
+  const lines = [
+    '| Metric | docket | BullMQ | bee-queue | docket ÷ BullMQ | docket ÷ bee-queue | Target |',
+    '|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of results) {
+    const digits = defs.get(r.id)?.digits ?? 0;
+    lines.push(
+      `| ${r.label} | ${fmt(r.median.docket, digits)} | ${fmt(r.median.bullmq, digits)} | ${fmt(r.median['bee-queue'], digits)} | ${ratioText(r.ratio.bullmq)} | ${ratioText(r.ratio['bee-queue'])} | ${verdict(r)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Every round's value, to judge the spread behind each median. */
+export function roundsTable(results: readonly MetricResult[], defs: ReadonlyMap<string, MetricDef>): string {
+  const lines = ['| Metric | docket rounds | BullMQ rounds | bee-queue rounds |', '|---|---|---|---|'];
+  for (const r of results) {
+    const digits = defs.get(r.id)?.digits ?? 0;
+    const cell = (values: number[]): string => values.map((v) => fmt(v, digits)).join(' / ') || '–';
+    lines.push(`| ${r.id} | ${cell(r.rounds.docket)} | ${cell(r.rounds.bullmq)} | ${cell(r.rounds['bee-queue'])} |`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,114 @@
+/** What a scenario is made of, and what it gets to measure with. */
+import type { Admin } from './admin';
+import type { AgentClient } from './agent-client';
+import type { SystemAdapter, SystemId, Target } from './adapter';
+
+/** Sizes of every scenario; --quick uses smaller ones. */
+export interface Sizes {
+  enqueueWarmup: number;
+  enqueueSeq: number;
+  enqueueInFlight: number;
+  enqueueBulk: number;
+  drain: number;
+  latencyWarmup: number;
+  latency: number;
+  progressJobs: number;
+  progressUpdates: number;
+  progressPacingMs: number;
+  sparseJobs: number;
+  sparseUpdates: number;
+  sparsePacingMs: number;
+  commandsPreloaded: number;
+  commandsLive: number;
+  memory: number;
+}
+
+export const FULL: Sizes = {
+  enqueueWarmup: 1_000,
+  enqueueSeq: 10_000,
+  enqueueInFlight: 30_000,
+  enqueueBulk: 50_000,
+  drain: 20_000,
+  latencyWarmup: 200,
+  latency: 2_000,
+  progressJobs: 20,
+  progressUpdates: 100,
+  progressPacingMs: 1,
+  sparseJobs: 2,
+  sparseUpdates: 25,
+  sparsePacingMs: 60,
+  commandsPreloaded: 2_000,
+  commandsLive: 1_000,
+  memory: 20_000,
+};
+
+export const QUICK: Sizes = {
+  enqueueWarmup: 300,
+  enqueueSeq: 1_500,
+  enqueueInFlight: 5_000,
+  enqueueBulk: 10_000,
+  drain: 2_000,
+  latencyWarmup: 50,
+  latency: 300,
+  progressJobs: 3,
+  progressUpdates: 30,
+  progressPacingMs: 1,
+  sparseJobs: 1,
+  sparseUpdates: 5,
+  sparsePacingMs: 60,
+  commandsPreloaded: 500,
+  commandsLive: 200,
+  memory: 2_000,
+};
+
+/** Everything a measurement may use. The server is FLUSHALLed before each one. */
+export interface Env {
+  admin: Admin;
+  agent: AgentClient;
+  target: Target;
+  sizes: Sizes;
+}
+
+/** A target from issue 5, judged on the medians of the same run. */
+export interface TargetRule {
+  text: string;
+  check(medians: Record<SystemId, number>): boolean;
+}
+
+export interface MetricDef {
+  id: string;
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  digits: number;
+  target?: TargetRule;
+  /** A budget for our figure alone (e.g. DESIGN §5's round trips). */
+  budget?: { text: string; check(ours: number): boolean };
+}
+
+export interface Measurement {
+  values: Record<string, number>;
+  details?: unknown;
+}
+
+/** One interleaved unit: measured for every system in every round. */
+export interface Cell {
+  id: string;
+  title: string;
+  metrics: MetricDef[];
+  measure(env: Env, system: SystemAdapter): Promise<Measurement>;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  cells(sizes: Sizes): Cell[];
+}
+
+/** At least 1.5× BullMQ's and above bee-queue's (throughput). */
+export const FASTER: TargetRule = {
+  text: '≥1.5× BullMQ, > bee-queue',
+  check: (m) => m.docket >= 1.5 * m.bullmq && m.docket > m['bee-queue'],
+};
+
+export const perSecond = (count: number, ms: number): number => (count * 1000) / ms;

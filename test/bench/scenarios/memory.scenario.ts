@@ -1,0 +1,66 @@
+/**
+ * 6. Redis memory per execution once finished: `used_memory` after draining N preloaded no-op
+ * tasks minus `used_memory` of the flushed server, divided by N. Measured with every
+ * connection but the bench's admin one closed (no client buffers), after a warm-up run of the
+ * same system so that its Lua scripts are already cached in both readings.
+ * - retained: each library's defaults (docket keeps records for executionTtl = 15 min; BullMQ
+ *   keeps completed jobs; bee-queue keeps succeeded jobs);
+ * - fire-and-forget: docket executionTtl 0, BullMQ removeOnComplete, bee-queue removeOnSuccess.
+ * What is left in fire-and-forget mode is mostly fixed per-queue structures (BullMQ's events
+ * stream is capped near 10,000 entries), so it shrinks per task as N grows.
+ */
+import type { SystemAdapter } from '../adapter';
+import type { Cell, Env, Scenario, Sizes } from '../scenario';
+import { sleep } from '../stats';
+import { drain } from '../workload';
+
+async function settle(env: Env): Promise<number> {
+  await sleep(100);
+  const clients = await env.admin.waitForClients();
+  if (clients !== 1) console.warn(`  (memory: ${clients} clients still connected)`);
+  return clients;
+}
+
+function cell(sizes: Sizes, fireAndForget: boolean): Cell {
+  const id = fireAndForget ? 'memory-ff' : 'memory-retained';
+  const n = sizes.memory.toLocaleString('en-US');
+  return {
+    id,
+    title: fireAndForget ? 'Memory, fire-and-forget' : 'Memory, retained',
+    metrics: [
+      {
+        id,
+        label: fireAndForget
+          ? `Redis memory per execution, fire-and-forget (bytes, ${n} tasks)`
+          : `Redis memory per retained completed execution (bytes, ${n} tasks)`,
+        unit: 'bytes',
+        better: 'lower',
+        digits: fireAndForget ? 1 : 0,
+        target: fireAndForget
+          ? undefined
+          : { text: '≤ BullMQ', check: (m) => m.docket <= m.bullmq },
+      },
+    ],
+    async measure(env: Env, system: SystemAdapter) {
+      const { admin } = env;
+      await drain(env, system, { count: 200, concurrency: 50, fireAndForget });
+      await admin.flushAll();
+      await settle(env);
+      const before = await admin.usedMemory();
+      await drain(env, system, { count: sizes.memory, concurrency: 50, fireAndForget });
+      const clients = await settle(env);
+      const after = await admin.usedMemory();
+      const keys = await admin.dbSize();
+      return {
+        values: { [id]: (after - before) / sizes.memory },
+        details: { count: sizes.memory, before, after, keys, clients },
+      };
+    },
+  };
+}
+
+export const memoryScenario: Scenario = {
+  id: 'memory',
+  title: 'Memory per execution',
+  cells: (s) => [cell(s, false), cell(s, true)],
+};
