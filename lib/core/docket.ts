@@ -85,6 +85,7 @@ export class Docket implements ExecutionHost {
   /** The tasks this process knows. */
   readonly tasks = new TaskRegistry();
   private storePromise?: Promise<DocketStore>;
+  private tick: { call: TaskCall; resolve: (e: Execution) => void; reject: (err: unknown) => void }[] = [];
   private subscriberHub?: SubscriberHub;
   private closed = false;
 
@@ -185,8 +186,7 @@ export class Docket implements ExecutionHost {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
     return async (...args) => {
-      const [execution] = await this.send([this.prepare(definition, 'add', time, options.key, args)]);
-      return execution as Execution<TaskResult<F>>;
+      return (await this.sendOne(this.prepare(definition, 'add', time, options.key, args))) as Execution<TaskResult<F>>;
     };
   }
 
@@ -204,8 +204,7 @@ export class Docket implements ExecutionHost {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
     return async (...args) => {
-      const [execution] = await this.send([this.prepare(definition, 'replace', time, options.key, args)]);
-      return execution as Execution<TaskResult<F>>;
+      return (await this.sendOne(this.prepare(definition, 'replace', time, options.key, args))) as Execution<TaskResult<F>>;
     };
   }
 
@@ -225,6 +224,22 @@ export class Docket implements ExecutionHost {
     return { task: definition, mode, when, key: key ?? uuid7(when), args: encoded };
   }
 
+  /** Adds one call; the calls of one tick go to Redis together, in one script call. */
+  private sendOne(call: TaskCall): Promise<Execution> {
+    return new Promise<Execution>((resolve, reject) => {
+      this.tick.push({ call, resolve, reject });
+      if (this.tick.length > 1) return;
+      queueMicrotask(() => {
+        const batch = this.tick;
+        this.tick = [];
+        this.send(batch.map((b) => b.call)).then(
+          (executions) => batch.forEach((b, i) => b.resolve(executions[i])),
+          (err: unknown) => batch.forEach((b) => b.reject(err)),
+        );
+      });
+    });
+  }
+
   private async send(calls: readonly TaskCall[]): Promise<Execution[]> {
     if (calls.length === 0) return [];
     const requests: ScheduleRequest[] = calls.map((c) => ({ key: c.key, mode: c.mode, when: c.when, task: c.task.name, args: c.args }));
@@ -232,7 +247,7 @@ export class Docket implements ExecutionHost {
     const now = Date.now();
     let replies;
     try {
-      replies = calls.length === 1 ? [await store.schedule(requests[0], now)] : await store.scheduleMany(requests, now);
+      replies = await store.schedule(requests, now);
     } catch (err) {
       throw unavailable(this.url, err);
     }

@@ -58,6 +58,18 @@ describe('adding, replacing and scheduling work', () => {
     expect(loaded!.args).toEqual(['first']);
   });
 
+  it('adds made in one tick go out together and keep their order', async () => {
+    const [first, second, other] = await Promise.all([
+      docket.add(record, { key: 'tick' })('first'),
+      docket.add(record, { key: 'tick' })('second'),
+      docket.add(record)('other'),
+    ]);
+    expect(first.disposition).toBe(Disposition.SCHEDULED);
+    expect(second.disposition).toBe(Disposition.ALREADY_SCHEDULED);
+    expect(other.disposition).toBe(Disposition.SCHEDULED);
+    expect((await docket.getExecution('tick'))!.args).toEqual(['first']);
+  });
+
   it('replace supersedes a pending execution', async () => {
     await docket.add(record, { key: 'r', delay: 60_000 })('old');
     const replaced = await docket.replace(record, { key: 'r' })('new');

@@ -5,7 +5,7 @@
 import type Redis from 'ioredis';
 import { ExecutionState } from '../execution-state.enum';
 import type { DocketKeys } from './keys';
-import { installScripts, scriptPipeline, type ScriptCommands } from './scripts';
+import { installScripts, type ScriptCommands } from './scripts';
 
 /** An execution record as stored in its runs hash. */
 export interface ExecutionRecord {
@@ -85,6 +85,8 @@ export interface WorkerInfo {
   concurrency?: number;
 }
 
+const SCHEDULE_CHUNK = 100;
+
 const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 
 function parseRecord(key: string, h: Record<string, string>): ExecutionRecord | null {
@@ -138,33 +140,28 @@ export class DocketStore {
     this.client = installScripts(client);
   }
 
-  private scheduleArgs(r: ScheduleRequest, now: number): (string | number)[] {
-    const k = this.keys;
-    return [k.runs(r.key), k.stream, k.queue, r.key, r.mode, r.when, now, r.task, r.args, k.events(r.key)];
+  /**
+   * Schedules a batch of executions: one script call per chunk of 100, the chunks sent together.
+   */
+  async schedule(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]> {
+    const chunks: Promise<ScheduleReply[]>[] = [];
+    for (let i = 0; i < requests.length; i += SCHEDULE_CHUNK) {
+      chunks.push(this.scheduleChunk(requests.slice(i, i + SCHEDULE_CHUNK), now));
+    }
+    return (await Promise.all(chunks)).flat();
   }
 
-  private static scheduleReply(raw: [string, string, string, string]): ScheduleReply {
-    return {
+  private async scheduleChunk(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]> {
+    const k = this.keys;
+    const args: (string | number)[] = [now, k.events('')];
+    for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args);
+    const replies = await this.client.docketSchedule(requests.length + 2, k.stream, k.queue, ...requests.map((r) => k.runs(r.key)), ...args);
+    return replies.map((raw) => ({
       status: raw[0] as 'ok' | 'exists',
       state: raw[1] as ExecutionState,
       generation: raw[2],
       when: Number(raw[3]),
-    };
-  }
-
-  async schedule(request: ScheduleRequest, now: number): Promise<ScheduleReply> {
-    return DocketStore.scheduleReply(await this.client.docketSchedule(...this.scheduleArgs(request, now)));
-  }
-
-  /** Schedules many executions in one pipelined round trip. */
-  async scheduleMany(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]> {
-    const pipeline = scriptPipeline(this.client.pipeline());
-    for (const r of requests) pipeline.docketSchedule(...this.scheduleArgs(r, now));
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, raw]) => {
-      if (err) throw err;
-      return DocketStore.scheduleReply(raw as [string, string, string, string]);
-    });
+    }));
   }
 
   async cancel(key: string, now: number, ttlMs: number): Promise<CancelOutcome> {

@@ -1,5 +1,4 @@
 import type Redis from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
 import { cancelScript } from './cancel.script';
 import { claimNextScript, claimScript } from './claim.script';
 import { completeScript } from './complete.script';
@@ -13,7 +12,7 @@ type Arg = string | number;
 
 /** The scripts as typed commands of a connection (and of its pipelines). */
 export interface ScriptCommands {
-  docketSchedule(...args: Arg[]): Promise<[string, string, string, string]>;
+  docketSchedule(numKeys: number, ...args: Arg[]): Promise<[string, string, string, string][]>;
   docketClaim(numKeys: number, ...args: Arg[]): Promise<string[][]>;
   docketClaimNext(...args: Arg[]): Promise<string[][]>;
   docketComplete(numKeys: number, ...args: Arg[]): Promise<string[]>;
@@ -21,11 +20,6 @@ export interface ScriptCommands {
   docketStreamDue(...args: Arg[]): Promise<number>;
   docketProgress(...args: Arg[]): Promise<number>;
 }
-
-/** The same commands queued on a pipeline. */
-export type PipelineScripts = {
-  [K in keyof ScriptCommands]: (...args: Parameters<ScriptCommands[K]>) => ChainableCommander;
-};
 
 /** Registers every script on `client` once; ioredis then uses EVALSHA with a NOSCRIPT fallback. */
 export function installScripts(client: Redis): Redis & ScriptCommands {
@@ -35,9 +29,4 @@ export function installScripts(client: Redis): Redis & ScriptCommands {
     }
   }
   return client as Redis & ScriptCommands;
-}
-
-/** Views a pipeline of a connection prepared by {@link installScripts} with the script commands. */
-export function scriptPipeline(pipeline: ChainableCommander): ChainableCommander & PipelineScripts {
-  return pipeline as ChainableCommander & PipelineScripts;
 }
