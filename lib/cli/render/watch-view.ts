@@ -2,8 +2,7 @@
  * What `docket watch` knows about one execution, folded from the events of
  * `Execution.subscribe()`. Immutable, so that rendering is a pure function of (view, now).
  */
-import type { ExecutionEvent } from '../../core/execution-event';
-import { ExecutionState } from '../../core/execution-state.enum';
+import type { ExecutionEvent, ExecutionStateEvent } from '../../core/execution-event';
 import type { Execution } from '../../core/execution';
 
 /** The latest progress report. */
@@ -20,18 +19,11 @@ export interface WatchProgress {
  * @example
  * const view = applyWatchEvent(watchViewOf(execution, 'emails'), event);
  */
-export interface WatchView {
-  readonly key: string;
+export interface WatchView
+  extends Pick<ExecutionStateEvent, 'key' | 'state' | 'when' | 'worker' | 'startedAt' | 'completedAt' | 'error'> {
   readonly docket: string;
   /** The registered task name ('' when unknown). */
   readonly task: string;
-  readonly state: ExecutionState;
-  readonly when?: Date;
-  readonly worker?: string;
-  readonly startedAt?: Date;
-  readonly completedAt?: Date;
-  /** `Name: message` of the failure. */
-  readonly error?: string;
   /** Absent until the task first reports progress. */
   readonly progress?: WatchProgress;
 }
