@@ -14,6 +14,8 @@ export interface RedisServerOptions {
   extraArgs?: string[];
   port?: number;
   dir?: string;
+  /** Prepares files in the server's directory (certificates, say) and returns more arguments. */
+  prepare?: (dir: string) => string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -43,7 +45,8 @@ export class RedisServer {
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     const port = options.port ?? (await freePort());
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'docket-redis-'));
-    const server = new RedisServer(port, dir, options);
+    const prepared = options.prepare?.(dir) ?? [];
+    const server = new RedisServer(port, dir, { ...options, extraArgs: [...(options.extraArgs ?? []), ...prepared] });
     await server.launch();
     return server;
   }

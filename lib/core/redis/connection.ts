@@ -9,6 +9,7 @@
  * - `blocking`: a worker's XREADGROUP BLOCK reads, which must not share a socket with anything.
  * - `subscriber`: the process-wide pub/sub connection (see subscriber.ts).
  */
+import { isIP } from 'node:net';
 import Redis, { type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from '../errors/docket.errors';
 import type { DocketLogger } from '../logger';
@@ -46,7 +47,8 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
       options.port = parsed.port ? Number(parsed.port) : 6379;
       const path = parsed.pathname.replace(/^\//, '');
       if (path) options.db = Number(path);
-      if (parsed.protocol === 'rediss:') options.tls = { servername: options.host };
+      // SNI takes host names only; for an IP address the certificate is checked against the IP.
+      if (parsed.protocol === 'rediss:') options.tls = isIP(options.host) ? {} : { servername: options.host };
       break;
     }
     case 'unix:':
