@@ -150,22 +150,22 @@ export class Worker {
     });
     await this.recoverOwn();
     const { schedulingResolution, redeliveryTimeout, heartbeatInterval } = this.options;
-    this.every(schedulingResolution, () => this.moveDue());
-    this.every(redeliveryTimeout / 4, () => this.renewLeases());
-    this.every(redeliveryTimeout / 4, () => this.sweep(), true);
+    this.every('moving due work to the stream', schedulingResolution, () => this.moveDue());
+    this.every('renewing leases', redeliveryTimeout / 4, () => this.renewLeases());
+    this.every('sweeping for abandoned work', redeliveryTimeout / 4, () => this.sweep(), true);
     await this.heartbeat();
-    this.every(heartbeatInterval, () => this.heartbeat());
+    this.every('sending a heartbeat', heartbeatInterval, () => this.heartbeat());
     this.logger.log(`Worker ${this.name} started on docket "${this.docket.name}" with tasks: ${this.docket.tasks.names().join(', ') || '(none)'}`);
   }
 
-  private every(intervalMs: number, fn: () => Promise<void>, jitter = false): void {
+  private every(what: string, intervalMs: number, fn: () => Promise<void>, jitter = false): void {
     const tick = (): void => {
       if (this.stopping) return;
       const delay = jitter ? intervalMs * (0.75 + Math.random() * 0.5) : intervalMs;
       const timer = setTimeout(() => {
         this.timers = this.timers.filter((t) => t !== timer);
         fn()
-          .catch((err: unknown) => this.logger.warn(`Worker ${this.name}: ${fn.name || 'background'} failed: ${String(err)}`))
+          .catch((err: unknown) => this.logger.warn(`Worker ${this.name}: ${what} failed (${String(err)}); trying again in ${Math.round(intervalMs)} ms`))
           .finally(tick);
       }, delay);
       this.timers.push(timer);

@@ -319,7 +319,8 @@ export class DocketStore {
         .filter(([, fields]) => fields !== null)
         .map(([id, fields]) => DocketStore.delivery(id, fields as string[], true));
     } finally {
-      await this.client.del(k.sweepLease);
+      // Release the lease only if it is still ours (it may have lapsed and passed on).
+      await this.client.docketReleaseLease(k.sweepLease, consumer);
     }
   }
 

@@ -3,10 +3,11 @@ import { cancelScript } from './cancel.script';
 import { claimNextScript, claimScript } from './claim.script';
 import { completeScript } from './complete.script';
 import { progressScript } from './progress.script';
+import { releaseLeaseScript } from './release-lease.script';
 import { scheduleScript } from './schedule.script';
 import { streamDueScript } from './stream-due.script';
 
-const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript];
+const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript];
 
 type Arg = string | number;
 
@@ -19,6 +20,7 @@ export interface ScriptCommands {
   docketCancel(...args: Arg[]): Promise<string>;
   docketStreamDue(...args: Arg[]): Promise<number>;
   docketProgress(...args: Arg[]): Promise<number>;
+  docketReleaseLease(...args: Arg[]): Promise<number>;
 }
 
 /** Registers every script on `client` once; ioredis then uses EVALSHA with a NOSCRIPT fallback. */
