@@ -12,7 +12,8 @@ export interface DocketOptions {
   /** The docket's name: every Redis key starts with it. @default 'docket' */
   name?: string;
   /**
-   * Where Redis is: `redis://[user:pass@]host:port/db`, `rediss://…` (TLS) or `unix:///path?db=0`.
+   * Where Redis is: `redis://[user:pass@]host:port/db`, `rediss://…` (TLS), `unix:///path?db=0`,
+   * or a Redis Cluster as `redis+cluster://host:port,host:port` (`rediss+cluster://` for TLS).
    * @default 'redis://localhost:6379/0'
    */
   url?: string;
@@ -26,7 +27,7 @@ export interface DocketOptions {
   codec?: Codec;
   /** Error classes to rethrow by name from `getResult()` (built-ins are always known). @default [] */
   errors?: ErrorClass[];
-  /** Prefix keys with a `{name}` hash tag so that a Redis Cluster keeps them on one slot. @default false */
+  /** Prefix keys with a `{name}` hash tag so that a Redis Cluster keeps them on one slot. @default true for `redis+cluster://` URLs, else false */
   hashTag?: boolean;
   /** Where log lines go. @default console */
   logger?: DocketLogger;

@@ -7,7 +7,7 @@ import { parseEvent, type ExecutionEvent } from './execution-event';
 import { Execution, type ExecutionHost } from './execution';
 import { Disposition, ExecutionState } from './execution-state.enum';
 import { consoleLogger, type DocketLogger } from './logger';
-import { createConnection, openConnection, unavailable } from './redis/connection';
+import { createConnection, isClusterUrl, openConnection, unavailable } from './redis/connection';
 import { DocketStore, type CancelOutcome, type ScheduleRequest, type WorkerInfo } from './redis/docket-store';
 import { DocketKeys } from './redis/keys';
 import { SubscriberHub } from './redis/subscriber';
@@ -96,7 +96,8 @@ export class Docket implements ExecutionHost {
     this.executionTtl = resolved.executionTtl;
     this.codec = resolved.codec;
     this.logger = resolved.logger;
-    this.keys = new DocketKeys(resolved.name, resolved.hashTag);
+    // A cluster needs every key of the docket on one slot: the hash tag is implied.
+    this.keys = new DocketKeys(resolved.name, resolved.hashTag || isClusterUrl(resolved.url));
     this.errorCodec = new ErrorCodec(this.codec);
     for (const cls of resolved.errors) this.errorCodec.register(cls);
   }

@@ -7,11 +7,10 @@
  * dies mid-task leaves its messages pending; after `redeliveryTimeout` another worker's sweep
  * takes them over. Live workers renew the lease of what they run, so long tasks are never stolen.
  */
-import type Redis from 'ioredis';
 import { WORKER_TTL_MS, type Docket } from './docket';
 import { ExecutionCancelledError } from './errors/docket.errors';
 import type { DocketLogger } from './logger';
-import { createConnection, openConnection } from './redis/connection';
+import { createConnection, openConnection, type RedisClient } from './redis/connection';
 import { DocketStore, isNoGroup, type ClaimedRun, type Completion, type Delivery } from './redis/docket-store';
 import { startRun, type ActiveRun } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
@@ -44,7 +43,7 @@ export class Worker {
   private readonly logger: DocketLogger;
   private readonly active = new Map<string, ActiveRun>();
   private store?: DocketStore;
-  private blocking?: Redis;
+  private blocking?: RedisClient;
   private blockingId?: number;
   private loop?: Promise<void>;
   private starting?: Promise<void>;

@@ -2,7 +2,7 @@
  * Every Redis command of a docket, for one connection. The Docket holds one on its producer
  * connection and each Worker one on its own, so that the rest of the core never speaks Redis.
  */
-import type Redis from 'ioredis';
+import type { RedisClient } from './connection';
 import { ExecutionState } from '../execution-state.enum';
 import type { DocketKeys } from './keys';
 import { installScripts, type ScriptCommands } from './scripts';
@@ -131,11 +131,11 @@ export function isNoGroup(err: unknown): boolean {
 }
 
 export class DocketStore {
-  readonly client: Redis & ScriptCommands;
+  readonly client: RedisClient & ScriptCommands;
 
   constructor(
     readonly keys: DocketKeys,
-    client: Redis,
+    client: RedisClient,
   ) {
     this.client = installScripts(client);
   }
@@ -202,7 +202,7 @@ export class DocketStore {
 
   /** Reads new messages for `consumer`, blocking up to `blockMs`; use a dedicated connection. */
   static async readGroup(
-    blocking: Redis,
+    blocking: RedisClient,
     keys: DocketKeys,
     consumer: string,
     count: number,

@@ -5,9 +5,8 @@
  * reconnect every channel is subscribed again and only then are listeners told to resync,
  * so that a snapshot they re-read cannot miss an event.
  */
-import type Redis from 'ioredis';
 import type { DocketLogger } from '../logger';
-import { createConnection } from './connection';
+import { createConnection, type RedisClient } from './connection';
 
 /** Called with each message on a channel (or, for patterns, with the channel too). */
 export type MessageHandler = (message: string, channel: string) => void;
@@ -26,7 +25,7 @@ interface Topic {
 const hubs = new Map<string, SubscriberHub>();
 
 export class SubscriberHub {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly channels = new Map<string, Topic>();
   private readonly patterns = new Map<string, Topic>();
   private users = 0;

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../connection';
 import { cancelScript } from './cancel.script';
 import { claimNextScript, claimScript } from './claim.script';
 import { completeScript } from './complete.script';
@@ -24,11 +24,11 @@ export interface ScriptCommands {
 }
 
 /** Registers every script on `client` once; ioredis then uses EVALSHA with a NOSCRIPT fallback. */
-export function installScripts(client: Redis): Redis & ScriptCommands {
+export function installScripts(client: RedisClient): RedisClient & ScriptCommands {
   for (const script of ALL) {
     if (!(script.name in client)) {
       client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
     }
   }
-  return client as Redis & ScriptCommands;
+  return client as RedisClient & ScriptCommands;
 }
