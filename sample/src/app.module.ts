@@ -1,11 +1,10 @@
-import { ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { DocketModule } from 'nestjs-docket';
 import { SampleConfigModule } from './config/sample-config.module';
 import { SAMPLE_CONFIG, type SampleConfig } from './config/sample.config';
 import { ExecutionsModule } from './executions/executions.module';
-import { ApolloExpressDriver } from './graphql/apollo-express.driver';
 import { OrdersModule } from './orders/orders.module';
 
 /**
@@ -25,7 +24,7 @@ import { OrdersModule } from './orders/orders.module';
       }),
     }),
     GraphQLModule.forRoot<ApolloDriverConfig>({
-      driver: ApolloExpressDriver,
+      driver: ApolloDriver,
       autoSchemaFile: true,
       subscriptions: { 'graphql-ws': true },
     }),
