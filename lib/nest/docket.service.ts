@@ -133,10 +133,8 @@ export class DocketService {
   /** The registered name of a task given by function (looked up, never registered on the fly). */
   private taskName(task: TaskFunction | string): string {
     if (typeof task === 'string') return task;
-    const { tasks } = this.docket;
-    const names = tasks.names();
-    const name = names.find((n) => tasks.get(n)?.fn === task);
-    if (name === undefined) throw new TaskNotRegisteredError(task.name, this.docket.name, names);
-    return name;
+    const definition = this.docket.tasks.find(task);
+    if (!definition) throw new TaskNotRegisteredError(task.name, this.docket.name, this.docket.tasks.names());
+    return definition.name;
   }
 }

@@ -62,11 +62,6 @@ export class SubscriberHub {
     return hub;
   }
 
-  /** How many hubs (and so subscriber connections) this process has open. */
-  static openCount(): number {
-    return hubs.size;
-  }
-
   /** The Redis connection status of the hub's client. */
   get status(): string {
     return this.client.status;
