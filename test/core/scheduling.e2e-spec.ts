@@ -97,6 +97,25 @@ describe('adding, replacing and scheduling work', () => {
     expect(await leakedKeys(docket)).toEqual([]);
   });
 
+  it('gives each of many adds of one tick its own execution', async () => {
+    const executions = await Promise.all(Array.from({ length: 95 }, (_, i) => docket.add(record, { key: `t${i}` })(`t${i}`)));
+    expect(executions.map((e) => e.key)).toEqual(Array.from({ length: 95 }, (_, i) => `t${i}`));
+    const loaded = await Promise.all(executions.map((e) => docket.getExecution(e.key)));
+    expect(loaded.map((e) => e?.args)).toEqual(Array.from({ length: 95 }, (_, i) => [`t${i}`]));
+  });
+
+  it('sending the same prepared calls again never runs them twice, even after they finished', async () => {
+    const batch = Array.from({ length: 30 }, (_, i) => docket.call(record)(`r${i}`));
+    await docket.addMany(batch);
+    await new Worker(docket, { concurrency: 10 }).runUntilFinished();
+    // As when a client resends a call whose reply it lost: the generated keys are already taken.
+    const again = await docket.addMany(batch);
+    expect(new Set(again.map((e) => e.disposition))).toEqual(new Set([Disposition.ALREADY_SCHEDULED]));
+    expect(new Set(again.map((e) => e.state))).toEqual(new Set([ExecutionState.COMPLETED]));
+    await new Worker(docket).runUntilFinished();
+    expect(calls).toHaveLength(30);
+  });
+
   it('rejects an unknown task name, naming it and the known ones', async () => {
     expect(() => docket.add('recrod')).toThrow(UnknownTaskError);
     expect(() => docket.add('recrod')).toThrow(/"recrod".*"record"/);

@@ -32,7 +32,7 @@ export interface ExecutionRecord {
 /** One add or replace. */
 export interface ScheduleRequest {
   key: string;
-  mode: 'add' | 'replace';
+  mode: 'new' | 'add' | 'replace';
   when: number;
   task: string;
   args: string;
@@ -85,7 +85,7 @@ export interface WorkerInfo {
   concurrency?: number;
 }
 
-const SCHEDULE_CHUNK = 100;
+const SCHEDULE_CHUNK = 50;
 
 const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 

@@ -7,26 +7,31 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  *
  * KEYS: 1 stream, 2 queue, 3.. the runs hash of each execution, in order
  * ARGV: 1 now (ms), 2 events channel prefix,
- *       then per execution: key, mode ('add' | 'replace'), when (ms), task name, encoded args
+ *       then per execution: key, mode ('new' | 'add' | 'replace'), when (ms), task name, encoded args
  * Reply: per execution, { status ('ok' | 'exists'), state, generation, when (ms) }
  *
- * `add` leaves a scheduled, queued or running execution alone. `replace` removes the old
- * stream entry or queue member and bumps the generation, so a message of the old run that is
- * already in flight is a no-op at claim and at completion.
+ * `add` leaves a scheduled, queued or running execution alone. `new` is an add under a key the
+ * producer generated: any record under it means the client resent the call after losing the
+ * reply, so it says 'exists' even for a finished run; and as nobody can be subscribed to that
+ * key's channel yet, its first event is published only for a pattern subscriber. `replace`
+ * removes the old stream entry or queue member and bumps the generation, so a message of the
+ * old run that is already in flight is a no-op at claim and at completion.
  */
 export const scheduleScript: ScriptDefinition = {
   name: 'docketSchedule',
   lua: `${LUA_PRELUDE}
 local stream, queue, now, prefix = KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2]
 local out = {}
+local patterns = redis.call('PUBSUB', 'NUMPAT') > 0
 for i = 3, #KEYS do
   local runs = KEYS[i]
   local j = 3 + (i - 3) * 5
   local key, mode, when_s = ARGV[j], ARGV[j + 1], ARGV[j + 2]
+  local announce = patterns or mode ~= 'new'
   local when = tonumber(when_s)
   local cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when')
   local state = cur[1]
-  if mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running') then
+  if (mode == 'new' and state) or (mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running')) then
     out[#out + 1] = {'exists', state, cur[2] or '0', cur[5] or '0'}
   else
     local gen = (tonumber(cur[2]) or 0) + 1
@@ -40,13 +45,13 @@ for i = 3, #KEYS do
       local id = redis.call('XADD', stream, '*', 'key', key, 'gen', gen)
       redis.call('HSET', runs, 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
         'gen', gen, 'seq', seq, 'sseq', seq, 'msg', id)
-      publish_state(prefix .. key, key, seq, 'queued', {when = when})
+      if announce then publish_state(prefix .. key, key, seq, 'queued', {when = when}) end
       out[#out + 1] = {'ok', 'queued', tostring(gen), when_s}
     else
       redis.call('ZADD', queue, when, key)
       redis.call('HSET', runs, 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
         'gen', gen, 'seq', seq, 'sseq', seq)
-      publish_state(prefix .. key, key, seq, 'scheduled', {when = when})
+      if announce then publish_state(prefix .. key, key, seq, 'scheduled', {when = when}) end
       out[#out + 1] = {'ok', 'scheduled', tostring(gen), when_s}
     end
   end
