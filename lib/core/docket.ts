@@ -12,6 +12,7 @@ import { DocketStore, type CancelOutcome, type ScheduleRequest, type WorkerInfo 
 import { DocketKeys } from './redis/keys';
 import { SubscriberHub } from './redis/subscriber';
 import { TaskRegistry, type RegisterOptions, type TaskDefinition, type TaskFunction } from './task-registry';
+import { ResultInbox } from './result-inbox';
 import { uuid7 } from './uuid7';
 import type { DocketSnapshot, ExecutionSummary } from './docket-snapshot';
 
@@ -97,6 +98,7 @@ export class Docket implements ExecutionHost {
   private openStore?: DocketStore;
   private tick: { call: TaskCall; resolve: (e: Execution) => void; reject: (err: unknown) => void }[] = [];
   private subscriberHub?: SubscriberHub;
+  private inbox?: ResultInbox;
   private closed = false;
 
   constructor(options: DocketOptions = {}) {
@@ -124,6 +126,7 @@ export class Docket implements ExecutionHost {
     this.closed = true;
     const store = this.storePromise ? await this.storePromise.catch(() => undefined) : undefined;
     await store?.client.quit().catch(() => store.client.disconnect());
+    this.inbox?.close();
     await this.subscriberHub?.release();
   }
 
@@ -138,6 +141,13 @@ export class Docket implements ExecutionHost {
     })();
     this.storePromise.catch(() => (this.storePromise = undefined));
     return this.storePromise;
+  }
+
+  /** @internal This docket's result inbox, opened on first use (by `getResult()`). */
+  resultInbox(): ResultInbox {
+    this.inbox ??= new ResultInbox(this.hub(), (token) => this.keys.inbox(token));
+    this.inbox.open();
+    return this.inbox;
   }
 
   /** @internal The process-wide subscriber for this docket's URL. */
@@ -258,7 +268,10 @@ export class Docket implements ExecutionHost {
 
   private async send(calls: readonly TaskCall[]): Promise<Execution[]> {
     if (calls.length === 0) return [];
-    const requests: ScheduleRequest[] = calls.map((c) => ({ key: c.key, mode: c.mode, when: c.when, task: c.task.name, args: c.args }));
+    // With the result inbox live, outcomes of these runs will be sent to it (see result-inbox.ts).
+    const mark = this.inbox?.mark();
+    const reply = mark ? this.inbox!.channel : '';
+    const requests: ScheduleRequest[] = calls.map((c) => ({ key: c.key, mode: c.mode, when: c.when, task: c.task.name, args: c.args, reply }));
     let replies;
     try {
       // Written before the first await when the connection is open: Redis starts on this chunk
@@ -282,6 +295,8 @@ export class Docket implements ExecutionHost {
         when: new Date(reply.when),
         disposition,
         args: call.args,
+        generation: reply.generation,
+        inbox: reply.status === 'ok' ? mark : undefined,
       });
     });
   }

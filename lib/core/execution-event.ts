@@ -65,7 +65,8 @@ export function carriedOutcome(event: ExecutionEvent): CarriedOutcome | undefine
 export function parseEvent(payload: string): ExecutionEvent {
   const raw = JSON.parse(payload) as Record<string, unknown>;
   const event = fromWire(raw);
-  if (raw.result !== undefined || raw.failure !== undefined) {
+  // 'carried': the event holds the whole outcome (a task that returned nothing has no result).
+  if (raw.carried === 1 || raw.result !== undefined || raw.failure !== undefined) {
     const outcome: CarriedOutcome = { result: raw.result as string | undefined, failure: raw.failure as string | undefined };
     Object.defineProperty(event, OUTCOME, { value: outcome, enumerable: false });
   }

@@ -20,6 +20,7 @@ import { Disposition, ExecutionState, isTerminal } from './execution-state.enum'
 import type { DocketStore, ExecutionRecord } from './redis/docket-store';
 import type { DocketKeys } from './redis/keys';
 import type { SubscriberHub } from './redis/subscriber';
+import type { InboxMark, ResultInbox } from './result-inbox';
 
 /** @internal What an Execution needs from its docket. */
 export interface ExecutionHost {
@@ -29,6 +30,7 @@ export interface ExecutionHost {
   readonly errorCodec: ErrorCodec;
   store(): Promise<DocketStore>;
   hub(): SubscriberHub;
+  resultInbox(): ResultInbox;
 }
 
 /**
@@ -87,6 +89,8 @@ export class Execution<R = unknown> {
   progress: ProgressSnapshot = EMPTY_PROGRESS;
   private encodedArgs?: string;
   private outcome?: { result?: string; failure?: string };
+  private readonly generation?: string;
+  private readonly inbox?: InboxMark;
 
   /** @internal Made by the docket. */
   constructor(
@@ -99,8 +103,14 @@ export class Execution<R = unknown> {
       when: Date;
       disposition?: Disposition;
       args?: string;
+      /** The run's generation, as the schedule script answered. */
+      generation?: string;
+      /** Set when the add was sent with this docket's result inbox live. */
+      inbox?: InboxMark;
     },
   ) {
+    this.generation = init.generation;
+    this.inbox = init.inbox;
     this.state = init.state;
     this.taskName = init.taskName;
     this.when = init.when;
@@ -268,13 +278,30 @@ export class Execution<R = unknown> {
    */
   async getResult(options: ResultOptions = {}): Promise<R> {
     const waitMs = resolveWait(options);
-    if (!isTerminal(this.state) || !this.outcome) {
+    const deadline = waitMs === undefined ? undefined : Date.now() + Math.max(0, waitMs);
+    let heard: ExecutionStateEvent | 'read' | 'unknown' = 'unknown';
+    // The first getResult() opens the docket's inbox; adds sent from then on are awaited there.
+    const inbox = this.host.resultInbox();
+    if ((!isTerminal(this.state) || !this.outcome) && this.inbox && this.generation) {
+      // Added by this docket with its result inbox live: the outcome comes there, no subscribe.
+      const readTerminal = async (): Promise<boolean> => {
+        const record = await (await this.host.store()).read(this.key);
+        if (!record || !isTerminal(record.state)) return false;
+        this.apply(record);
+        return true;
+      };
+      const wait = waitMs === undefined ? undefined : Math.max(0, waitMs);
+      heard = await inbox.hear(this.key, this.generation, this.inbox, wait, readTerminal);
+      if (typeof heard === 'object') this.applyEvent(heard);
+    }
+    if (heard === 'unknown' && (!isTerminal(this.state) || !this.outcome)) {
+      const remaining = deadline === undefined ? undefined : deadline - Date.now();
       const terminal = this.state$.pipe(
         filter((e) => isTerminal(e.state)),
         map((e) => e.state),
       );
       try {
-        this.state = await firstValueFrom(waitMs === undefined ? terminal : terminal.pipe(rxTimeout(Math.max(0, waitMs))));
+        this.state = await firstValueFrom(remaining === undefined ? terminal : terminal.pipe(rxTimeout(Math.max(0, remaining))));
       } catch (err) {
         if (err instanceof RxTimeoutError) throw new TimeoutError(this.key, Math.max(0, waitMs ?? 0));
         throw err;

@@ -12,6 +12,7 @@ import { ExecutionCancelledError } from './errors/docket.errors';
 import type { DocketLogger } from './logger';
 import { createConnection, openConnection, type RedisClient } from './redis/connection';
 import { DocketStore, isNoGroup, type ClaimedRun, type Completion, type Delivery } from './redis/docket-store';
+import { installScripts, type ScriptCommands } from './redis/scripts';
 import { startRun, type ActiveRun } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
 
@@ -24,6 +25,13 @@ import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } 
 export interface StopOptions {
   /** How long (ms) to wait for running tasks; the rest is left to redelivery. @default the worker's drainTimeout */
   drainTimeout?: number;
+}
+
+/** True when stream id `a` ('ms-seq') comes after `b`. */
+function laterId(a: string, b: string): boolean {
+  const [am, as] = a.split('-').map(Number);
+  const [bm, bs] = b.split('-').map(Number);
+  return am > bm || (am === bm && as > bs);
 }
 
 const BLOCK_MS = 1_000;
@@ -43,7 +51,9 @@ export class Worker {
   private readonly logger: DocketLogger;
   private readonly active = new Map<string, ActiveRun>();
   private store?: DocketStore;
-  private blocking?: RedisClient;
+  private blocking?: RedisClient & ScriptCommands;
+  /** The highest stream id delivered to this worker by a read of new messages. */
+  private lastDelivered = '0-0';
   private blockingId?: number;
   private loop?: Promise<void>;
   private starting?: Promise<void>;
@@ -137,7 +147,7 @@ export class Worker {
     await openConnection(client, url);
     await openConnection(blocking, url);
     this.store = new DocketStore(this.docket.keys, client);
-    this.blocking = blocking;
+    this.blocking = installScripts(blocking);
     this.blockingId = Number(await blocking.client('ID'));
     blocking.on('ready', () => {
       void blocking.client('ID').then((id) => (this.blockingId = Number(id)));
@@ -177,6 +187,9 @@ export class Worker {
     const blocking = this.blocking!;
     const { concurrency } = this.options;
     let backoff = 100;
+    // After a wait that brought less than it could take, the stream is known to be empty: the
+    // next fetch waits again at once instead of first asking the busy worker's script.
+    let idle = false;
     while (!this.stopping) {
       const available = concurrency - this.active.size;
       if (available <= 0) {
@@ -184,14 +197,19 @@ export class Worker {
         continue;
       }
       try {
-        // Busy: one script reads and claims. Idle: block on the stream, then claim what came.
-        const next = await store.claimNext(this.name, available, Date.now(), this.docket.executionTtl);
-        for (const run of next.runs) this.launch(run);
-        if (next.read > 0) continue;
+        // Busy: one script reads and claims. Idle: block on the stream with the claim pipelined
+        // behind the read, so what arrives is claimed without another round trip.
+        if (!idle) {
+          const next = await store.claimNext(this.name, available, Date.now(), this.docket.executionTtl);
+          for (const run of next.runs) this.launch(run);
+          if (next.read > 0) continue;
+        }
         const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
-        const deliveries = await DocketStore.readGroup(blocking, this.docket.keys, this.name, available, blockMs);
-        if (deliveries.length > 0) await this.claim(deliveries);
-        else if (untilFinished && this.active.size === 0) {
+        const { keys, executionTtl } = this.docket;
+        const waited = await DocketStore.waitAndClaim(blocking, keys, this.name, available, blockMs, this.lastDelivered, executionTtl);
+        for (const run of waited.runs) if (!this.active.has(run.key)) this.launch(run);
+        idle = waited.read < available;
+        if (waited.read === 0 && untilFinished && this.active.size === 0) {
           await this.moveDue();
           await Promise.all(this.writes);
           if (!(await store.hasWork())) return;
@@ -217,6 +235,7 @@ export class Worker {
   }
 
   private launch(run: ClaimedRun): void {
+    if (!run.redelivered && laterId(run.id, this.lastDelivered)) this.lastDelivered = run.id;
     const active = startRun(this.docket, this.store!, this.name, run, this.logger);
     this.active.set(run.key, active);
     void active.done.then((completion) => {

@@ -1,4 +1,4 @@
-import { Docket, ExecutionState, Worker, type ExecutionEvent } from '../../lib';
+import { Docket, ExecutionCancelledError, ExecutionState, Worker, type ExecutionEvent } from '../../lib';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { RedisServer } from '../support/redis-server';
 
@@ -59,6 +59,21 @@ describe('Redis restarting during a run', () => {
     expect(await direct.cancel(execution.key)).toBe('cancelled');
     await completed;
     expect(seen.map((e) => (e.type === 'state' ? e.state : e.type))).toEqual([ExecutionState.SCHEDULED, ExecutionState.CANCELLED]);
+    await direct.close();
+    await docket.close();
+  });
+
+  it('a result awaited through the result inbox still arrives when its event went out while the subscriber was away', async () => {
+    const docket = new Docket({ name: uniqueName('inbox'), url: server.url, logger: new MemoryLogger() });
+    await waitUntil(() => docket.resultInbox().mark() !== undefined, 'the result inbox is live');
+    const execution = await docket.add(async function later(): Promise<void> {}, { delay: 600_000 })();
+    const waiting = execution.getResult({ timeout: 15_000 });
+    await server.kill('SIGKILL');
+    await waitUntil(() => docket.hub().status !== 'ready', 'the subscriber noticed');
+    await server.launch();
+    const direct = new Docket({ name: docket.name, url: server.url, logger: new MemoryLogger() });
+    expect(await direct.cancel(execution.key)).toBe('cancelled');
+    await expect(waiting).rejects.toThrow(ExecutionCancelledError);
     await direct.close();
     await docket.close();
   });

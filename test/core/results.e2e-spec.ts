@@ -7,7 +7,7 @@ import {
   Worker,
   type Docket,
 } from '../../lib';
-import { dropDocket, testDocket } from '../support/docket-test';
+import { dropDocket, testDocket, waitUntil } from '../support/docket-test';
 
 class PaymentDeclinedError extends Error {
   override name = 'PaymentDeclinedError';
@@ -25,12 +25,15 @@ class UnregisteredError extends Error {
   readonly detail = 'kept';
 }
 
-describe('results and failures', () => {
+describe.each([
+  ['through a subscription of its own', false],
+  ['through the result inbox', true],
+])('results and failures, awaited %s', (_path, inbox) => {
   let docket: Docket;
   let worker: Worker;
   let running: Promise<void>;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     docket = testDocket({ errors: [PaymentDeclinedError] });
     docket.register(async function metrics(n: number) {
       return { at: new Date(0), big: BigInt(n) * 10n, tags: new Map([['a', new Set([1, 2])]]) };
@@ -56,6 +59,7 @@ describe('results and failures', () => {
     });
     worker = new Worker(docket);
     running = worker.runForever();
+    if (inbox) await waitUntil(() => docket.resultInbox().mark() !== undefined, 'the result inbox is live');
   });
   afterEach(async () => {
     await worker.stop({ drainTimeout: 0 });

@@ -36,6 +36,8 @@ export interface ScheduleRequest {
   when: number;
   task: string;
   args: string;
+  /** The result inbox channel of the adding process, or '' for none. */
+  reply: string;
 }
 
 /** What the schedule script answered. */
@@ -154,7 +156,7 @@ export class DocketStore {
   private async scheduleChunk(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]> {
     const k = this.keys;
     const args: (string | number)[] = [now, k.events('')];
-    for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args);
+    for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args, r.reply);
     const replies = await this.client.docketSchedule(requests.length + 2, k.stream, k.queue, ...requests.map((r) => k.runs(r.key)), ...args);
     return replies.map((raw) => ({
       status: raw[0] as 'ok' | 'exists',
@@ -200,19 +202,31 @@ export class DocketStore {
     }
   }
 
-  /** Reads new messages for `consumer`, blocking up to `blockMs`; use a dedicated connection. */
-  static async readGroup(
-    blocking: RedisClient,
+  /**
+   * Waits up to `blockMs` for new messages and claims them: a blocking XREADGROUP with the claim
+   * script pipelined right behind it on the same (dedicated) connection, so that Redis runs the
+   * claim the moment the read is served. `after` is the highest stream id this worker was
+   * delivered before; the script claims this worker's messages past it.
+   */
+  static async waitAndClaim(
+    blocking: RedisClient & ScriptCommands,
     keys: DocketKeys,
-    consumer: string,
+    worker: string,
     count: number,
     blockMs: number,
-  ): Promise<Delivery[]> {
-    const reply = (await blocking.xreadgroup(
-      'GROUP', keys.group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>',
-    )) as [string, [string, string[]][]][] | null;
-    if (!reply) return [];
-    return reply[0][1].map(([id, fields]) => DocketStore.delivery(id, fields, false));
+    after: string,
+    ttlMs: number,
+  ): Promise<{ runs: ClaimedRun[]; read: number }> {
+    const pipeline = blocking.pipeline();
+    pipeline.xreadgroup('GROUP', keys.group, worker, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
+    // defineCommand adds the script to pipelines too; ioredis's pipeline type does not know it.
+    (pipeline as unknown as ScriptCommands).docketClaimNext(keys.stream, keys.group, worker, '', keys.prefix, ttlMs, count, after);
+    const results = await pipeline.exec();
+    const [read, claim] = results ?? [];
+    if (read?.[0]) throw read[0];
+    if (claim?.[0]) throw claim[0];
+    const replies = (claim?.[1] ?? []) as string[][];
+    return { runs: DocketStore.claimed(replies, () => false), read: replies.length };
   }
 
   private static delivery(id: string, fields: string[], redelivered: boolean): Delivery {
@@ -243,7 +257,7 @@ export class DocketStore {
    */
   async claimNext(worker: string, count: number, now: number, ttlMs: number): Promise<{ runs: ClaimedRun[]; read: number }> {
     const k = this.keys;
-    const replies = await this.client.docketClaimNext(k.stream, k.group, worker, now, k.prefix, ttlMs, count);
+    const replies = await this.client.docketClaimNext(k.stream, k.group, worker, now, k.prefix, ttlMs, count, '>');
     return { runs: DocketStore.claimed(replies, () => false), read: replies.length };
   }
 

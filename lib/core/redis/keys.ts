@@ -45,6 +45,11 @@ export class DocketKeys {
     return `${this.prefix}:events:${key}`;
   }
 
+  /** The channel on which one producer process hears the outcomes of the runs it added. */
+  inbox(token: string): string {
+    return `${this.prefix}:inbox:${token}`;
+  }
+
   /** The record a worker keeps fresh while alive: its tasks and settings. */
   worker(name: string): string {
     return `${this.prefix}:worker:${name}`;

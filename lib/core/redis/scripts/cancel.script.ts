@@ -16,7 +16,7 @@ export const cancelScript: ScriptDefinition = {
   numberOfKeys: 3,
   lua: `${LUA_PRELUDE}
 local runs, stream, queue, key = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
-local r = redis.call('HMGET', runs, 'state', 'msg', 'seq')
+local r = redis.call('HMGET', runs, 'state', 'msg', 'seq', 'reply', 'gen')
 local state = r[1]
 if not state then return 'missing' end
 if state == 'completed' or state == 'failed' or state == 'cancelled' then return state end
@@ -33,7 +33,7 @@ end
 local seq = tonumber(r[3]) + 1
 redis.call('HSET', runs, 'state', 'cancelled', 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
 redis.call('HDEL', runs, 'msg')
-publish_state(ARGV[4], key, seq, 'cancelled', {completedAt = tonumber(ARGV[2])})
+tell_waiter(r[4], publish_state(ARGV[4], key, seq, 'cancelled', {completedAt = tonumber(ARGV[2]), gen = tonumber(r[5])}))
 finish_record(runs, tonumber(ARGV[3]))
 return 'cancelled'
 `,

@@ -13,14 +13,14 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
 const CLAIM_ONE = `
 local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, key, gen, redelivered)
   local now = tonumber(now_s)
-  local r = redis.call('HMGET', runs, 'state', 'gen', 'cancel', 'fn', 'args', 'attempt', 'when', 'seq', 'worker')
+  local r = redis.call('HMGET', runs, 'state', 'gen', 'cancel', 'fn', 'args', 'attempt', 'when', 'seq', 'worker', 'reply')
   local state = r[1]
   local runnable = r[2] == gen and (state == 'queued' or (state == 'running' and (redelivered or r[9] == worker)))
   if runnable and r[3] == '1' then
     local seq = tonumber(r[8]) + 1
     redis.call('HSET', runs, 'state', 'cancelled', 'completed', now_s, 'seq', seq, 'sseq', seq)
     redis.call('HDEL', runs, 'msg', 'cancel')
-    publish_state(channel, key, seq, 'cancelled', {completedAt = now})
+    tell_waiter(r[10], publish_state(channel, key, seq, 'cancelled', {completedAt = now, gen = tonumber(gen)}))
     finish_record(runs, ttl)
     runnable = false
   end
@@ -60,11 +60,15 @@ return out
 };
 
 /**
- * Reads up to `count` new messages for a worker and claims them, in one round trip: the busy
- * worker's fetch. (An idle worker blocks in XREADGROUP instead, which a script cannot do.)
+ * Reads up to `count` messages for a worker and claims them, in one round trip. With `from`
+ * '>' it reads new messages: the busy worker's fetch. With a stream id it reads the messages
+ * already delivered to this worker after that id: an idle worker sends this right behind its
+ * blocking XREADGROUP on the same connection, so Redis claims what the read delivered the
+ * moment it is delivered, with no round trip in between.
  *
  * KEYS: 1 stream
- * ARGV: 1 group, 2 worker, 3 now (ms), 4 key prefix, 5 executionTtl (ms), 6 count
+ * ARGV: 1 group, 2 worker, 3 now (ms; '' = Redis's clock, for a claim that runs after a wait),
+ *       4 key prefix, 5 executionTtl (ms), 6 count, 7 from ('>' or a stream id)
  * Reply: as {@link claimScript}, one entry per message read (empty when none was waiting)
  *
  * The runs hashes are named from the prefix inside the script; with a `{name}` hash tag they
@@ -75,15 +79,23 @@ export const claimNextScript: ScriptDefinition = {
   numberOfKeys: 1,
   lua: `${LUA_PRELUDE}${CLAIM_ONE}
 local stream, group, worker, prefix, ttl = KEYS[1], ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5])
-local read = redis.call('XREADGROUP', 'GROUP', group, worker, 'COUNT', ARGV[6], 'STREAMS', stream, '>')
+local now_s = ARGV[3]
+if now_s == '' then
+  local t = redis.call('TIME')
+  now_s = string.format('%d', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+end
+local read = redis.call('XREADGROUP', 'GROUP', group, worker, 'COUNT', ARGV[6], 'STREAMS', stream, ARGV[7])
 local out = {}
-if not read then return out end
+if not read or not read[1] then return out end
 for _, entry in ipairs(read[1][2]) do
   local id, fields, key, gen = entry[1], entry[2], '', '0'
-  for i = 1, #fields, 2 do
-    if fields[i] == 'key' then key = fields[i + 1] elseif fields[i] == 'gen' then gen = fields[i + 1] end
+  -- A message deleted since it was delivered (cancelled) has no fields; its cancel acked it.
+  if fields then
+    for i = 1, #fields, 2 do
+      if fields[i] == 'key' then key = fields[i + 1] elseif fields[i] == 'gen' then gen = fields[i + 1] end
+    end
+    out[#out + 1] = claim_one(stream, group, worker, now_s, ttl, prefix .. ':runs:' .. key, prefix .. ':events:' .. key, id, key, gen, false)
   end
-  out[#out + 1] = claim_one(stream, group, worker, ARGV[3], ttl, prefix .. ':runs:' .. key, prefix .. ':events:' .. key, id, key, gen, false)
 end
 return out
 `,

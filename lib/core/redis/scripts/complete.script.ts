@@ -14,7 +14,8 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  *
  * A run whose cancellation was requested ends CANCELLED whatever the task did. The terminal event
  * carries the encoded result or failure (up to 64 KiB) for the waiters of getResult(); parseEvent
- * keeps it off the public event.
+ * keeps it off the public event. It also goes to the result inbox of the process that added the
+ * run, when it asked for one.
  */
 export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
@@ -26,24 +27,27 @@ for i = 2, #KEYS do
   local j = 5 + (i - 2) * 7
   local id, gen, outcome, key = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
   ids[#ids + 1] = id
-  local r = redis.call('HMGET', runs, 'gen', 'state', 'seq', 'cancel', 'worker', 'started')
+  local r = redis.call('HMGET', runs, 'gen', 'state', 'seq', 'cancel', 'worker', 'started', 'reply')
   if r[1] == gen and r[2] == 'running' then
     if r[4] == '1' then outcome = 'cancelled' end
     local seq = tonumber(r[3]) + 1
     redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
     if r[4] then redis.call('HDEL', runs, 'cancel') end
-    local extra = {completedAt = now, worker = r[5], startedAt = tonumber(r[6])}
-    -- Small outcomes ride along in the event, so a waiting getResult() needs no extra read.
+    local extra = {completedAt = now, worker = r[5], startedAt = tonumber(r[6]), gen = tonumber(gen)}
+    -- Small outcomes ride along in the event ('carried' says the whole outcome is there), so a
+    -- waiting getResult() needs no extra read.
+    local carried = 1
     if outcome == 'completed' and ARGV[j + 4] ~= '' then
       redis.call('HSET', runs, 'result', ARGV[j + 4])
-      if #ARGV[j + 4] <= 65536 then extra['result'] = ARGV[j + 4] end
+      if #ARGV[j + 4] <= 65536 then extra['result'] = ARGV[j + 4] else carried = nil end
     end
     if outcome == 'failed' then
       redis.call('HSET', runs, 'error', ARGV[j + 5], 'failure', ARGV[j + 6])
       extra['error'] = ARGV[j + 5]
-      if #ARGV[j + 6] <= 65536 then extra['failure'] = ARGV[j + 6] end
+      if #ARGV[j + 6] <= 65536 then extra['failure'] = ARGV[j + 6] else carried = nil end
     end
-    publish_state(prefix .. key, key, seq, outcome, extra)
+    extra['carried'] = carried
+    tell_waiter(r[7], publish_state(prefix .. key, key, seq, outcome, extra))
     finish_record(runs, ttl)
     out[#out + 1] = outcome
   else

@@ -7,7 +7,8 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  *
  * KEYS: 1 stream, 2 queue, 3.. the runs hash of each execution, in order
  * ARGV: 1 now (ms), 2 events channel prefix,
- *       then per execution: key, mode ('new' | 'add' | 'replace'), when (ms), task name, encoded args
+ *       then per execution: key, mode ('new' | 'add' | 'replace'), when (ms), task name, encoded args,
+ *       reply (the adding process's result inbox channel, or '')
  * Reply: per execution, { status ('ok' | 'exists'), state, generation, when (ms) }
  *
  * `add` leaves a scheduled, queued or running execution alone. `new` is an add under a key the
@@ -15,7 +16,8 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * reply, so it says 'exists' even for a finished run; and as nobody can be subscribed to that
  * key's channel yet, its first event is published only for a pattern subscriber. `replace`
  * removes the old stream entry or queue member and bumps the generation, so a message of the
- * old run that is already in flight is a no-op at claim and at completion.
+ * old run that is already in flight is a no-op at claim and at completion; the result inbox
+ * that was waiting for the old run is told it was superseded.
  */
 export const scheduleScript: ScriptDefinition = {
   name: 'docketSchedule',
@@ -25,11 +27,11 @@ local out = {}
 local patterns = redis.call('PUBSUB', 'NUMPAT') > 0
 for i = 3, #KEYS do
   local runs = KEYS[i]
-  local j = 3 + (i - 3) * 5
+  local j = 3 + (i - 3) * 6
   local key, mode, when_s = ARGV[j], ARGV[j + 1], ARGV[j + 2]
   local announce = patterns or mode ~= 'new'
   local when = tonumber(when_s)
-  local cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when')
+  local cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when', 'reply')
   local state = cur[1]
   if (mode == 'new' and state) or (mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running')) then
     out[#out + 1] = {'exists', state, cur[2] or '0', cur[5] or '0'}
@@ -37,6 +39,9 @@ for i = 3, #KEYS do
     local gen = (tonumber(cur[2]) or 0) + 1
     local seq = (tonumber(cur[3]) or 0) + 1
     if state then
+      if cur[6] and (state == 'scheduled' or state == 'queued' or state == 'running') then
+        redis.call('PUBLISH', cur[6], cjson.encode({type = 'superseded', key = key, gen = tonumber(cur[2])}))
+      end
       if state == 'queued' and cur[4] then redis.call('XDEL', stream, cur[4]) end
       if state == 'scheduled' then redis.call('ZREM', queue, key) end
       redis.call('DEL', runs)
@@ -45,12 +50,14 @@ for i = 3, #KEYS do
       local id = redis.call('XADD', stream, '*', 'key', key, 'gen', gen)
       redis.call('HSET', runs, 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
         'gen', gen, 'seq', seq, 'sseq', seq, 'msg', id)
+      if ARGV[j + 5] ~= '' then redis.call('HSET', runs, 'reply', ARGV[j + 5]) end
       if announce then publish_state(prefix .. key, key, seq, 'queued', {when = when}) end
       out[#out + 1] = {'ok', 'queued', tostring(gen), when_s}
     else
       redis.call('ZADD', queue, when, key)
       redis.call('HSET', runs, 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
         'gen', gen, 'seq', seq, 'sseq', seq)
+      if ARGV[j + 5] ~= '' then redis.call('HSET', runs, 'reply', ARGV[j + 5]) end
       if announce then publish_state(prefix .. key, key, seq, 'scheduled', {when = when}) end
       out[#out + 1] = {'ok', 'scheduled', tostring(gen), when_s}
     end
