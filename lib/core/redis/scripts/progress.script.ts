@@ -13,7 +13,7 @@ export const progressScript: ScriptDefinition = {
   numberOfKeys: 1,
   lua: `
 local runs = KEYS[1]
-local r = redis.call('HMGET', runs, 'gen', 'state', 'seq')
+local r = redis.call('HMGET', runs, 'gen', 'state', 'seq', 'pm')
 if r[1] ~= ARGV[1] or r[2] ~= 'running' then return 0 end
 local seq = tonumber(r[3]) + 1
 redis.call('HSET', runs, 'pc', ARGV[5], 'pt', ARGV[6], 'pu', ARGV[2], 'seq', seq, 'pseq', seq)
@@ -21,7 +21,7 @@ local message = cjson.null
 if ARGV[8] == '1' then
   redis.call('HSET', runs, 'pm', ARGV[7])
   message = ARGV[7]
-else
+elseif r[4] then
   redis.call('HDEL', runs, 'pm')
 end
 redis.call('PUBLISH', ARGV[3], cjson.encode({type = 'progress', key = ARGV[4], seq = seq,

@@ -24,6 +24,9 @@ export const scheduleScript: ScriptDefinition = {
   lua: `${LUA_PRELUDE}
 local stream, queue, now, prefix = KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2]
 local out = {}
+local function write_record(runs, reply, ...)
+  if reply ~= '' then redis.call('HSET', runs, 'reply', reply, ...) else redis.call('HSET', runs, ...) end
+end
 local patterns = redis.call('PUBSUB', 'NUMPAT') > 0
 for i = 3, #KEYS do
   local runs = KEYS[i]
@@ -48,16 +51,14 @@ for i = 3, #KEYS do
     end
     if when <= now then
       local id = redis.call('XADD', stream, '*', 'key', key, 'gen', gen)
-      redis.call('HSET', runs, 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
+      write_record(runs, ARGV[j + 5], 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
         'gen', gen, 'seq', seq, 'sseq', seq, 'msg', id)
-      if ARGV[j + 5] ~= '' then redis.call('HSET', runs, 'reply', ARGV[j + 5]) end
       if announce then publish_state(prefix .. key, key, seq, 'queued', {when = when}) end
       out[#out + 1] = {'ok', 'queued', tostring(gen), when_s}
     else
       redis.call('ZADD', queue, when, key)
-      redis.call('HSET', runs, 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
+      write_record(runs, ARGV[j + 5], 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
         'gen', gen, 'seq', seq, 'sseq', seq)
-      if ARGV[j + 5] ~= '' then redis.call('HSET', runs, 'reply', ARGV[j + 5]) end
       if announce then publish_state(prefix .. key, key, seq, 'scheduled', {when = when}) end
       out[#out + 1] = {'ok', 'scheduled', tostring(gen), when_s}
     end
