@@ -33,7 +33,7 @@ end
 local seq = tonumber(r[3]) + 1
 redis.call('HSET', runs, 'state', 'cancelled', 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
 redis.call('HDEL', runs, 'msg')
-tell_waiter(r[4], publish_state(ARGV[4], key, seq, 'cancelled', {completedAt = tonumber(ARGV[2]), gen = tonumber(r[5])}))
+publish_state(ARGV[4], key, seq, 'cancelled', {completedAt = tonumber(ARGV[2]), gen = tonumber(r[5])}, r[4])
 finish_record(runs, tonumber(ARGV[3]))
 return 'cancelled'
 `,

@@ -20,7 +20,7 @@ local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, k
     local seq = tonumber(r[8]) + 1
     redis.call('HSET', runs, 'state', 'cancelled', 'completed', now_s, 'seq', seq, 'sseq', seq)
     redis.call('HDEL', runs, 'msg', 'cancel')
-    tell_waiter(r[10], publish_state(channel, key, seq, 'cancelled', {completedAt = now, gen = tonumber(gen)}))
+    publish_state(channel, key, seq, 'cancelled', {completedAt = now, gen = tonumber(gen)}, r[10])
     finish_record(runs, ttl)
     runnable = false
   end

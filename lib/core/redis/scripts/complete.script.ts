@@ -31,23 +31,24 @@ for i = 2, #KEYS do
   if r[1] == gen and r[2] == 'running' then
     if r[4] == '1' then outcome = 'cancelled' end
     local seq = tonumber(r[3]) + 1
-    redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
     if r[4] then redis.call('HDEL', runs, 'cancel') end
     local extra = {completedAt = now, worker = r[5], startedAt = tonumber(r[6]), gen = tonumber(gen)}
     -- Small outcomes ride along in the event ('carried' says the whole outcome is there), so a
     -- waiting getResult() needs no extra read.
     local carried = 1
     if outcome == 'completed' and ARGV[j + 4] ~= '' then
-      redis.call('HSET', runs, 'result', ARGV[j + 4])
+      redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq, 'result', ARGV[j + 4])
       if #ARGV[j + 4] <= 65536 then extra['result'] = ARGV[j + 4] else carried = nil end
-    end
-    if outcome == 'failed' then
-      redis.call('HSET', runs, 'error', ARGV[j + 5], 'failure', ARGV[j + 6])
+    elseif outcome == 'failed' then
+      redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq,
+        'error', ARGV[j + 5], 'failure', ARGV[j + 6])
       extra['error'] = ARGV[j + 5]
       if #ARGV[j + 6] <= 65536 then extra['failure'] = ARGV[j + 6] else carried = nil end
+    else
+      redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
     end
     extra['carried'] = carried
-    tell_waiter(r[7], publish_state(prefix .. key, key, seq, outcome, extra))
+    publish_state(prefix .. key, key, seq, outcome, extra, r[7])
     finish_record(runs, ttl)
     out[#out + 1] = outcome
   else

@@ -5,6 +5,7 @@ import { completeScript } from './complete.script';
 import { progressScript } from './progress.script';
 import { releaseLeaseScript } from './release-lease.script';
 import { scheduleScript } from './schedule.script';
+import { scriptForConnection } from './script';
 import { streamDueScript } from './stream-due.script';
 
 const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript];
@@ -27,7 +28,7 @@ export interface ScriptCommands {
 export function installScripts(client: RedisClient): RedisClient & ScriptCommands {
   for (const script of ALL) {
     if (!(script.name in client)) {
-      client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+      client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: scriptForConnection(script.lua, client.isCluster) });
     }
   }
   return client as RedisClient & ScriptCommands;

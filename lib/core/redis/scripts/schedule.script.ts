@@ -27,12 +27,11 @@ local out = {}
 local function write_record(runs, reply, ...)
   if reply ~= '' then redis.call('HSET', runs, 'reply', reply, ...) else redis.call('HSET', runs, ...) end
 end
-local patterns = redis.call('PUBSUB', 'NUMPAT') > 0
 for i = 3, #KEYS do
   local runs = KEYS[i]
   local j = 3 + (i - 3) * 6
   local key, mode, when_s = ARGV[j], ARGV[j + 1], ARGV[j + 2]
-  local announce = patterns or mode ~= 'new'
+  local announce = mode ~= 'new' or announce_to_patterns()
   local when = tonumber(when_s)
   local cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when', 'reply')
   local state = cur[1]

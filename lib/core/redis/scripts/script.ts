@@ -10,24 +10,44 @@ export interface ScriptDefinition {
 /**
  * Lua helpers shared by the scripts.
  *
- * - `publish_state(channel, key, seq, state, extra)` publishes `{type:'state', key, seq, state,
- *   ...extra}` and returns the encoded message.
- * - `tell_waiter(reply, message)` also sends a terminal event to the result inbox of the process
- *   that added the execution (the record's `reply` field, when it has one). Terminal events carry
- *   the run's `gen`, so an inbox never mistakes one run under a key for another.
+ * - `publish_state(channel, key, seq, state, extra, reply)` publishes `{type:'state', key, seq,
+ *   state, ...extra}` on the execution's channel and, for a terminal event of a run added with a
+ *   result inbox, on `reply` too. An event nobody can receive is not even encoded: no pattern
+ *   subscriber (asked once per script call) and no subscriber of the channel. That is exact, not
+ *   a guess: a subscriber that comes later reads the record after subscribing.
+ * - `announce_to_patterns()` says whether any pattern subscriber (events$()) exists.
+ *
+ * On Redis Cluster PUBSUB NUMSUB and NUMPAT count only the subscribers of the node the script
+ * runs on, while PUBLISH reaches every node: there every event is published
+ * ({@link scriptForConnection} sets EVERY_NODE_MAY_LISTEN).
+ *
+ * Terminal events carry the run's `gen`, so an inbox never mistakes one run under a key for another.
  */
 export const LUA_PRELUDE = `
-local function publish_state(channel, key, seq, state, extra)
+local EVERY_NODE_MAY_LISTEN = false
+local patterns_known, patterns = false, false
+local function announce_to_patterns()
+  if EVERY_NODE_MAY_LISTEN then return true end
+  if not patterns_known then
+    patterns = redis.call('PUBSUB', 'NUMPAT') > 0
+    patterns_known = true
+  end
+  return patterns
+end
+local function publish_state(channel, key, seq, state, extra, reply)
+  if not reply and not announce_to_patterns() and redis.call('PUBSUB', 'NUMSUB', channel)[2] == 0 then return end
   local ev = extra or {}
   ev['type'] = 'state'; ev['key'] = key; ev['seq'] = seq; ev['state'] = state
   local message = cjson.encode(ev)
   redis.call('PUBLISH', channel, message)
-  return message
-end
-local function tell_waiter(reply, message)
   if reply then redis.call('PUBLISH', reply, message) end
 end
 local function finish_record(runs, ttl)
   if ttl > 0 then redis.call('PEXPIRE', runs, ttl) else redis.call('DEL', runs) end
 end
 `;
+
+/** The script's source as run on a single node, or on a cluster (see {@link LUA_PRELUDE}). */
+export function scriptForConnection(lua: string, cluster: boolean): string {
+  return cluster ? lua.replace('local EVERY_NODE_MAY_LISTEN = false', 'local EVERY_NODE_MAY_LISTEN = true') : lua;
+}
