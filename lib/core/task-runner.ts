@@ -10,10 +10,55 @@ import type { DocketLogger } from './logger';
 import type { ClaimedRun, Completion, DocketStore } from './redis/docket-store';
 import { runInTaskContext, type TaskContext } from './task-context';
 
+/**
+ * A run's cancellation: the AbortSignal tasks see is made only when a task asks for it (most
+ * never do, and an AbortController with its listener is a measurable part of a no-op run).
+ */
+export class RunCancellation {
+  private controller?: AbortController;
+  private abortedWith?: { reason: unknown };
+  private listener?: (reason: unknown) => void;
+
+  /** True once {@link RunCancellation.abort} was called. */
+  get aborted(): boolean {
+    return this.abortedWith !== undefined;
+  }
+
+  /** Why it was aborted, if it was. */
+  get reason(): unknown {
+    return this.abortedWith?.reason;
+  }
+
+  /** The signal handed to the task; aborted already if the run was. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortedWith) this.controller.abort(this.abortedWith.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Aborts once; later calls do nothing. */
+  abort(reason: unknown): void {
+    if (this.abortedWith) return;
+    this.abortedWith = { reason };
+    this.controller?.abort(reason);
+    this.listener?.(reason);
+  }
+
+  /** Rejects once aborted (at once if it already was). */
+  whenAborted(): Promise<never> {
+    return new Promise<never>((_, reject) => {
+      if (this.abortedWith) reject(this.abortedWith.reason);
+      else this.listener = reject;
+    });
+  }
+}
+
 /** A run in progress, as the worker tracks it. */
 export interface ActiveRun {
   readonly run: ClaimedRun;
-  readonly controller: AbortController;
+  readonly cancellation: RunCancellation;
   /** Settles with the completion to write, or undefined when the run was abandoned. */
   readonly done: Promise<Completion | undefined>;
   abandoned: boolean;
@@ -32,15 +77,15 @@ const ms = (n: number): string => `${Math.round(n)}ms`.padStart(7);
 
 /** Starts `run` and returns its handle at once. */
 export function startRun(docket: Docket, store: DocketStore, worker: string, run: ClaimedRun, logger: DocketLogger): ActiveRun {
-  const controller = new AbortController();
-  if (run.cancelRequested) controller.abort(new ExecutionCancelledError(run.key));
-  const active: ActiveRun = { run, controller, abandoned: false, done: Promise.resolve(undefined) };
+  const cancellation = new RunCancellation();
+  if (run.cancelRequested) cancellation.abort(new ExecutionCancelledError(run.key));
+  const active: ActiveRun = { run, cancellation, abandoned: false, done: Promise.resolve(undefined) };
   (active as { done: Promise<Completion | undefined> }).done = execute(docket, store, worker, active, logger);
   return active;
 }
 
 async function execute(docket: Docket, store: DocketStore, worker: string, active: ActiveRun, logger: DocketLogger): Promise<Completion | undefined> {
-  const { run, controller } = active;
+  const { run, cancellation } = active;
   const definition = docket.tasks.get(run.task);
   const progress = new ExecutionProgress(async (current, total, message) => {
     await store.progress(run.key, run.generation, Date.now(), current, total, message);
@@ -61,19 +106,18 @@ async function execute(docket: Docket, store: DocketStore, worker: string, activ
       attempt: run.attempt,
       worker,
       progress,
-      signal: controller.signal,
+      get signal() {
+        return cancellation.signal;
+      },
       logger: taskLogger(logger, label),
     };
-    // A cancelled run ends when its signal aborts, whether or not the task honours it: a task
-    // that ignores the signal goes on in the background, but its outcome no longer counts.
-    const cancelled = new Promise<never>((_, reject) => {
-      if (controller.signal.aborted) reject(controller.signal.reason);
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
+    // A cancelled run ends when it is aborted, whether or not the task honours its signal: a
+    // task that ignores it goes on in the background, but its outcome no longer counts.
+    const cancelled = cancellation.whenAborted();
     cancelled.catch(() => undefined);
     const value = await Promise.race([runInTaskContext(context, () => definition.invoke(args, context)), cancelled]);
     await progress.close();
-    if (controller.signal.aborted) {
+    if (cancellation.aborted) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
       return { ...base, outcome: ExecutionState.CANCELLED };
     }
@@ -82,7 +126,7 @@ async function execute(docket: Docket, store: DocketStore, worker: string, activ
     return { ...base, outcome: ExecutionState.COMPLETED, result };
   } catch (thrown) {
     await progress.close();
-    if (controller.signal.aborted && controller.signal.reason instanceof ExecutionCancelledError) {
+    if (cancellation.aborted && cancellation.reason instanceof ExecutionCancelledError) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
       return { ...base, outcome: ExecutionState.CANCELLED };
     }

@@ -27,13 +27,6 @@ export interface StopOptions {
   drainTimeout?: number;
 }
 
-/** True when stream id `a` ('ms-seq') comes after `b`. */
-function laterId(a: string, b: string): boolean {
-  const [am, as] = a.split('-').map(Number);
-  const [bm, bs] = b.split('-').map(Number);
-  return am > bm || (am === bm && as > bs);
-}
-
 const BLOCK_MS = 1_000;
 const UNTIL_FINISHED_BLOCK_MS = 100;
 const DUE_BATCH = 1_000;
@@ -201,12 +194,14 @@ export class Worker {
         // behind the read, so what arrives is claimed without another round trip.
         if (!idle) {
           const next = await store.claimNext(this.name, available, Date.now(), this.docket.executionTtl);
+          this.noteDelivered(next.runs);
           for (const run of next.runs) this.launch(run);
           if (next.read > 0) continue;
         }
         const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
         const { keys, executionTtl } = this.docket;
         const waited = await DocketStore.waitAndClaim(blocking, keys, this.name, available, blockMs, this.lastDelivered, executionTtl);
+        this.noteDelivered(waited.runs);
         for (const run of waited.runs) if (!this.active.has(run.key)) this.launch(run);
         idle = waited.read < available;
         if (waited.read === 0 && untilFinished && this.active.size === 0) {
@@ -234,8 +229,12 @@ export class Worker {
     for (const run of runs) this.launch(run);
   }
 
+  /** Reads of new messages come in stream order, each after the last: the last id is the highest. */
+  private noteDelivered(runs: readonly ClaimedRun[]): void {
+    if (runs.length > 0) this.lastDelivered = runs[runs.length - 1].id;
+  }
+
   private launch(run: ClaimedRun): void {
-    if (!run.redelivered && laterId(run.id, this.lastDelivered)) this.lastDelivered = run.id;
     const active = startRun(this.docket, this.store!, this.name, run, this.logger);
     this.active.set(run.key, active);
     void active.done.then((completion) => {
@@ -278,9 +277,9 @@ export class Worker {
 
   private cancelLocal(key: string): void {
     const active = this.active.get(key);
-    if (!active || active.controller.signal.aborted) return;
+    if (!active || active.cancellation.aborted) return;
     this.logger.log(`Cancelling running task ${active.run.task}{${key}}`);
-    active.controller.abort(new ExecutionCancelledError(key));
+    active.cancellation.abort(new ExecutionCancelledError(key));
   }
 
   private async moveDue(): Promise<void> {
@@ -343,7 +342,7 @@ export class Worker {
       clearTimeout(timer);
       for (const active of this.active.values()) {
         active.abandoned = true;
-        active.controller.abort(new Error(`Worker ${this.name} stopped; the task will be redelivered`));
+        active.cancellation.abort(new Error(`Worker ${this.name} stopped; the task will be redelivered`));
         this.logger.warn(`Worker ${this.name}: left ${active.run.task}{${active.run.key}} to redelivery`);
       }
     }
