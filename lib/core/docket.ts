@@ -96,6 +96,7 @@ export class Docket implements ExecutionHost {
   private storePromise?: Promise<DocketStore>;
   /** The store once open, so that a send writes to the socket in the caller's own tick. */
   private openStore?: DocketStore;
+  private waitingForStore = 0;
   private tick: { call: TaskCall; resolve: (e: Execution) => void; reject: (err: unknown) => void }[] = [];
   private subscriberHub?: SubscriberHub;
   private inbox?: ResultInbox;
@@ -276,7 +277,16 @@ export class Docket implements ExecutionHost {
     try {
       // Written before the first await when the connection is open: Redis starts on this chunk
       // while the caller is still preparing the next one.
-      const store = this.openStore && !this.closed ? this.openStore : await this.store();
+      let store = this.openStore;
+      if (!store || this.closed || this.waitingForStore > 0) {
+        // Calls made while the connection opens go out in the order they were made.
+        this.waitingForStore++;
+        try {
+          store = await this.store();
+        } finally {
+          this.waitingForStore--;
+        }
+      }
       replies = await store.schedule(requests, Date.now());
     } catch (err) {
       throw unavailable(this.url, err);

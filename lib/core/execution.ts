@@ -20,7 +20,7 @@ import { Disposition, ExecutionState, isTerminal } from './execution-state.enum'
 import type { DocketStore, ExecutionRecord } from './redis/docket-store';
 import type { DocketKeys } from './redis/keys';
 import type { SubscriberHub } from './redis/subscriber';
-import type { InboxMark, ResultInbox } from './result-inbox';
+import type { InboxMark, RecordReading, ResultInbox } from './result-inbox';
 
 /** @internal What an Execution needs from its docket. */
 export interface ExecutionHost {
@@ -90,7 +90,7 @@ export class Execution<R = unknown> {
   private encodedArgs?: string;
   private outcome?: { result?: string; failure?: string };
   private readonly generation?: string;
-  private readonly inbox?: InboxMark;
+  private inbox?: InboxMark;
 
   /** @internal Made by the docket. */
   constructor(
@@ -284,15 +284,20 @@ export class Execution<R = unknown> {
     const inbox = this.host.resultInbox();
     if ((!isTerminal(this.state) || !this.outcome) && this.inbox && this.generation) {
       // Added by this docket with its result inbox live: the outcome comes there, no subscribe.
-      const readTerminal = async (): Promise<boolean> => {
+      const generation = this.generation;
+      const readRecord = async (): Promise<RecordReading> => {
         const record = await (await this.host.store()).read(this.key);
-        if (!record || !isTerminal(record.state)) return false;
+        // Gone, or a later run under the key: only the per-execution path can tell.
+        if (!record || record.generation !== generation) return 'unknown';
+        if (!isTerminal(record.state)) return 'pending';
         this.apply(record);
-        return true;
+        return 'read';
       };
       const wait = waitMs === undefined ? undefined : Math.max(0, waitMs);
-      heard = await inbox.hear(this.key, this.generation, this.inbox, wait, readTerminal);
+      heard = await inbox.hear(this.key, generation, this.inbox, wait, readRecord);
       if (typeof heard === 'object') this.applyEvent(heard);
+      // Superseded, or events may have been lost: from now on this run is awaited the other way.
+      if (heard === 'unknown') this.inbox = undefined;
     }
     if (heard === 'unknown' && (!isTerminal(this.state) || !this.outcome)) {
       const remaining = deadline === undefined ? undefined : deadline - Date.now();

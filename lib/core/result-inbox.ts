@@ -16,11 +16,15 @@ import { TimeoutError } from './errors/docket.errors';
 import { parseEvent, type ExecutionStateEvent } from './execution-event';
 import type { SubscriberHub } from './redis/subscriber';
 
-/** Outcomes kept for runs nobody is waiting for yet, oldest dropped first. */
+/** Outcomes kept for runs nobody is waiting for yet (count, and bytes of their messages), oldest dropped first. */
 const KEEP = 10_000;
+const KEEP_BYTES = 16 * 1024 * 1024;
 
 /** What an inbox says about one key: its terminal event, or that a replace superseded it. */
 export type InboxNews = ExecutionStateEvent | 'superseded' | 'resync';
+
+/** @internal What a read of a run's record says: finished (and applied), still pending, or unknown. */
+export type RecordReading = 'read' | 'pending' | 'unknown';
 
 /** @internal Where the inbox stood when an add was sent with it. */
 export interface InboxMark {
@@ -38,7 +42,9 @@ export class ResultInbox {
   private epoch = 0;
   private kept = 0;
   private droppedThrough = 0;
-  private readonly early = new Map<string, { n: number; news: InboxNews }>();
+  private keptBytes = 0;
+  private closed = false;
+  private readonly early = new Map<string, { n: number; news: InboxNews; bytes: number }>();
   private readonly waiters = new Map<string, Set<(news: InboxNews) => void>>();
 
   constructor(
@@ -53,6 +59,7 @@ export class ResultInbox {
     this.opening ??= this.hub
       .listen(this.channel, { onMessage: (payload) => this.receive(payload), onResync: () => this.resync() })
       .then((unlisten) => {
+        if (this.closed) return unlisten();
         this.unlisten = unlisten;
         this.live = true;
       })
@@ -77,6 +84,7 @@ export class ResultInbox {
     const entry = this.early.get(id);
     if (!entry) return undefined;
     this.early.delete(id);
+    this.keptBytes -= entry.bytes;
     return entry.news;
   }
 
@@ -98,11 +106,11 @@ export class ResultInbox {
 
   /**
    * Waits for the terminal event of the run `generation` of `key`, added at `mark`. When the
-   * inbox cannot vouch for having every event since the mark, `readTerminal` (a read of the
-   * record, true when it is terminal) runs alongside.
+   * inbox cannot vouch for having every event since the mark, `readRecord` runs alongside.
    *
-   * @returns the event; 'read' when `readTerminal` found the run finished; 'unknown' when only
-   *   the per-execution path can tell (the run was superseded, or events may have been lost)
+   * @returns the event; 'read' when `readRecord` found the run finished (and applied it);
+   *   'unknown' when only the per-execution path can tell (the run was superseded, its record is
+   *   gone or belongs to a later run, or events may have been lost)
    * @throws TimeoutError once `waitMs` has passed
    */
   async hear(
@@ -110,17 +118,17 @@ export class ResultInbox {
     generation: string,
     mark: InboxMark,
     waitMs: number | undefined,
-    readTerminal: () => Promise<boolean>,
+    readRecord: () => Promise<RecordReading>,
   ): Promise<ExecutionStateEvent | 'read' | 'unknown'> {
     const early = this.take(key, generation);
     if (early) return typeof early === 'string' ? 'unknown' : early;
     const waiting = this.wait(key, generation);
-    const racers: Promise<InboxNews | 'read' | 'timeout'>[] = [waiting.news];
+    const racers: Promise<InboxNews | 'read' | 'unknown' | 'timeout'>[] = [waiting.news];
     let timer: NodeJS.Timeout | undefined;
     if (waitMs !== undefined) racers.push(new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), waitMs))));
     if (!this.covers(mark)) {
-      // Not terminal yet: keep waiting on the inbox, which was subscribed before the add.
-      racers.push(readTerminal().then((done) => (done ? 'read' : new Promise<never>(() => undefined))));
+      // Still pending: keep waiting on the inbox, which was subscribed before the add.
+      racers.push(readRecord().then((reading) => (reading === 'pending' ? new Promise<never>(() => undefined) : reading)));
     }
     try {
       const news = await Promise.race(racers);
@@ -133,6 +141,7 @@ export class ResultInbox {
   }
 
   close(): void {
+    this.closed = true;
     this.live = false;
     this.unlisten?.();
     this.resync();
@@ -148,10 +157,14 @@ export class ResultInbox {
       for (const listener of listeners) listener(news);
       return;
     }
-    this.early.set(id, { n: ++this.kept, news });
-    if (this.early.size > KEEP) {
-      const [oldestId, oldest] = this.early.entries().next().value as [string, { n: number }];
+    const previous = this.early.get(id);
+    if (previous) this.keptBytes -= previous.bytes;
+    this.early.set(id, { n: ++this.kept, news, bytes: payload.length });
+    this.keptBytes += payload.length;
+    while (this.early.size > KEEP || (this.keptBytes > KEEP_BYTES && this.early.size > 1)) {
+      const [oldestId, oldest] = this.early.entries().next().value as [string, { n: number; bytes: number }];
       this.early.delete(oldestId);
+      this.keptBytes -= oldest.bytes;
       this.droppedThrough = oldest.n;
     }
   }

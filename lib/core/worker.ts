@@ -11,7 +11,7 @@ import { WORKER_TTL_MS, type Docket } from './docket';
 import { ExecutionCancelledError } from './errors/docket.errors';
 import type { DocketLogger } from './logger';
 import { createConnection, openConnection, type RedisClient } from './redis/connection';
-import { DocketStore, isNoGroup, type ClaimedRun, type Completion, type Delivery } from './redis/docket-store';
+import { DocketStore, isNoGroup, type ClaimedRun, type Completion, type Delivery, type Fetched } from './redis/docket-store';
 import { installScripts, type ScriptCommands } from './redis/scripts';
 import { startRun, type ActiveRun } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
@@ -194,14 +194,14 @@ export class Worker {
         // behind the read, so what arrives is claimed without another round trip.
         if (!idle) {
           const next = await store.claimNext(this.name, available, Date.now(), this.docket.executionTtl);
-          this.noteDelivered(next.runs);
+          this.noteDelivered(next);
           for (const run of next.runs) this.launch(run);
           if (next.read > 0) continue;
         }
         const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
         const { keys, executionTtl } = this.docket;
         const waited = await DocketStore.waitAndClaim(blocking, keys, this.name, available, blockMs, this.lastDelivered, executionTtl);
-        this.noteDelivered(waited.runs);
+        this.noteDelivered(waited);
         for (const run of waited.runs) if (!this.active.has(run.key)) this.launch(run);
         idle = waited.read < available;
         if (waited.read === 0 && untilFinished && this.active.size === 0) {
@@ -226,12 +226,13 @@ export class Worker {
   private async claim(deliveries: Delivery[]): Promise<void> {
     const fresh = deliveries.filter((d) => !this.active.has(d.key));
     const runs = await this.store!.claim(fresh, this.name, Date.now(), this.docket.executionTtl);
-    for (const run of runs) this.launch(run);
+    // Another fetch may have started one of them while this claim was on its way.
+    for (const run of runs) if (!this.active.has(run.key)) this.launch(run);
   }
 
-  /** Reads of new messages come in stream order, each after the last: the last id is the highest. */
-  private noteDelivered(runs: readonly ClaimedRun[]): void {
-    if (runs.length > 0) this.lastDelivered = runs[runs.length - 1].id;
+  /** Reads come in stream order, each after the last: the last id read is the highest. */
+  private noteDelivered(fetched: Fetched): void {
+    if (fetched.lastId) this.lastDelivered = fetched.lastId;
   }
 
   private launch(run: ClaimedRun): void {

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { Worker, type Docket } from '../../lib';
+import { ExecutionNotFoundError, TimeoutError, Worker, type Docket } from '../../lib';
 import { dropDocket, redisUrl, testDocket, waitUntil } from '../support/docket-test';
 
 /**
@@ -63,5 +63,70 @@ describe('the result inbox', () => {
     const waiting = old.getResult({ timeout: 10_000 });
     await docket.replace('echo', { key: 'swap' })('new');
     await expect(waiting).resolves.toBe('new');
+  });
+
+  it('a second wait on a replaced run still gets the replacing run’s result', async () => {
+    const old = await docket.add('echo', { key: 'twice', delay: 600_000 })('old');
+    const first = old.getResult({ timeout: 200 });
+    await docket.replace('echo', { key: 'twice', delay: 400 })('new');
+    await expect(first).rejects.toThrow(TimeoutError);
+    await expect(old.getResult({ timeout: 10_000 })).resolves.toBe('new');
+  });
+
+  it('an idle worker keeps taking work after a message it was delivered is replaced before its claim', async () => {
+    const single = testDocket();
+    single.register(async function echo(value: string): Promise<string> {
+      return value;
+    });
+    const admin = new Redis(redisUrl());
+    const lone = new Worker(single, { concurrency: 1, name: 'lone' });
+    let lonely: Promise<void> | undefined;
+    try {
+      // Where a replace lands between the worker's read and its claim: delivered, then deleted.
+      await single.add('echo', { key: 'swapped' })('first');
+      await admin.xgroup('CREATE', single.keys.stream, single.keys.group, '0', 'MKSTREAM');
+      await admin.xreadgroup('GROUP', single.keys.group, 'lone', 'COUNT', 1, 'STREAMS', single.keys.stream, '>');
+      await single.replace('echo', { key: 'swapped', delay: 600_000 })('second');
+      lonely = lone.runForever();
+      const blockedWorker = async (): Promise<boolean> =>
+        ((await admin.client('LIST')) as string)
+          .split('\n')
+          .some((line) => line.includes(`name=docket:blocking:${process.pid}`) && / flags=b /.test(line));
+      await waitUntil(blockedWorker, 'the worker waits on the stream');
+      const after = await single.add('echo')('after');
+      expect(await after.getResult({ timeout: 10_000 })).toBe('after');
+    } finally {
+      admin.disconnect();
+      await lone.stop({ drainTimeout: 0 });
+      await lonely;
+      await single.close();
+      await dropDocket(single);
+    }
+  });
+});
+
+describe('the result inbox, once it has dropped outcomes nobody asked for', () => {
+  it('says an outcome is gone instead of waiting for it', async () => {
+    const docket = testDocket({ executionTtl: 0 });
+    docket.register(async function quick(n: number): Promise<number> {
+      return n;
+    });
+    const worker = new Worker(docket, { concurrency: 50 });
+    const running = worker.runForever();
+    try {
+      await waitUntil(() => docket.resultInbox().mark() !== undefined, 'the result inbox is live');
+      const first = await docket.add('quick')(1);
+      // More outcomes than the inbox keeps arrive before anyone asks for the first.
+      for (let i = 0; i < 10_100; i += 1_000) {
+        await docket.addMany(Array.from({ length: Math.min(1_000, 10_100 - i) }, (_, j) => docket.call('quick')(i + j)));
+      }
+      await waitUntil(async () => (await docket.snapshot()).streamLength === 0, 'every task ran', 60_000);
+      await expect(first.getResult({ timeout: 10_000 })).rejects.toThrow(ExecutionNotFoundError);
+    } finally {
+      await worker.stop({ drainTimeout: 0 });
+      await running;
+      await docket.close();
+      await dropDocket(docket);
+    }
   });
 });

@@ -29,6 +29,13 @@ export interface ExecutionRecord {
   progress?: { current: number; total: number; message: string | null; updatedAt: number };
 }
 
+/** What a read-and-claim brought: runs to start, messages read, the last stream id read. */
+export interface Fetched {
+  runs: ClaimedRun[];
+  read: number;
+  lastId?: string;
+}
+
 /** One add or replace. */
 export interface ScheduleRequest {
   key: string;
@@ -155,7 +162,7 @@ export class DocketStore {
 
   private async scheduleChunk(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]> {
     const k = this.keys;
-    const args: (string | number)[] = [now, k.events('')];
+    const args: (string | number)[] = [now, k.events(''), k.group];
     for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args, r.reply);
     const replies = await this.client.docketSchedule(requests.length + 2, k.stream, k.queue, ...requests.map((r) => k.runs(r.key)), ...args);
     return replies.map((raw) => ({
@@ -216,7 +223,7 @@ export class DocketStore {
     blockMs: number,
     after: string,
     ttlMs: number,
-  ): Promise<{ runs: ClaimedRun[]; read: number }> {
+  ): Promise<Fetched> {
     const pipeline = blocking.pipeline();
     pipeline.xreadgroup('GROUP', keys.group, worker, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
     // defineCommand adds the script to pipelines too; ioredis's pipeline type does not know it.
@@ -225,8 +232,7 @@ export class DocketStore {
     const [read, claim] = results ?? [];
     if (read?.[0]) throw read[0];
     if (claim?.[0]) throw claim[0];
-    const replies = (claim?.[1] ?? []) as string[][];
-    return { runs: DocketStore.claimed(replies, () => false), read: replies.length };
+    return DocketStore.fetched((claim?.[1] ?? []) as string[][]);
   }
 
   private static delivery(id: string, fields: string[], redelivered: boolean): Delivery {
@@ -255,10 +261,15 @@ export class DocketStore {
    *
    * @returns the runs to start, and how many messages were read (claimed or skipped)
    */
-  async claimNext(worker: string, count: number, now: number, ttlMs: number): Promise<{ runs: ClaimedRun[]; read: number }> {
+  async claimNext(worker: string, count: number, now: number, ttlMs: number): Promise<Fetched> {
     const k = this.keys;
     const replies = await this.client.docketClaimNext(k.stream, k.group, worker, now, k.prefix, ttlMs, count, '>');
-    return { runs: DocketStore.claimed(replies, () => false), read: replies.length };
+    return DocketStore.fetched(replies);
+  }
+
+  /** The runs to start, how many messages were read, and the last stream id read. */
+  private static fetched(replies: string[][]): Fetched {
+    return { runs: DocketStore.claimed(replies, () => false), read: replies.length, lastId: replies.at(-1)?.[1] };
   }
 
   private static claimed(replies: string[][], redelivered: (i: number) => boolean): ClaimedRun[] {

@@ -64,12 +64,16 @@ return out
  * '>' it reads new messages: the busy worker's fetch. With a stream id it reads the messages
  * already delivered to this worker after that id: an idle worker sends this right behind its
  * blocking XREADGROUP on the same connection, so Redis claims what the read delivered the
- * moment it is delivered, with no round trip in between.
+ * moment it is delivered, with no round trip in between. In that mode it claims only messages
+ * whose record is still queued for them; anything else in the worker's pending list (taken over
+ * by its sweep, or being finished) is left to the flow that holds it.
  *
  * KEYS: 1 stream
  * ARGV: 1 group, 2 worker, 3 now (ms; '' = Redis's clock, for a claim that runs after a wait),
  *       4 key prefix, 5 executionTtl (ms), 6 count, 7 from ('>' or a stream id)
- * Reply: as {@link claimScript}, one entry per message read (empty when none was waiting)
+ * Reply: as {@link claimScript}, one entry per message read (empty when none was waiting), plus
+ *        { 'gone', id } for a message deleted since delivery (acked here) and { 'held', id }
+ *        for one left alone; entries are in stream order
  *
  * The runs hashes are named from the prefix inside the script; with a `{name}` hash tag they
  * share the stream's cluster slot.
@@ -78,23 +82,35 @@ export const claimNextScript: ScriptDefinition = {
   name: 'docketClaimNext',
   numberOfKeys: 1,
   lua: `${LUA_PRELUDE}${CLAIM_ONE}
-local stream, group, worker, prefix, ttl = KEYS[1], ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5])
+local stream, group, worker, prefix, ttl, from = KEYS[1], ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5]), ARGV[7]
 local now_s = ARGV[3]
 if now_s == '' then
   local t = redis.call('TIME')
   now_s = string.format('%d', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 end
-local read = redis.call('XREADGROUP', 'GROUP', group, worker, 'COUNT', ARGV[6], 'STREAMS', stream, ARGV[7])
+local read = redis.call('XREADGROUP', 'GROUP', group, worker, 'COUNT', ARGV[6], 'STREAMS', stream, from)
 local out = {}
 if not read or not read[1] then return out end
 for _, entry in ipairs(read[1][2]) do
   local id, fields, key, gen = entry[1], entry[2], '', '0'
-  -- A message deleted since it was delivered (cancelled) has no fields; its cancel acked it.
-  if fields then
+  if not fields then
+    -- Deleted since it was delivered (cancelled or replaced): nothing to run.
+    redis.call('XACK', stream, group, id)
+    out[#out + 1] = {'gone', id}
+  else
     for i = 1, #fields, 2 do
       if fields[i] == 'key' then key = fields[i + 1] elseif fields[i] == 'gen' then gen = fields[i + 1] end
     end
-    out[#out + 1] = claim_one(stream, group, worker, now_s, ttl, prefix .. ':runs:' .. key, prefix .. ':events:' .. key, id, key, gen, false)
+    local runs = prefix .. ':runs:' .. key
+    if from ~= '>' then
+      local r = redis.call('HMGET', runs, 'state', 'gen')
+      if r[1] ~= 'queued' or r[2] ~= gen then runs = nil end
+    end
+    if runs then
+      out[#out + 1] = claim_one(stream, group, worker, now_s, ttl, runs, prefix .. ':events:' .. key, id, key, gen, false)
+    else
+      out[#out + 1] = {'held', id}
+    end
   end
 end
 return out

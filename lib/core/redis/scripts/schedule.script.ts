@@ -6,7 +6,7 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * its state event.
  *
  * KEYS: 1 stream, 2 queue, 3.. the runs hash of each execution, in order
- * ARGV: 1 now (ms), 2 events channel prefix,
+ * ARGV: 1 now (ms), 2 events channel prefix, 3 consumer group,
  *       then per execution: key, mode ('new' | 'add' | 'replace'), when (ms), task name, encoded args,
  *       reply (the adding process's result inbox channel, or '')
  * Reply: per execution, { status ('ok' | 'exists'), state, generation, when (ms) }
@@ -22,14 +22,14 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
 export const scheduleScript: ScriptDefinition = {
   name: 'docketSchedule',
   lua: `${LUA_PRELUDE}
-local stream, queue, now, prefix = KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2]
+local stream, queue, now, prefix, group = KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local out = {}
 local function write_record(runs, reply, ...)
   if reply ~= '' then redis.call('HSET', runs, 'reply', reply, ...) else redis.call('HSET', runs, ...) end
 end
 for i = 3, #KEYS do
   local runs = KEYS[i]
-  local j = 3 + (i - 3) * 6
+  local j = 4 + (i - 3) * 6
   local key, mode, when_s = ARGV[j], ARGV[j + 1], ARGV[j + 2]
   local announce = mode ~= 'new' or announce_to_patterns()
   local when = tonumber(when_s)
@@ -44,7 +44,11 @@ for i = 3, #KEYS do
       if cur[6] and (state == 'scheduled' or state == 'queued' or state == 'running') then
         redis.call('PUBLISH', cur[6], cjson.encode({type = 'superseded', key = key, gen = tonumber(cur[2])}))
       end
-      if state == 'queued' and cur[4] then redis.call('XDEL', stream, cur[4]) end
+      if state == 'queued' and cur[4] then
+        -- Acked too: a worker may hold it delivered but not yet claimed.
+        redis.call('XDEL', stream, cur[4])
+        redis.pcall('XACK', stream, group, cur[4])
+      end
       if state == 'scheduled' then redis.call('ZREM', queue, key) end
       redis.call('DEL', runs)
     end
