@@ -8,13 +8,15 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * the claim after a reply lost to a reconnect: claiming is idempotent). A cancelled record is
  * never claimed, which closes the original's gap where a task cancelled after being streamed
  * still ran. A redelivered message whose run was asked to cancel ends CANCELLED here. Anything
- * not run is acknowledged and deleted at once.
+ * not run is acknowledged and deleted at once, except with `queued_only`, where a message whose
+ * record is not queued for it is left alone ('held') for the flow that holds it.
  */
 const CLAIM_ONE = `
-local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, key, gen, redelivered)
+local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, key, gen, redelivered, queued_only)
   local now = tonumber(now_s)
   local r = redis.call('HMGET', runs, 'state', 'gen', 'cancel', 'fn', 'args', 'attempt', 'when', 'seq', 'worker', 'reply')
   local state = r[1]
+  if queued_only and (r[2] ~= gen or state ~= 'queued') then return {'held', id} end
   local runnable = r[2] == gen and (state == 'queued' or (state == 'running' and (redelivered or r[9] == worker)))
   if runnable and r[3] == '1' then
     local seq = tonumber(r[8]) + 1
@@ -101,16 +103,7 @@ for _, entry in ipairs(read[1][2]) do
     for i = 1, #fields, 2 do
       if fields[i] == 'key' then key = fields[i + 1] elseif fields[i] == 'gen' then gen = fields[i + 1] end
     end
-    local runs = prefix .. ':runs:' .. key
-    if from ~= '>' then
-      local r = redis.call('HMGET', runs, 'state', 'gen')
-      if r[1] ~= 'queued' or r[2] ~= gen then runs = nil end
-    end
-    if runs then
-      out[#out + 1] = claim_one(stream, group, worker, now_s, ttl, runs, prefix .. ':events:' .. key, id, key, gen, false)
-    else
-      out[#out + 1] = {'held', id}
-    end
+    out[#out + 1] = claim_one(stream, group, worker, now_s, ttl, prefix .. ':runs:' .. key, prefix .. ':events:' .. key, id, key, gen, false, from ~= '>')
   end
 end
 return out
