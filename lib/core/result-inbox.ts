@@ -6,21 +6,22 @@
  *
  * News is matched by key and generation, so a run never takes the outcome of an earlier run under
  * the same key. The inbox opens with the first `getResult()` of the docket (that call, and any
- * add sent before the subscription was confirmed, takes the per-execution path). It is trusted only while the
- * subscription has been unbroken since the add and no kept outcome of a later add was dropped;
- * otherwise a waiter reads the record as well, which is gap-free because the inbox was already
- * subscribed before the add was sent.
+ * add sent before the subscription was confirmed, takes the per-execution path). It is trusted
+ * only while the subscription has been unbroken since the add and no kept outcome of a later add
+ * was dropped; otherwise a waiter reads the record as well, which is gap-free because the inbox
+ * was already subscribed before the add was sent. A run that was superseded, whose record is gone
+ * or belongs to a later run falls back to the per-execution path.
  */
 import { randomBytes } from 'node:crypto';
 import { TimeoutError } from './errors/docket.errors';
 import { parseEvent, type ExecutionStateEvent } from './execution-event';
 import type { SubscriberHub } from './redis/subscriber';
 
-/** Outcomes kept for runs nobody is waiting for yet (count, and bytes of their messages), oldest dropped first. */
+/** Outcomes kept for runs nobody waits for yet (count, and bytes of their messages), oldest dropped first. */
 const KEEP = 10_000;
 const KEEP_BYTES = 16 * 1024 * 1024;
 
-/** What an inbox says about one key: its terminal event, or that a replace superseded it. */
+/** @internal What an inbox says about one run: its terminal event, that a replace superseded it, or that events may have been lost. */
 export type InboxNews = ExecutionStateEvent | 'superseded' | 'resync';
 
 /** @internal What a read of a run's record says: finished (and applied), still pending, or unknown. */
@@ -74,12 +75,12 @@ export class ResultInbox {
   }
 
   /** True when every terminal event of an add sent at `mark` has reached (or will reach) here. */
-  covers(mark: InboxMark): boolean {
+  private covers(mark: InboxMark): boolean {
     return this.live && mark.epoch === this.epoch && this.droppedThrough <= mark.kept;
   }
 
   /** The news already received for the run `generation` of `key`, removed from the inbox. */
-  take(key: string, generation: string): InboxNews | undefined {
+  private take(key: string, generation: string): InboxNews | undefined {
     const id = runId(key, generation);
     const entry = this.early.get(id);
     if (!entry) return undefined;
@@ -89,7 +90,7 @@ export class ResultInbox {
   }
 
   /** Waits for the news of the run `generation` of `key`; `stop` gives up waiting. */
-  wait(key: string, generation: string): { news: Promise<InboxNews>; stop: () => void } {
+  private wait(key: string, generation: string): { news: Promise<InboxNews>; stop: () => void } {
     const id = runId(key, generation);
     let listener!: (news: InboxNews) => void;
     const news = new Promise<InboxNews>((resolve) => (listener = resolve));
