@@ -1,5 +1,5 @@
-import type { ExecutionState } from './execution-state.enum';
-import type { WorkerInfo } from './redis/docket-store';
+import { ExecutionState } from './execution-state.enum';
+import type { DocketStore, ExecutionRecord, WorkerInfo } from './redis/docket-store';
 
 /**
  * One pending or running execution as a snapshot shows it.
@@ -34,4 +34,38 @@ export interface DocketSnapshot {
   streamLength: number;
   /** Members of the queue (scheduled). */
   queueLength: number;
+}
+
+/** @internal The records of what is in the stream or the queue (up to `limit` of each), and their lengths. */
+export async function readPending(
+  store: DocketStore,
+  limit: number,
+): Promise<{ records: (ExecutionRecord | null)[]; streamLength: number; queueLength: number }> {
+  const pending = await store.pendingKeys(limit);
+  const records = await store.readMany([...new Set([...pending.streamed, ...pending.scheduled])]);
+  return { records, streamLength: pending.streamLength, queueLength: pending.queueLength };
+}
+
+/** @internal Sorts records into running, queued and scheduled (soonest first) summaries. */
+export function summarize(records: readonly (ExecutionRecord | null)[]): Pick<DocketSnapshot, 'running' | 'queued' | 'scheduled'> {
+  const running: ExecutionSummary[] = [];
+  const queued: ExecutionSummary[] = [];
+  const scheduled: ExecutionSummary[] = [];
+  for (const record of records) {
+    if (!record) continue;
+    const summary: ExecutionSummary = {
+      key: record.key,
+      task: record.task,
+      state: record.state,
+      when: new Date(record.when),
+      worker: record.worker,
+      startedAt: record.startedAt !== undefined ? new Date(record.startedAt) : undefined,
+      progress: record.progress && { current: record.progress.current, total: record.progress.total, message: record.progress.message },
+    };
+    if (record.state === ExecutionState.RUNNING) running.push(summary);
+    else if (record.state === ExecutionState.QUEUED) queued.push(summary);
+    else if (record.state === ExecutionState.SCHEDULED) scheduled.push(summary);
+  }
+  scheduled.sort((a, b) => a.when.getTime() - b.when.getTime());
+  return { running, queued, scheduled };
 }

@@ -14,7 +14,10 @@ import { SubscriberHub } from './redis/subscriber';
 import { TaskRegistry, type RegisterOptions, type TaskDefinition, type TaskFunction } from './task-registry';
 import { ResultInbox } from './result-inbox';
 import { uuid7 } from './uuid7';
-import type { DocketSnapshot, ExecutionSummary } from './docket-snapshot';
+import { readPending, summarize, type DocketSnapshot } from './docket-snapshot';
+import { resolveWhen, type AddOptions, type ReplaceOptions, type TaskArgs, type TaskCall, type TaskResult } from './task-call';
+
+export type { AddOptions, ReplaceOptions, TaskArgs, TaskCall, TaskResult } from './task-call';
 
 /**
  * Adds of one tick go out in script calls of this many, each written as soon as it is full, so
@@ -22,55 +25,6 @@ import type { DocketSnapshot, ExecutionSummary } from './docket-snapshot';
  * call for all; see README, Performance).
  */
 const TICK_CHUNK = 20;
-
-/**
- * When and under which key to run: `when` (a Date) or `delay` (ms from now), and a `key`
- * (a fresh UUIDv7 by default).
- *
- * @example
- * await docket.add(sendReminder, { delay: 60_000, key: `reminder:${userId}` })(userId);
- */
-export interface AddOptions {
-  when?: Date;
-  delay?: number;
-  key?: string;
-}
-
-/**
- * Options of `replace`: the key is required, the time is as for {@link AddOptions}.
- *
- * @example
- * await docket.replace(sendDigest, { key: 'digest:42', delay: 5 * 60_000 })(42);
- */
-export interface ReplaceOptions extends AddOptions {
-  key: string;
-}
-
-/**
- * The arguments a caller passes to a task. The core passes all of a function's parameters; the
- * Nest layer narrows this for methods with injected parameters.
- */
-export type TaskArgs<F extends TaskFunction> = Parameters<F>;
-
-/** The awaited return type of a task: what `getResult()` yields. */
-export type TaskResult<F extends TaskFunction> = Awaited<ReturnType<F>>;
-
-/**
- * One prepared call for {@link Docket.addMany}, made by {@link Docket.call}.
- *
- * @example
- * const calls = users.map((u) => docket.call(sendEmail)(u.email));
- */
-export interface TaskCall<R = unknown> {
-  readonly task: TaskDefinition;
-  /** `new` is an add under a key generated here (no `key` option). */
-  readonly mode: 'new' | 'add' | 'replace';
-  readonly when: number;
-  readonly key: string;
-  readonly args: string;
-  /** @internal carries the result type */
-  readonly _result?: R;
-}
 
 /**
  * A named queue of tasks in Redis, shared by producers and workers.
@@ -361,37 +315,8 @@ export class Docket implements ExecutionHost {
   async snapshot(limit = 1000): Promise<DocketSnapshot> {
     const store = await this.store();
     const takenAt = new Date();
-    const pending = await store.pendingKeys(limit);
-    const keys = [...new Set([...pending.streamed, ...pending.scheduled])];
-    const records = await store.readMany(keys);
-    const running: ExecutionSummary[] = [];
-    const queued: ExecutionSummary[] = [];
-    const scheduled: ExecutionSummary[] = [];
-    for (const record of records) {
-      if (!record) continue;
-      const summary: ExecutionSummary = {
-        key: record.key,
-        task: record.task,
-        state: record.state,
-        when: new Date(record.when),
-        worker: record.worker,
-        startedAt: record.startedAt !== undefined ? new Date(record.startedAt) : undefined,
-        progress: record.progress && { current: record.progress.current, total: record.progress.total, message: record.progress.message },
-      };
-      if (record.state === ExecutionState.RUNNING) running.push(summary);
-      else if (record.state === ExecutionState.QUEUED) queued.push(summary);
-      else if (record.state === ExecutionState.SCHEDULED) scheduled.push(summary);
-    }
-    scheduled.sort((a, b) => a.when.getTime() - b.when.getTime());
-    return {
-      takenAt,
-      running,
-      queued,
-      scheduled,
-      workers: await this.workers(),
-      streamLength: pending.streamLength,
-      queueLength: pending.queueLength,
-    };
+    const { records, streamLength, queueLength } = await readPending(store, limit);
+    return { takenAt, ...summarize(records), workers: await this.workers(), streamLength, queueLength };
   }
 
   /**
@@ -415,8 +340,7 @@ export class Docket implements ExecutionHost {
     const store = await this.store();
     let cleared = 0;
     for (;;) {
-      const pending = await store.pendingKeys(1000);
-      const records = await store.readMany([...new Set([...pending.streamed, ...pending.scheduled])]);
+      const { records } = await readPending(store, 1000);
       const targets = records.filter(
         (r) => r && (r.state === ExecutionState.QUEUED || r.state === ExecutionState.SCHEDULED),
       );
@@ -452,23 +376,3 @@ export class Docket implements ExecutionHost {
 
 /** A worker that has not heartbeated for this long is considered gone. */
 export const WORKER_TTL_MS = 10_000;
-
-function resolveWhen(options: AddOptions): () => number {
-  const { when, delay } = options;
-  if (when !== undefined && delay !== undefined) {
-    throw new InvalidOptionsError('Pass either { when } (a Date) or { delay } (ms), not both.');
-  }
-  if (when !== undefined) {
-    if (!(when instanceof Date) || Number.isNaN(when.getTime())) {
-      throw new InvalidOptionsError('{ when } must be a valid Date.');
-    }
-    return () => when.getTime();
-  }
-  if (delay !== undefined) {
-    if (!Number.isFinite(delay) || delay < 0) {
-      throw new InvalidOptionsError(`{ delay } must be a number of ms ≥ 0, got ${delay}.`);
-    }
-    return () => Date.now() + delay;
-  }
-  return () => Date.now();
-}

@@ -1,0 +1,76 @@
+/**
+ * What a caller hands to `add`, `replace` and `call`: when, under which key, and the prepared
+ * call itself.
+ */
+import { InvalidOptionsError } from './errors/docket.errors';
+import type { TaskDefinition, TaskFunction } from './task-registry';
+
+/**
+ * When and under which key to run: `when` (a Date) or `delay` (ms from now), and a `key`
+ * (a fresh UUIDv7 by default).
+ *
+ * @example
+ * await docket.add(sendReminder, { delay: 60_000, key: `reminder:${userId}` })(userId);
+ */
+export interface AddOptions {
+  when?: Date;
+  delay?: number;
+  key?: string;
+}
+
+/**
+ * Options of `replace`: the key is required, the time is as for {@link AddOptions}.
+ *
+ * @example
+ * await docket.replace(sendDigest, { key: 'digest:42', delay: 5 * 60_000 })(42);
+ */
+export interface ReplaceOptions extends AddOptions {
+  key: string;
+}
+
+/**
+ * The arguments a caller passes to a task. The core passes all of a function's parameters; the
+ * Nest layer narrows this for methods with injected parameters.
+ */
+export type TaskArgs<F extends TaskFunction> = Parameters<F>;
+
+/** The awaited return type of a task: what `getResult()` yields. */
+export type TaskResult<F extends TaskFunction> = Awaited<ReturnType<F>>;
+
+/**
+ * One prepared call for {@link Docket.addMany}, made by {@link Docket.call}.
+ *
+ * @example
+ * const calls = users.map((u) => docket.call(sendEmail)(u.email));
+ */
+export interface TaskCall<R = unknown> {
+  readonly task: TaskDefinition;
+  /** `new` is an add under a key generated here (no `key` option). */
+  readonly mode: 'new' | 'add' | 'replace';
+  readonly when: number;
+  readonly key: string;
+  readonly args: string;
+  /** @internal carries the result type */
+  readonly _result?: R;
+}
+
+/** @internal The due time of `options` (a Date, or a delay from the moment of each call). */
+export function resolveWhen(options: AddOptions): () => number {
+  const { when, delay } = options;
+  if (when !== undefined && delay !== undefined) {
+    throw new InvalidOptionsError('Pass either { when } (a Date) or { delay } (ms), not both.');
+  }
+  if (when !== undefined) {
+    if (!(when instanceof Date) || Number.isNaN(when.getTime())) {
+      throw new InvalidOptionsError('{ when } must be a valid Date.');
+    }
+    return () => when.getTime();
+  }
+  if (delay !== undefined) {
+    if (!Number.isFinite(delay) || delay < 0) {
+      throw new InvalidOptionsError(`{ delay } must be a number of ms ≥ 0, got ${delay}.`);
+    }
+    return () => Date.now() + delay;
+  }
+  return () => Date.now();
+}
