@@ -46,9 +46,10 @@ export class RunCancellation {
     this.listener?.(reason);
   }
 
-  /** Rejects once aborted (at once if it already was). */
-  whenAborted(): Promise<never> {
-    return new Promise<never>((_, reject) => {
+  /** Settles as `work` does, or rejects with the reason once aborted (at once if it already was). */
+  race<T>(work: T | PromiseLike<T>): Promise<Awaited<T>> {
+    return new Promise<Awaited<T>>((resolve, reject) => {
+      Promise.resolve(work).then(resolve, reject);
       if (this.abortedWith) reject(this.abortedWith.reason);
       else this.listener = reject;
     });
@@ -87,9 +88,9 @@ export function startRun(docket: Docket, store: DocketStore, worker: string, run
 async function execute(docket: Docket, store: DocketStore, worker: string, active: ActiveRun, logger: DocketLogger): Promise<Completion | undefined> {
   const { run, cancellation } = active;
   const definition = docket.tasks.get(run.task);
-  const progress = new ExecutionProgress(async (current, total, message) => {
-    await store.progress(run.key, run.generation, Date.now(), current, total, message);
-  });
+  // Made on first use: most runs of most tasks never touch their progress or logger.
+  let progress: ExecutionProgress | undefined;
+  let runLogger: DocketLogger | undefined;
   const base: Omit<Completion, 'outcome'> = { key: run.key, messageId: run.id, generation: run.generation, result: '', errorSummary: '', failure: '' };
   const started = Date.now();
   let call = `${run.task}(…){${run.key}}`;
@@ -97,7 +98,6 @@ async function execute(docket: Docket, store: DocketStore, worker: string, activ
     if (!definition) throw new UnknownTaskError(run.task, docket.tasks.names());
     const args = docket.codec.decode(run.args) as unknown[];
     call = definition.describe ? `${definition.describe(args)}{${run.key}}` : call;
-    const label = `[${run.task} ${run.key} @${worker} #${run.attempt}]`;
     logger.log(`${run.attempt > 1 ? '↬' : '↪'} [${ms(started - run.when)}] ${call}`);
     const context: TaskContext = {
       docketName: docket.name,
@@ -105,18 +105,24 @@ async function execute(docket: Docket, store: DocketStore, worker: string, activ
       taskName: run.task,
       attempt: run.attempt,
       worker,
-      progress,
+      get progress() {
+        progress ??= new ExecutionProgress(async (current, total, message) => {
+          await store.progress(run.key, run.generation, Date.now(), current, total, message);
+        });
+        return progress;
+      },
       get signal() {
         return cancellation.signal;
       },
-      logger: taskLogger(logger, label),
+      get logger() {
+        runLogger ??= taskLogger(logger, `[${run.task} ${run.key} @${worker} #${run.attempt}]`);
+        return runLogger;
+      },
     };
     // A cancelled run ends when it is aborted, whether or not the task honours its signal: a
     // task that ignores it goes on in the background, but its outcome no longer counts.
-    const cancelled = cancellation.whenAborted();
-    cancelled.catch(() => undefined);
-    const value = await Promise.race([runInTaskContext(context, () => definition.invoke(args, context)), cancelled]);
-    await progress.close();
+    const value = await cancellation.race(runInTaskContext(context, () => definition.invoke(args, context)));
+    if (progress) await progress.close();
     if (cancellation.aborted) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
       return { ...base, outcome: ExecutionState.CANCELLED };
@@ -125,7 +131,7 @@ async function execute(docket: Docket, store: DocketStore, worker: string, activ
     logger.log(`↩ [${ms(Date.now() - started)}] ${call}`);
     return { ...base, outcome: ExecutionState.COMPLETED, result };
   } catch (thrown) {
-    await progress.close();
+    if (progress) await progress.close();
     if (cancellation.aborted && cancellation.reason instanceof ExecutionCancelledError) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
       return { ...base, outcome: ExecutionState.CANCELLED };
