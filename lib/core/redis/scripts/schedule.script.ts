@@ -23,7 +23,7 @@ export const scheduleScript: ScriptDefinition = {
   name: 'docketSchedule',
   lua: `${LUA_PRELUDE}
 local stream, queue, now, prefix, group = KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local out = {}
+local out, NONE = {}, {}
 local function write_record(runs, reply, ...)
   if reply ~= '' then redis.call('HSET', runs, 'reply', reply, ...) else redis.call('HSET', runs, ...) end
 end
@@ -33,7 +33,11 @@ for i = 3, #KEYS do
   local key, mode, when_s = ARGV[j], ARGV[j + 1], ARGV[j + 2]
   local announce = mode ~= 'new' or announce_to_patterns()
   local when = tonumber(when_s)
-  local cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when', 'reply')
+  -- A generated key almost never has a record: EXISTS is the cheaper question.
+  local cur = NONE
+  if mode ~= 'new' or redis.call('EXISTS', runs) == 1 then
+    cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when', 'reply')
+  end
   local state = cur[1]
   if (mode == 'new' and state) or (mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running')) then
     out[#out + 1] = {'exists', state, cur[2] or '0', cur[5] or '0'}
