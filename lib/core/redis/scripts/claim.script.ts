@@ -12,7 +12,7 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * record is not queued for it is left alone ('held') for the flow that holds it.
  */
 const CLAIM_ONE = `
-local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, key, gen, redelivered, queued_only)
+local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, key, gen, redelivered, queued_only, listened)
   local now = tonumber(now_s)
   local r = redis.call('HMGET', runs, 'state', 'gen', 'cancel', 'fn', 'args', 'attempt', 'when', 'seq', 'worker', 'reply')
   local state = r[1]
@@ -29,7 +29,7 @@ local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, k
   if runnable then
     local seq = tonumber(r[8]) + 1
     redis.call('HSET', runs, 'state', 'running', 'worker', worker, 'started', now_s, 'seq', seq, 'sseq', seq)
-    publish_state(channel, key, seq, 'running', {worker = worker, startedAt = now})
+    publish_state(channel, key, seq, 'running', {worker = worker, startedAt = now}, nil, listened)
     return {'run', id, key, gen, r[4], r[5], r[6] or '1', r[7], r[3] or '0'}
   end
   redis.call('XACK', stream, group, id)
@@ -93,17 +93,30 @@ end
 local read = redis.call('XREADGROUP', 'GROUP', group, worker, 'COUNT', ARGV[6], 'STREAMS', stream, from)
 local out = {}
 if not read or not read[1] then return out end
-for _, entry in ipairs(read[1][2]) do
-  local id, fields, key, gen = entry[1], entry[2], '', '0'
+local entries, channels = read[1][2], {}
+for n, entry in ipairs(entries) do
+  local fields, key = entry[2], nil
+  if fields then
+    for i = 1, #fields, 2 do
+      if fields[i] == 'key' then key = fields[i + 1] end
+    end
+    channels[#channels + 1] = prefix .. ':events:' .. key
+  end
+  entries[n] = {entry[1], fields, key}
+end
+local listened = listened_channels(channels)
+for _, entry in ipairs(entries) do
+  local id, fields, key, gen = entry[1], entry[2], entry[3], '0'
   if not fields then
     -- Deleted since it was delivered (cancelled or replaced): nothing to run.
     redis.call('XACK', stream, group, id)
     out[#out + 1] = {'gone', id}
   else
     for i = 1, #fields, 2 do
-      if fields[i] == 'key' then key = fields[i + 1] elseif fields[i] == 'gen' then gen = fields[i + 1] end
+      if fields[i] == 'gen' then gen = fields[i + 1] end
     end
-    out[#out + 1] = claim_one(stream, group, worker, now_s, ttl, prefix .. ':runs:' .. key, prefix .. ':events:' .. key, id, key, gen, false, from ~= '>')
+    local channel = prefix .. ':events:' .. key
+    out[#out + 1] = claim_one(stream, group, worker, now_s, ttl, prefix .. ':runs:' .. key, channel, id, key, gen, false, from ~= '>', listened[channel] or false)
   end
 end
 return out

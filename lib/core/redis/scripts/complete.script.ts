@@ -21,7 +21,9 @@ export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
   lua: `${LUA_PRELUDE}
 local stream, group, now, ttl, prefix = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local out, ids = {}, {}
+local out, ids, channels = {}, {}, {}
+for i = 2, #KEYS do channels[#channels + 1] = prefix .. ARGV[5 + (i - 2) * 7 + 3] end
+local listened = listened_channels(channels)
 for i = 2, #KEYS do
   local runs = KEYS[i]
   local j = 5 + (i - 2) * 7
@@ -48,7 +50,7 @@ for i = 2, #KEYS do
       redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
     end
     extra['carried'] = carried
-    publish_state(prefix .. key, key, seq, outcome, extra, r[7])
+    publish_state(prefix .. key, key, seq, outcome, extra, r[7], listened[prefix .. key] or false)
     finish_record(runs, ttl)
     out[#out + 1] = outcome
   else

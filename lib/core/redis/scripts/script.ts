@@ -16,6 +16,8 @@ export interface ScriptDefinition {
  *   subscriber (asked once per script call) and no subscriber of the channel. That is exact, not
  *   a guess: a subscriber that comes later reads the record after subscribing.
  * - `announce_to_patterns()` says whether any pattern subscriber (events$()) exists.
+ * - `listened_channels(channels)` asks for the subscribers of a batch's channels in one call;
+ *   its answer is the optional last argument of `publish_state`.
  *
  * On Redis Cluster PUBSUB NUMSUB and NUMPAT count only the subscribers of the node the script
  * runs on, while PUBLISH reaches every node: there every event is published
@@ -34,8 +36,20 @@ local function announce_to_patterns()
   end
   return patterns
 end
-local function publish_state(channel, key, seq, state, extra, reply)
-  if not reply and not announce_to_patterns() and redis.call('PUBSUB', 'NUMSUB', channel)[2] == 0 then return end
+local function listened_channels(channels)
+  local listened = {}
+  if announce_to_patterns() or #channels == 0 then return listened end
+  for first = 1, #channels, 500 do
+    local counts = redis.call('PUBSUB', 'NUMSUB', unpack(channels, first, math.min(first + 499, #channels)))
+    for i = 1, #counts, 2 do listened[counts[i]] = counts[i + 1] > 0 end
+  end
+  return listened
+end
+local function publish_state(channel, key, seq, state, extra, reply, listened)
+  if not reply and not announce_to_patterns() then
+    if listened == nil then listened = redis.call('PUBSUB', 'NUMSUB', channel)[2] > 0 end
+    if not listened then return end
+  end
   local ev = extra or {}
   ev['type'] = 'state'; ev['key'] = key; ev['seq'] = seq; ev['state'] = state
   local message = cjson.encode(ev)
