@@ -165,12 +165,16 @@ export class DocketStore {
     const args: (string | number)[] = [now, k.events(''), k.group];
     for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args, r.reply);
     const replies = await this.client.docketSchedule(requests.length + 2, k.stream, k.queue, ...requests.map((r) => k.runs(r.key)), ...args);
-    return replies.map((raw) => ({
-      status: raw[0] as 'ok' | 'exists',
-      state: raw[1] as ExecutionState,
-      generation: raw[2],
-      when: Number(raw[3]),
-    }));
+    return replies.map((raw, i) =>
+      typeof raw === 'number'
+        ? {
+            status: 'ok',
+            state: requests[i].when <= now ? ExecutionState.QUEUED : ExecutionState.SCHEDULED,
+            generation: String(raw),
+            when: requests[i].when,
+          }
+        : { status: 'exists', state: raw[1] as ExecutionState, generation: raw[2], when: Number(raw[3]) },
+    );
   }
 
   async cancel(key: string, now: number, ttlMs: number): Promise<CancelOutcome> {

@@ -14,7 +14,7 @@ type Arg = string | number;
 
 /** The scripts as typed commands of a connection (and of its pipelines). */
 export interface ScriptCommands {
-  docketSchedule(numKeys: number, ...args: Arg[]): Promise<[string, string, string, string][]>;
+  docketSchedule(numKeys: number, ...args: Arg[]): Promise<(number | [string, string, string, string])[]>;
   docketClaim(numKeys: number, ...args: Arg[]): Promise<string[][]>;
   docketClaimNext(...args: Arg[]): Promise<string[][]>;
   docketComplete(numKeys: number, ...args: Arg[]): Promise<string[]>;
