@@ -45,7 +45,7 @@ export class Worker {
   private readonly active = new Map<string, ActiveRun>();
   private store?: DocketStore;
   private blocking?: RedisClient & ScriptCommands;
-  /** The highest stream id delivered to this worker by a read of new messages. */
+  /** The highest stream id this worker has read (new messages come after it). */
   private lastDelivered = '0-0';
   private blockingId?: number;
   private loop?: Promise<void>;
