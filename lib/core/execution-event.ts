@@ -63,7 +63,11 @@ export function carriedOutcome(event: ExecutionEvent): CarriedOutcome | undefine
 
 /** Parses an event as published by the scripts (timestamps are epoch ms on the wire). */
 export function parseEvent(payload: string): ExecutionEvent {
-  const raw = JSON.parse(payload) as Record<string, unknown>;
+  return eventFromWire(JSON.parse(payload) as Record<string, unknown>);
+}
+
+/** @internal {@link parseEvent} for a message already parsed from JSON. */
+export function eventFromWire(raw: Record<string, unknown>): ExecutionEvent {
   const event = fromWire(raw);
   // 'carried': the event holds the whole outcome (a task that returned nothing has no result).
   if (raw.carried === 1 || raw.result !== undefined || raw.failure !== undefined) {

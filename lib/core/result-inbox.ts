@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { TimeoutError } from './errors/docket.errors';
-import { parseEvent, type ExecutionStateEvent } from './execution-event';
+import { eventFromWire, type ExecutionStateEvent } from './execution-event';
 import type { SubscriberHub } from './redis/subscriber';
 
 /** Outcomes kept for runs nobody waits for yet (count, and bytes of their messages), oldest dropped first. */
@@ -149,9 +149,9 @@ export class ResultInbox {
   }
 
   private receive(payload: string): void {
-    const raw = JSON.parse(payload) as { type: string; key: string; gen?: number };
+    const raw = JSON.parse(payload) as Record<string, unknown> & { type: string; key: string; gen?: number };
     const id = runId(raw.key, String(raw.gen ?? 0));
-    const news: InboxNews = raw.type === 'superseded' ? 'superseded' : (parseEvent(payload) as ExecutionStateEvent);
+    const news: InboxNews = raw.type === 'superseded' ? 'superseded' : (eventFromWire(raw) as ExecutionStateEvent);
     const listeners = this.waiters.get(id);
     if (listeners) {
       this.waiters.delete(id);
