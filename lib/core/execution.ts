@@ -278,7 +278,8 @@ export class Execution<R = unknown> {
    */
   async getResult(options: ResultOptions = {}): Promise<R> {
     const waitMs = resolveWait(options);
-    const deadline = waitMs === undefined ? undefined : Date.now() + Math.max(0, waitMs);
+    const wait = waitMs === undefined ? undefined : Math.max(0, waitMs);
+    const deadline = wait === undefined ? undefined : Date.now() + wait;
     let heard: ExecutionStateEvent | 'read' | 'unknown' = 'unknown';
     // The first getResult() opens the docket's inbox; adds sent from then on are awaited there.
     const inbox = this.host.resultInbox();
@@ -293,7 +294,6 @@ export class Execution<R = unknown> {
         this.apply(record);
         return 'read';
       };
-      const wait = waitMs === undefined ? undefined : Math.max(0, waitMs);
       heard = await inbox.hear(this.key, generation, this.inbox, wait, readRecord);
       if (typeof heard === 'object') this.applyEvent(heard);
       // Superseded, or events may have been lost: from now on this run is awaited the other way.

@@ -63,14 +63,13 @@ for i = 3, #KEYS do
       write_record(runs, ARGV[j + 5], 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
         'gen', gen, 'seq', seq, 'sseq', seq, 'msg', id)
       if announce then publish_state(prefix .. key, key, seq, 'queued', {when = when}) end
-      out[#out + 1] = gen
     else
       redis.call('ZADD', queue, when, key)
       write_record(runs, ARGV[j + 5], 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
         'gen', gen, 'seq', seq, 'sseq', seq)
       if announce then publish_state(prefix .. key, key, seq, 'scheduled', {when = when}) end
-      out[#out + 1] = gen
     end
+    out[#out + 1] = gen
   end
 end
 return out
