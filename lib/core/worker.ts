@@ -11,7 +11,7 @@ import { WORKER_TTL_MS, type Docket } from './docket';
 import { ExecutionCancelledError } from './errors/docket.errors';
 import type { DocketLogger } from './logger';
 import { createConnection, openConnection, type RedisClient } from './redis/connection';
-import { DocketStore, isNoGroup, type ClaimedRun, type Completion, type Delivery, type Fetched } from './redis/docket-store';
+import { DocketStore, isNoGroup, type ClaimedRun, type Completion, type Delivery, type Fetched, type OutcomesAhead } from './redis/docket-store';
 import { installScripts, type ScriptCommands } from './redis/scripts';
 import { startRun, type ActiveRun } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
@@ -183,7 +183,16 @@ export class Worker {
     // After a wait that brought less than it could take, the stream is known to be empty: the
     // next fetch waits again at once instead of first asking the busy worker's script.
     let idle = false;
+    // Runs started by the last wait: the next one lets them finish their turn first.
+    let launched = false;
     while (!this.stopping) {
+      if (idle && launched) {
+        // Tasks that finish within this turn have their outcomes written in the same write as
+        // the next wait, instead of the wait going out ahead of them in a write of its own.
+        launched = false;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
       const available = concurrency - this.active.size;
       if (available <= 0) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
@@ -200,9 +209,14 @@ export class Worker {
         }
         const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
         const { keys, executionTtl } = this.docket;
-        const waited = await DocketStore.waitAndClaim(blocking, keys, this.name, available, blockMs, this.lastDelivered, executionTtl);
+        const ahead = this.takeCompletions();
+        const waited = await DocketStore.waitAndClaim(blocking, keys, this.name, available, blockMs, this.lastDelivered, executionTtl, ahead);
         this.noteDelivered(waited);
-        for (const run of waited.runs) if (!this.active.has(run.key)) this.launch(run);
+        for (const run of waited.runs) {
+          if (this.active.has(run.key)) continue;
+          this.launch(run);
+          launched = true;
+        }
         idle = waited.read < available;
         if (waited.read === 0 && untilFinished && this.active.size === 0) {
           await this.moveDue();
@@ -255,6 +269,30 @@ export class Worker {
     this.flushing = write;
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));
+  }
+
+  /**
+   * Takes the completions waiting for their flush, to go out with the next wait. A failed write
+   * puts them back on the flush path, which retries.
+   */
+  private takeCompletions(): OutcomesAhead | undefined {
+    if (this.completions.length === 0) return undefined;
+    const batch = this.completions;
+    this.completions = [];
+    this.flushing = undefined;
+    let settled!: (err: Error | null) => void;
+    const write = new Promise<void>((resolve) => {
+      settled = (err) => {
+        if (err) {
+          this.logger.warn(`Worker ${this.name}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying`);
+          for (const completion of batch) this.complete(completion);
+        }
+        resolve();
+      };
+    });
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+    return { batch, now: Date.now(), settled };
   }
 
   private async flush(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Docket, ExecutionCancelledError, ExecutionState, Worker, type ExecutionEvent } from '../../lib';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { RedisServer } from '../support/redis-server';
+import Redis from 'ioredis';
 
 describe('Redis restarting during a run', () => {
   let server: RedisServer;
@@ -76,5 +77,34 @@ describe('Redis restarting during a run', () => {
     await expect(waiting).rejects.toThrow(ExecutionCancelledError);
     await direct.close();
     await docket.close();
+  });
+
+  it('keeps an outcome Redis refuses to write (out of memory) and records it once Redis accepts writes again', async () => {
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName('oom'), url: server.url, logger });
+    const admin = new Redis(server.url);
+    docket.register(async function fillsMemory(): Promise<number> {
+      // Sent at once, ahead of this run's outcome: Redis refuses every write from here on, that
+      // outcome included. Not awaited, so the task ends in the turn it started in, as most do.
+      void admin.config('SET', 'maxmemory', '1');
+      return 42;
+    });
+    const worker = new Worker(docket, { concurrency: 2 });
+    const run = worker.runForever();
+    try {
+      // Added while the worker waits on the stream, so it runs on the idle worker's path.
+      await waitUntil(async () => /name=docket:blocking:\S* .*flags=b /.test(String(await admin.client('LIST'))), 'the worker waits');
+      const execution = await docket.add('fillsMemory')();
+      await waitUntil(() => logger.lines.some((l) => /recording 1 outcome\(s\) failed \(.*OOM/.test(l)), 'the outcome was refused');
+      await admin.config('SET', 'maxmemory', '0');
+      await expect(execution.getResult({ timeout: 15_000 })).resolves.toBe(42);
+      expect((await execution.sync()).state).toBe(ExecutionState.COMPLETED);
+    } finally {
+      await admin.config('SET', 'maxmemory', '0');
+      admin.disconnect();
+      await worker.stop();
+      await run;
+      await docket.close();
+    }
   });
 });

@@ -94,6 +94,23 @@ export interface WorkerInfo {
   concurrency?: number;
 }
 
+/**
+ * Outcomes an idle worker sends in the same write as its next wait
+ * (see {@link DocketStore.waitAndClaim}).
+ */
+export interface OutcomesAhead {
+  batch: readonly Completion[];
+  now: number;
+  /** Hears the complete script's answer: null, or the error it failed with. */
+  settled: (err: Error | null) => void;
+}
+
+/** The scripts as a pipeline offers them: each call queues, and may take a callback for its own reply. */
+interface PipelinedScripts {
+  docketComplete(numKeys: number, ...args: (string | number | ((err: Error | null) => void))[]): unknown;
+  docketClaimNext(...args: (string | number)[]): unknown;
+}
+
 const SCHEDULE_CHUNK = 50;
 
 const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
@@ -218,6 +235,9 @@ export class DocketStore {
    * script pipelined right behind it on the same (dedicated) connection, so that Redis runs the
    * claim the moment the read is served. `after` is the highest stream id this worker was
    * delivered before; the script claims this worker's messages past it.
+   *
+   * `ahead` are outcomes to record first, in the same write: an idle worker's tasks that just
+   * finished. Their script answers before the read blocks; `ahead.settled` hears that answer.
    */
   static async waitAndClaim(
     blocking: RedisClient & ScriptCommands,
@@ -227,13 +247,20 @@ export class DocketStore {
     blockMs: number,
     after: string,
     ttlMs: number,
+    ahead?: OutcomesAhead,
   ): Promise<Fetched> {
     const pipeline = blocking.pipeline();
+    // defineCommand adds the scripts to pipelines too; ioredis's pipeline type does not know them.
+    const scripts = pipeline as unknown as PipelinedScripts;
+    if (ahead) {
+      scripts.docketComplete(ahead.batch.length + 1, ...DocketStore.completeArgs(keys, ahead.batch, ahead.now, ttlMs), (err: Error | null) =>
+        ahead.settled(err),
+      );
+    }
     pipeline.xreadgroup('GROUP', keys.group, worker, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
-    // defineCommand adds the script to pipelines too; ioredis's pipeline type does not know it.
-    (pipeline as unknown as ScriptCommands).docketClaimNext(keys.stream, keys.group, worker, '', keys.prefix, ttlMs, count, after);
-    const results = await pipeline.exec();
-    const [read, claim] = results ?? [];
+    scripts.docketClaimNext(keys.stream, keys.group, worker, '', keys.prefix, ttlMs, count, after);
+    const results = (await pipeline.exec()) ?? [];
+    const [read, claim] = results.slice(-2);
     if (read?.[0]) throw read[0];
     if (claim?.[0]) throw claim[0];
     return DocketStore.fetched((claim?.[1] ?? []) as string[][]);
@@ -297,10 +324,16 @@ export class DocketStore {
 
   /** Writes the terminal outcomes of a batch of runs in one script call. */
   async complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]> {
-    const k = this.keys;
-    const args: (string | number)[] = [k.group, now, ttlMs, k.events('')];
+    return this.client.docketComplete(batch.length + 1, ...DocketStore.completeArgs(this.keys, batch, now, ttlMs));
+  }
+
+  /** The complete script's KEYS (after their count) and ARGV for `batch`. */
+  private static completeArgs(k: DocketKeys, batch: readonly Completion[], now: number, ttlMs: number): (string | number)[] {
+    const args: (string | number)[] = [k.stream];
+    for (const c of batch) args.push(k.runs(c.key));
+    args.push(k.group, now, ttlMs, k.events(''));
     for (const c of batch) args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure);
-    return this.client.docketComplete(batch.length + 1, k.stream, ...batch.map((c) => k.runs(c.key)), ...args);
+    return args;
   }
 
   async progress(
