@@ -17,7 +17,8 @@ import {
   type ExecutionStateEvent,
 } from './execution-event';
 import { Disposition, ExecutionState, isTerminal } from './execution-state.enum';
-import type { DocketStore, ExecutionRecord } from './redis/docket-store';
+import type { DocketStore } from './redis/docket-store';
+import type { ExecutionRecord } from './redis/execution-record';
 import type { DocketKeys } from './redis/keys';
 import type { SubscriberHub } from './redis/subscriber';
 import type { InboxMark, RecordReading, ResultInbox } from './result-inbox';

@@ -7,7 +7,7 @@ import { ExecutionCancelledError, UnknownTaskError } from './errors/docket.error
 import { ExecutionProgress } from './execution-progress';
 import { ExecutionState } from './execution-state.enum';
 import type { DocketLogger } from './logger';
-import type { ClaimedRun, Completion, DocketStore } from './redis/docket-store';
+import type { ClaimedRun, Completion, WorkerStore } from './redis/worker-store';
 import { runInTaskContext, type TaskContext } from './task-context';
 
 /**
@@ -77,7 +77,7 @@ function taskLogger(base: DocketLogger, label: string): DocketLogger {
 const ms = (n: number): string => `${Math.round(n)}ms`.padStart(7);
 
 /** Starts `run` and returns its handle at once. */
-export function startRun(docket: Docket, store: DocketStore, worker: string, run: ClaimedRun, logger: DocketLogger): ActiveRun {
+export function startRun(docket: Docket, store: WorkerStore, worker: string, run: ClaimedRun, logger: DocketLogger): ActiveRun {
   const cancellation = new RunCancellation();
   if (run.cancelRequested) cancellation.abort(new ExecutionCancelledError(run.key));
   const active: ActiveRun = { run, cancellation, abandoned: false, done: Promise.resolve(undefined) };
@@ -85,7 +85,7 @@ export function startRun(docket: Docket, store: DocketStore, worker: string, run
   return active;
 }
 
-async function execute(docket: Docket, store: DocketStore, worker: string, active: ActiveRun, logger: DocketLogger): Promise<Completion | undefined> {
+async function execute(docket: Docket, store: WorkerStore, worker: string, active: ActiveRun, logger: DocketLogger): Promise<Completion | undefined> {
   const { run, cancellation } = active;
   const definition = docket.tasks.get(run.task);
   // Made on first use: most runs of most tasks never touch their progress or logger.

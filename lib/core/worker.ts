@@ -11,7 +11,9 @@ import { WORKER_TTL_MS, type Docket } from './docket';
 import { ExecutionCancelledError } from './errors/docket.errors';
 import type { DocketLogger } from './logger';
 import { createConnection, openConnection, type RedisClient } from './redis/connection';
-import { DocketStore, isNoGroup, type ClaimedRun, type Completion, type Delivery, type Fetched, type OutcomesAhead } from './redis/docket-store';
+import { isNoGroup } from './redis/docket-store';
+import type { Delivery } from './redis/execution-record';
+import { WorkerStore, type ClaimedRun, type Completion, type Fetched, type OutcomesAhead } from './redis/worker-store';
 import { installScripts, type ScriptCommands } from './redis/scripts';
 import { startRun, type ActiveRun } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
@@ -43,7 +45,7 @@ export class Worker {
   readonly options: ResolvedWorkerOptions;
   private readonly logger: DocketLogger;
   private readonly active = new Map<string, ActiveRun>();
-  private store?: DocketStore;
+  private store?: WorkerStore;
   private blocking?: RedisClient & ScriptCommands;
   /** The highest stream id this worker has read (new messages come after it). */
   private lastDelivered = '0-0';
@@ -139,7 +141,7 @@ export class Worker {
     const blocking = createConnection(url, 'blocking', this.logger);
     await openConnection(client, url);
     await openConnection(blocking, url);
-    this.store = new DocketStore(this.docket.keys, client);
+    this.store = new WorkerStore(this.docket.keys, client);
     this.blocking = installScripts(blocking);
     this.blockingId = Number(await blocking.client('ID'));
     blocking.on('ready', () => {
@@ -210,7 +212,7 @@ export class Worker {
         const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
         const { keys, executionTtl } = this.docket;
         const ahead = this.takeCompletions();
-        const waited = await DocketStore.waitAndClaim(blocking, keys, this.name, available, blockMs, this.lastDelivered, executionTtl, ahead);
+        const waited = await WorkerStore.waitAndClaim(blocking, keys, this.name, available, blockMs, this.lastDelivered, executionTtl, ahead);
         this.noteDelivered(waited);
         for (const run of waited.runs) {
           if (this.active.has(run.key)) continue;

@@ -1,0 +1,243 @@
+/**
+ * The Redis commands of a worker: waiting for and claiming messages, recording outcomes and
+ * progress, moving due work to the stream, leases, the redelivery sweep and heartbeats. The
+ * producer's side is {@link DocketStore}, which this extends.
+ */
+import type { ChainableCommander } from 'ioredis';
+import type { ExecutionState } from '../execution-state.enum';
+import type { RedisClient } from './connection';
+import { DocketStore, type WorkerInfo } from './docket-store';
+import { parseDelivery, type Delivery } from './execution-record';
+import type { DocketKeys } from './keys';
+import type { ScriptCommands } from './scripts';
+
+/** What a read-and-claim brought: runs to start, messages read, the last stream id read. */
+export interface Fetched {
+  runs: ClaimedRun[];
+  read: number;
+  lastId?: string;
+}
+
+/** A claimed run, ready to execute. */
+export interface ClaimedRun extends Delivery {
+  task: string;
+  args: string;
+  attempt: number;
+  when: number;
+  cancelRequested: boolean;
+}
+
+/** A terminal outcome waiting to be written. */
+export interface Completion {
+  key: string;
+  messageId: string;
+  generation: string;
+  outcome: ExecutionState.COMPLETED | ExecutionState.FAILED | ExecutionState.CANCELLED;
+  result: string;
+  errorSummary: string;
+  failure: string;
+}
+
+/**
+ * Outcomes an idle worker sends in the same write as its next wait
+ * (see {@link WorkerStore.waitAndClaim}).
+ */
+export interface OutcomesAhead {
+  batch: readonly Completion[];
+  now: number;
+  /** Hears the complete script's answer: null, or the error it failed with. */
+  settled: (err: Error | null) => void;
+}
+
+/** The scripts as a pipeline offers them: each call queues, and may take a callback for its own reply. */
+interface PipelinedScripts {
+  docketComplete(numKeys: number, ...args: (string | number | ((err: Error | null) => void))[]): unknown;
+  docketClaimNext(...args: (string | number)[]): unknown;
+  docketProgress(...args: (string | number)[]): unknown;
+}
+
+/**
+ * Puts a PING ahead of a script that publishes. Redis writes first to the connection it queued
+ * output for last, so with this connection queued first, by the PING, the subscribers the script
+ * publishes to (a getResult() waiting on its inbox, an events$() subscriber) are written to, and
+ * woken, before this connection reads its own reply. Measured A/B: add → result p50 −4 to −6 %,
+ * progress p90 −5 to −15 %.
+ */
+function listenersFirst(pipeline: ChainableCommander): PipelinedScripts {
+  pipeline.ping();
+  return pipeline as unknown as PipelinedScripts;
+}
+
+/** A worker's store, on the worker's command connection (the blocking one is passed to waitAndClaim). */
+export class WorkerStore extends DocketStore {
+  /**
+   * Waits up to `blockMs` for new messages and claims them: a blocking XREADGROUP with the claim
+   * script pipelined right behind it on the same (dedicated) connection, so that Redis runs the
+   * claim the moment the read is served. `after` is the highest stream id this worker was
+   * delivered before; the script claims this worker's messages past it.
+   *
+   * `ahead` are outcomes to record first, in the same write: an idle worker's tasks that just
+   * finished. Their script answers before the read blocks; `ahead.settled` hears that answer.
+   */
+  static async waitAndClaim(
+    blocking: RedisClient & ScriptCommands,
+    keys: DocketKeys,
+    worker: string,
+    count: number,
+    blockMs: number,
+    after: string,
+    ttlMs: number,
+    ahead?: OutcomesAhead,
+  ): Promise<Fetched> {
+    const pipeline = blocking.pipeline();
+    // defineCommand adds the scripts to pipelines too; ioredis's pipeline type does not know them.
+    const scripts = ahead ? listenersFirst(pipeline) : (pipeline as unknown as PipelinedScripts);
+    if (ahead) {
+      scripts.docketComplete(ahead.batch.length + 1, ...WorkerStore.completeArgs(keys, ahead.batch, ahead.now, ttlMs), (err: Error | null) =>
+        ahead.settled(err),
+      );
+    }
+    pipeline.xreadgroup('GROUP', keys.group, worker, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
+    scripts.docketClaimNext(keys.stream, keys.group, worker, '', keys.prefix, ttlMs, count, after);
+    const results = (await pipeline.exec()) ?? [];
+    const [read, claim] = results.slice(-2);
+    if (read?.[0]) throw read[0];
+    if (claim?.[0]) throw claim[0];
+    return WorkerStore.fetched((claim?.[1] ?? []) as string[][]);
+  }
+
+  /** Claims a batch of deliveries in one round trip; skipped ones are already acknowledged. */
+  async claim(deliveries: readonly Delivery[], worker: string, now: number, ttlMs: number): Promise<ClaimedRun[]> {
+    if (deliveries.length === 0) return [];
+    const k = this.keys;
+    const keys = deliveries.map((d) => k.runs(d.key));
+    const args: (string | number)[] = [k.group, worker, now, k.events(''), ttlMs];
+    for (const d of deliveries) args.push(d.id, d.key, d.generation, d.redelivered ? '1' : '0');
+    const replies = await this.client.docketClaim(keys.length + 1, k.stream, ...keys, ...args);
+    return WorkerStore.claimed(replies, (i) => deliveries[i].redelivered);
+  }
+
+  /**
+   * Reads and claims up to `count` new messages in one round trip.
+   *
+   * @returns the runs to start, and how many messages were read (claimed or skipped)
+   */
+  async claimNext(worker: string, count: number, now: number, ttlMs: number): Promise<Fetched> {
+    const k = this.keys;
+    const replies = await this.client.docketClaimNext(k.stream, k.group, worker, now, k.prefix, ttlMs, count, '>');
+    return WorkerStore.fetched(replies);
+  }
+
+  /** The runs to start, how many messages were read, and the last stream id read. */
+  private static fetched(replies: string[][]): Fetched {
+    return { runs: WorkerStore.claimed(replies, () => false), read: replies.length, lastId: replies.at(-1)?.[1] };
+  }
+
+  private static claimed(replies: string[][], redelivered: (i: number) => boolean): ClaimedRun[] {
+    const runs: ClaimedRun[] = [];
+    replies.forEach((r, i) => {
+      if (r[0] !== 'run') return;
+      runs.push({
+        id: r[1],
+        key: r[2],
+        generation: r[3],
+        redelivered: redelivered(i),
+        task: r[4],
+        args: r[5],
+        attempt: Number(r[6]),
+        when: Number(r[7]),
+        cancelRequested: r[8] === '1',
+      });
+    });
+    return runs;
+  }
+
+  /** Writes the terminal outcomes of a batch of runs in one script call. */
+  async complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]> {
+    return this.publishing((scripts) => scripts.docketComplete(batch.length + 1, ...WorkerStore.completeArgs(this.keys, batch, now, ttlMs)));
+  }
+
+  /** The complete script's KEYS (after their count) and ARGV for `batch`. */
+  private static completeArgs(k: DocketKeys, batch: readonly Completion[], now: number, ttlMs: number): (string | number)[] {
+    const args: (string | number)[] = [k.stream];
+    for (const c of batch) args.push(k.runs(c.key));
+    args.push(k.group, now, ttlMs, k.events(''));
+    for (const c of batch) args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure);
+    return args;
+  }
+
+  async progress(
+    key: string,
+    generation: string,
+    now: number,
+    current: number,
+    total: number,
+    message: string | null,
+  ): Promise<boolean> {
+    const k = this.keys;
+    const written = await this.publishing<number>((scripts) =>
+      scripts.docketProgress(k.runs(key), generation, now, k.events(key), key, current, total, message ?? '', message === null ? '0' : '1'),
+    );
+    return written === 1;
+  }
+
+  /** Runs one script that publishes, behind {@link listenersFirst}; resolves with its reply. */
+  private async publishing<T>(queue: (scripts: PipelinedScripts) => void): Promise<T> {
+    const pipeline = this.client.pipeline();
+    queue(listenersFirst(pipeline));
+    const [, script] = (await pipeline.exec()) ?? [];
+    if (!script) throw new Error('Redis answered no reply to the script');
+    if (script[0]) throw script[0];
+    return script[1] as T;
+  }
+
+  async streamDue(now: number, limit: number): Promise<number> {
+    const k = this.keys;
+    return this.client.docketStreamDue(k.queue, k.stream, now, limit, k.prefix);
+  }
+
+  /** Resets the idle time of messages this worker still runs, so no sweep takes them. */
+  async renewLeases(consumer: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.client.call('XCLAIM', this.keys.stream, this.keys.group, consumer, 0, ...ids, 'IDLE', 0, 'JUSTID');
+  }
+
+  /**
+   * One step of the fleet-wide redelivery sweep: takes the sweep lease (so one worker sweeps at
+   * a time), continues from the shared cursor, and claims up to `count` messages idle longer
+   * than `minIdleMs`. Returns an empty list when another worker holds the lease.
+   */
+  async sweep(consumer: string, minIdleMs: number, count: number, leaseMs: number): Promise<Delivery[]> {
+    const k = this.keys;
+    const leased = await this.client.set(k.sweepLease, consumer, 'PX', leaseMs, 'NX');
+    if (leased !== 'OK') return [];
+    try {
+      const cursor = (await this.client.get(k.sweepCursor)) ?? '0-0';
+      const reply = (await this.client.xautoclaim(
+        k.stream, k.group, consumer, minIdleMs, cursor, 'COUNT', count,
+      )) as [string, [string, string[] | null][], string[]?];
+      await this.client.set(k.sweepCursor, reply[0]);
+      return reply[1]
+        .filter(([, fields]) => fields !== null)
+        .map(([id, fields]) => parseDelivery(id, fields as string[], true));
+    } finally {
+      // Release the lease only if it is still ours (it may have lapsed and passed on).
+      await this.client.docketReleaseLease(k.sweepLease, consumer);
+    }
+  }
+
+  async heartbeat(info: WorkerInfo, ttlMs: number): Promise<void> {
+    const k = this.keys;
+    const now = info.lastSeen.getTime();
+    await this.client
+      .multi()
+      .zremrangebyscore(k.workers, '-inf', now - ttlMs)
+      .zadd(k.workers, now, info.name)
+      .set(k.worker(info.name), JSON.stringify({ tasks: info.tasks, concurrency: info.concurrency }), 'PX', ttlMs)
+      .exec();
+  }
+
+  async removeWorker(name: string): Promise<void> {
+    await this.client.multi().zrem(this.keys.workers, name).del(this.keys.worker(name)).exec();
+  }
+}
