@@ -10,10 +10,11 @@
 import { WORKER_TTL_MS, type Docket } from './docket';
 import { ExecutionCancelledError } from './errors/docket.errors';
 import type { DocketLogger } from './logger';
+import { OutcomeWriter } from './outcome-writer';
 import { createConnection, openConnection, type RedisClient } from './redis/connection';
 import { isNoGroup } from './redis/docket-store';
 import type { Delivery } from './redis/execution-record';
-import { WorkerStore, type ClaimedRun, type Completion, type Fetched, type OutcomesAhead } from './redis/worker-store';
+import { WorkerStore, type ClaimedRun, type Fetched } from './redis/worker-store';
 import { installScripts, type ScriptCommands } from './redis/scripts';
 import { startRun, type ActiveRun } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
@@ -57,9 +58,7 @@ export class Worker {
   private slotFreed: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
   private unlistenCancel?: () => void;
-  private completions: Completion[] = [];
-  private flushing?: Promise<void>;
-  private writes = new Set<Promise<void>>();
+  private outcomes?: OutcomeWriter;
 
   constructor(
     readonly docket: Docket,
@@ -142,6 +141,7 @@ export class Worker {
     await openConnection(client, url);
     await openConnection(blocking, url);
     this.store = new WorkerStore(this.docket.keys, client);
+    this.outcomes = new OutcomeWriter(this.store, this.docket.executionTtl, this.logger, this.name);
     this.blocking = installScripts(blocking);
     this.blockingId = Number(await blocking.client('ID'));
     blocking.on('ready', () => {
@@ -211,7 +211,7 @@ export class Worker {
         }
         const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
         const { keys, executionTtl } = this.docket;
-        const ahead = this.takeCompletions();
+        const ahead = this.outcomes!.take();
         const waited = await WorkerStore.waitAndClaim(blocking, keys, this.name, available, blockMs, this.lastDelivered, executionTtl, ahead);
         this.noteDelivered(waited);
         for (const run of waited.runs) {
@@ -222,7 +222,7 @@ export class Worker {
         idle = waited.read < available;
         if (waited.read === 0 && untilFinished && this.active.size === 0) {
           await this.moveDue();
-          await Promise.all(this.writes);
+          await this.outcomes!.settled();
           if (!(await store.hasWork())) return;
         }
         backoff = 100;
@@ -256,64 +256,11 @@ export class Worker {
     this.active.set(run.key, active);
     void active.done.then((completion) => {
       if (this.active.get(run.key) === active) this.active.delete(run.key);
-      if (completion && !active.abandoned) this.complete(completion);
+      if (completion && !active.abandoned) this.outcomes!.add(completion);
       const wake = this.slotFreed;
       this.slotFreed = undefined;
       wake?.();
     });
-  }
-
-  /** Queues a completion; all that finish in one tick are written in one pipeline. */
-  private complete(completion: Completion): void {
-    this.completions.push(completion);
-    if (this.flushing) return;
-    const write = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
-    this.flushing = write;
-    this.writes.add(write);
-    void write.finally(() => this.writes.delete(write));
-  }
-
-  /**
-   * Takes the completions waiting for their flush, to go out with the next wait. A failed write
-   * puts them back on the flush path, which retries.
-   */
-  private takeCompletions(): OutcomesAhead | undefined {
-    if (this.completions.length === 0) return undefined;
-    const batch = this.completions;
-    this.completions = [];
-    this.flushing = undefined;
-    let settled!: (err: Error | null) => void;
-    const write = new Promise<void>((resolve) => {
-      settled = (err) => {
-        if (err) {
-          this.logger.warn(`Worker ${this.name}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying`);
-          for (const completion of batch) this.complete(completion);
-        }
-        resolve();
-      };
-    });
-    this.writes.add(write);
-    void write.finally(() => this.writes.delete(write));
-    return { batch, now: Date.now(), settled };
-  }
-
-  private async flush(): Promise<void> {
-    let delay = 100;
-    while (this.completions.length > 0) {
-      const batch = this.completions;
-      this.completions = [];
-      this.flushing = undefined;
-      try {
-        await this.store!.complete(batch, Date.now(), this.docket.executionTtl);
-        delay = 100;
-      } catch (err) {
-        // The connection waits out outages itself; this is a failure of the write: try again.
-        this.logger.warn(`Worker ${this.name}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying in ${delay} ms`);
-        this.completions.unshift(...batch);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 5_000);
-      }
-    }
   }
 
   private cancelLocal(key: string): void {
@@ -388,7 +335,7 @@ export class Worker {
       }
     }
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.writes.size > 0) await Promise.all(this.writes);
+    await this.outcomes?.drain();
     this.unlistenCancel?.();
     const store = this.store;
     if (store) {

@@ -1,0 +1,88 @@
+/**
+ * The outcomes of a worker's runs on their way to Redis. Outcomes that arrive within one turn of
+ * the event loop are written together, in one script call; an idle worker takes them instead to
+ * send in the same write as its next wait (see WorkerStore.waitAndClaim). A failed write is
+ * retried with backoff, so no outcome is dropped, and {@link OutcomeWriter.drain} waits for all.
+ */
+import type { DocketLogger } from './logger';
+import type { Completion, OutcomesAhead, WorkerStore } from './redis/worker-store';
+
+export class OutcomeWriter {
+  private pending: Completion[] = [];
+  private flushing?: Promise<void>;
+  private readonly writes = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: WorkerStore,
+    private readonly ttlMs: number,
+    private readonly logger: DocketLogger,
+    private readonly worker: string,
+  ) {}
+
+  /** Queues an outcome; the ones that arrive in the same turn are written in one call. */
+  add(completion: Completion): void {
+    this.pending.push(completion);
+    if (this.flushing) return;
+    this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush()), true);
+  }
+
+  /**
+   * Takes the outcomes waiting for their write, to go out with the next wait. A failed write
+   * puts them back on the usual path, which retries.
+   */
+  take(): OutcomesAhead | undefined {
+    if (this.pending.length === 0) return undefined;
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = undefined;
+    let settled!: (err: Error | null) => void;
+    this.track(
+      new Promise<void>((resolve) => {
+        settled = (err) => {
+          if (err) {
+            this.logger.warn(`Worker ${this.worker}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying`);
+            for (const completion of batch) this.add(completion);
+          }
+          resolve();
+        };
+      }),
+      false,
+    );
+    return { batch, now: Date.now(), settled };
+  }
+
+  /** Waits for the writes in flight now. */
+  async settled(): Promise<void> {
+    await Promise.all(this.writes);
+  }
+
+  /** Waits until every outcome, including those queued meanwhile, is written. */
+  async drain(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all(this.writes);
+  }
+
+  private track(write: Promise<void>, isFlush: boolean): void {
+    if (isFlush) this.flushing = write;
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  private async flush(): Promise<void> {
+    let delay = 100;
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      this.flushing = undefined;
+      try {
+        await this.store.complete(batch, Date.now(), this.ttlMs);
+        delay = 100;
+      } catch (err) {
+        // The connection waits out outages itself; this is a failure of the write: try again.
+        this.logger.warn(`Worker ${this.worker}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying in ${delay} ms`);
+        this.pending.unshift(...batch);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+}
