@@ -5,12 +5,25 @@
  * retried with backoff, so no outcome is dropped, and {@link OutcomeWriter.drain} waits for all.
  */
 import type { DocketLogger } from './logger';
-import type { Completion, OutcomesAhead, WorkerStore } from './redis/worker-store';
+import { isAborted, type Completion, type OutcomesAhead, type WorkerStore } from './redis/worker-store';
+
+/**
+ * Errors of an outcome sent with a wait after which it is simply written the usual way: the
+ * connection closed under it (a lost connection is logged by the connection itself), or Redis
+ * lost its scripts.
+ */
+function isExpected(err: Error): boolean {
+  return isAborted(err) || err.message === 'Connection is closed.' || err.message.startsWith('NOSCRIPT');
+}
+
+const runId = (c: { key: string; generation: string }): string => `${c.generation}@${c.key}`;
 
 export class OutcomeWriter {
   private pending: Completion[] = [];
   private flushing?: Promise<void>;
   private readonly writes = new Set<Promise<void>>();
+  /** Runs whose outcome is not recorded yet: a reconnect's recovery must not start them again. */
+  private readonly unrecorded = new Set<string>();
 
   constructor(
     private readonly store: WorkerStore,
@@ -21,6 +34,7 @@ export class OutcomeWriter {
 
   /** Queues an outcome; the ones that arrive in the same turn are written in one call. */
   add(completion: Completion): void {
+    this.unrecorded.add(runId(completion));
     this.pending.push(completion);
     if (this.flushing) return;
     this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush()), true);
@@ -40,15 +54,20 @@ export class OutcomeWriter {
       new Promise<void>((resolve) => {
         settled = (err) => {
           if (err) {
-            this.logger.warn(`Worker ${this.worker}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying`);
+            if (!isExpected(err)) this.logger.warn(`Worker ${this.worker}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying`);
             for (const completion of batch) this.add(completion);
-          }
+          } else this.recorded(batch);
           resolve();
         };
       }),
       false,
     );
     return { batch, now: Date.now(), settled };
+  }
+
+  /** True while the outcome of this run of `key` is queued or being written. */
+  has(key: string, generation: string): boolean {
+    return this.unrecorded.has(runId({ key, generation }));
   }
 
   /** Waits for the writes in flight now. */
@@ -75,6 +94,7 @@ export class OutcomeWriter {
       this.flushing = undefined;
       try {
         await this.store.complete(batch, Date.now(), this.ttlMs);
+        this.recorded(batch);
         delay = 100;
       } catch (err) {
         // The connection waits out outages itself; this is a failure of the write: try again.
@@ -84,5 +104,9 @@ export class OutcomeWriter {
         delay = Math.min(delay * 2, 5_000);
       }
     }
+  }
+
+  private recorded(batch: readonly Completion[]): void {
+    for (const completion of batch) this.unrecorded.delete(runId(completion));
   }
 }

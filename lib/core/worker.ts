@@ -14,7 +14,7 @@ import { OutcomeWriter } from './outcome-writer';
 import { createConnection, openConnection, type RedisClient } from './redis/connection';
 import { isNoGroup } from './redis/docket-store';
 import type { Delivery } from './redis/execution-record';
-import { WorkerStore, type ClaimedRun, type Fetched } from './redis/worker-store';
+import { isAborted, WorkerStore, type ClaimedRun, type Fetched } from './redis/worker-store';
 import { installScripts, type ScriptCommands } from './redis/scripts';
 import { startRun, type ActiveRun } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
@@ -51,6 +51,10 @@ export class Worker {
   /** The highest stream id this worker has read (new messages come after it). */
   private lastDelivered = '0-0';
   private blockingId?: number;
+  /** True while a wait is on the blocking connection. */
+  private waiting = false;
+  /** Wakes a stop that waits for the wait to block (its connection id came) or to end. */
+  private waitChanged?: () => void;
   private loop?: Promise<void>;
   private starting?: Promise<void>;
   private shuttingDown?: Promise<void>;
@@ -118,8 +122,13 @@ export class Worker {
     // A stop during start-up waits for it, so nothing it opens outlives the stop.
     await this.starting?.catch(() => undefined);
     this.slotFreed?.();
-    if (this.blockingId !== undefined && this.store) {
-      await this.store.client.client('UNBLOCK', this.blockingId).catch(() => undefined);
+    while (this.waiting && this.blockingId !== undefined && this.store) {
+      const changed = new Promise<void>((resolve) => (this.waitChanged = resolve));
+      const unblocked = await this.store.client.client('UNBLOCK', this.blockingId).catch(() => 0);
+      if (unblocked === 1) break;
+      // Not blocked in Redis yet (held through a reconnect, or still on its way): try again once
+      // the wait's connection has said which it is, unless the wait ends first.
+      await changed;
     }
     await this.loop?.catch(() => undefined);
     await this.shutdown(options.drainTimeout ?? this.options.drainTimeout);
@@ -145,7 +154,7 @@ export class Worker {
     this.blocking = installScripts(blocking);
     this.blockingId = Number(await blocking.client('ID'));
     blocking.on('ready', () => {
-      void blocking.client('ID').then((id) => (this.blockingId = Number(id)));
+      void blocking.client('ID').then((id) => (this.blockingId = Number(id)), () => undefined);
       void this.recoverOwn();
     });
     await this.store.ensureGroup();
@@ -207,12 +216,26 @@ export class Worker {
           const next = await store.claimNext(this.name, available, Date.now(), this.docket.executionTtl);
           this.noteDelivered(next);
           for (const run of next.runs) this.launch(run);
-          if (next.read > 0) continue;
+          if (next.read > 0 || this.stopping) continue;
         }
         const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
         const { keys, executionTtl } = this.docket;
-        const ahead = this.outcomes!.take();
-        const waited = await WorkerStore.waitAndClaim(blocking, keys, this.name, available, blockMs, this.lastDelivered, executionTtl, ahead);
+        this.waiting = true;
+        const waited = await WorkerStore.waitAndClaim(blocking, keys, {
+          worker: this.name,
+          count: available,
+          blockMs,
+          after: this.lastDelivered,
+          ttlMs: executionTtl,
+          ahead: this.outcomes!.take(),
+          onConnectionId: (id) => {
+            this.blockingId = id;
+            this.waitChanged?.();
+          },
+        }).finally(() => {
+          this.waiting = false;
+          this.waitChanged?.();
+        });
         this.noteDelivered(waited);
         for (const run of waited.runs) {
           if (this.active.has(run.key)) continue;
@@ -232,6 +255,9 @@ export class Worker {
           await store.ensureGroup();
           continue;
         }
+        // The connection closed under a wait whose first commands were answered; it is back, or
+        // its reconnect holds the next wait until it is.
+        if (isAborted(err)) continue;
         this.logger.warn(`Worker ${this.name}: reading from the stream failed (${String(err)}); retrying in ${backoff} ms`);
         await new Promise((resolve) => setTimeout(resolve, backoff));
         backoff = Math.min(backoff * 2, 5_000);
@@ -240,10 +266,11 @@ export class Worker {
   }
 
   private async claim(deliveries: Delivery[]): Promise<void> {
-    const fresh = deliveries.filter((d) => !this.active.has(d.key));
+    // Neither a run still going nor one whose outcome is still on its way is started again.
+    const fresh = deliveries.filter((d) => !this.active.has(d.key) && !this.outcomes!.has(d.key, d.generation));
     const runs = await this.store!.claim(fresh, this.name, Date.now(), this.docket.executionTtl);
-    // Another fetch may have started one of them while this claim was on its way.
-    for (const run of runs) if (!this.active.has(run.key)) this.launch(run);
+    // Another fetch may have started one of them, or it may have finished, while this claim was on its way.
+    for (const run of runs) if (!this.active.has(run.key) && !this.outcomes!.has(run.key, run.generation)) this.launch(run);
   }
 
   /** Reads come in stream order, each after the last: the last id read is the highest. */

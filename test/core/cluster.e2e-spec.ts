@@ -2,6 +2,9 @@ import { firstValueFrom, timeout, toArray } from 'rxjs';
 import { Docket, ExecutionCancelledError, ExecutionState, Worker, currentTask } from '../../lib/core';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { RedisCluster } from '../support/redis-cluster';
+import Redis from 'ioredis';
+import { createConnection, openConnection } from '../../lib/core/redis/connection';
+import { WorkerStore } from '../../lib/core/redis/worker-store';
 
 describe('Redis Cluster (redis+cluster://)', () => {
   let cluster: RedisCluster;
@@ -59,5 +62,52 @@ describe('Redis Cluster (redis+cluster://)', () => {
     await worker.stop();
     await run;
     await docket.close();
+  });
+
+  it("a worker's outcome and progress writes follow the docket when its slot moves to another node", async () => {
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName('moved'), url: cluster.url, logger });
+    docket.register(async function count(n: number): Promise<number> {
+      return n;
+    });
+    const connection = createConnection(cluster.url, 'worker', logger);
+    await openConnection(connection, cluster.url);
+    const store = new WorkerStore(docket.keys, connection);
+    const nodes = cluster.nodes.map((n) => new Redis({ port: n.port, host: '127.0.0.1' }));
+    try {
+      // A run claimed by this worker's connection, which so learns where the docket's slot is.
+      await store.ensureGroup();
+      const execution = await docket.add('count')(3);
+      const [run] = (await store.claimNext('w1', 1, Date.now(), docket.executionTtl)).runs;
+      expect(run.key).toBe(execution.key);
+
+      const slot = Number(await nodes[0].cluster('KEYSLOT', docket.keys.stream));
+      const ids = await Promise.all(nodes.map(async (n) => String(await n.cluster('MYID'))));
+      const owns = await Promise.all(nodes.map(async (n) => Number(await n.call('CLUSTER', 'COUNTKEYSINSLOT', slot)) > 0));
+      const from = owns.indexOf(true);
+      const to = (from + 1) % nodes.length;
+      await nodes[to].cluster('SETSLOT', slot, 'IMPORTING', ids[from]);
+      await nodes[from].cluster('SETSLOT', slot, 'MIGRATING', ids[to]);
+      for (;;) {
+        const keys = (await nodes[from].cluster('GETKEYSINSLOT', slot, 100)) as string[];
+        if (keys.length === 0) break;
+        await nodes[from].call('MIGRATE', '127.0.0.1', cluster.nodes[to].port, '', 0, 5_000, 'KEYS', ...keys);
+      }
+      for (const node of nodes) await node.cluster('SETSLOT', slot, 'NODE', ids[to]);
+
+      // Redis answers MOVED; both writes follow it instead of failing.
+      await expect(store.progress(run.key, run.generation, Date.now(), 2, 3, 'almost')).resolves.toBe(true);
+      const result = docket.codec.encode(3, 'result', 'task "count"');
+      const outcome = { key: run.key, messageId: run.id, generation: run.generation, result, errorSummary: '', failure: '' };
+      await expect(store.complete([{ ...outcome, outcome: ExecutionState.COMPLETED }], Date.now(), docket.executionTtl)).resolves.toEqual([
+        ExecutionState.COMPLETED,
+      ]);
+      await expect(execution.getResult({ timeout: 10_000 })).resolves.toBe(3);
+      expect((await execution.sync()).progress).toMatchObject({ current: 2, total: 3, message: 'almost' });
+    } finally {
+      for (const node of nodes) node.disconnect();
+      connection.disconnect();
+      await docket.close();
+    }
   });
 });

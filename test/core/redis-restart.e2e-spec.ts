@@ -107,4 +107,35 @@ describe('Redis restarting during a run', () => {
       await docket.close();
     }
   });
+
+  it('waits on after its blocking connection is killed mid-wait, without calling it a failure, and runs the next task', async () => {
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName('killed'), url: server.url, logger });
+    const admin = new Redis(server.url);
+    docket.register(async function echo(n: number): Promise<number> {
+      return n;
+    });
+    const worker = new Worker(docket, { concurrency: 2 });
+    const run = worker.runForever();
+    const blockedConnection = async (): Promise<string | undefined> =>
+      String(await admin.client('LIST'))
+        .split('\n')
+        .find((line) => line.includes(`name=docket:blocking:${process.pid}`) && / flags=b /.test(line))
+        ?.match(/\bid=(\d+)/)?.[1];
+    try {
+      // Its last outcome rides the wait that gets killed.
+      await expect((await docket.add('echo')(1)).getResult({ timeout: 15_000 })).resolves.toBe(1);
+      let killed: string | undefined;
+      await waitUntil(async () => (killed = await blockedConnection()) !== undefined, 'the worker waits');
+      await admin.client('KILL', 'ID', killed!);
+      await waitUntil(async () => ![undefined, killed].includes(await blockedConnection()), 'the worker waits again on a new connection');
+      await expect((await docket.add('echo')(2)).getResult({ timeout: 15_000 })).resolves.toBe(2);
+      expect(logger.lines.filter((l) => /WARN/.test(l) && !/Lost the blocking connection|Reconnected the blocking connection/.test(l))).toEqual([]);
+    } finally {
+      admin.disconnect();
+      await worker.stop();
+      await run;
+      await docket.close();
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RedisClient } from '../connection';
 import { cancelScript } from './cancel.script';
 import { claimNextScript, claimScript } from './claim.script';
@@ -5,7 +6,7 @@ import { completeScript } from './complete.script';
 import { progressScript } from './progress.script';
 import { releaseLeaseScript } from './release-lease.script';
 import { scheduleScript } from './schedule.script';
-import { scriptForConnection } from './script';
+import { scriptForConnection, type ScriptDefinition } from './script';
 import { streamDueScript } from './stream-due.script';
 
 const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript];
@@ -32,4 +33,17 @@ export function installScripts(client: RedisClient): RedisClient & ScriptCommand
     }
   }
   return client as RedisClient & ScriptCommands;
+}
+
+const shas = new Map<string, string>();
+
+/**
+ * The SHA1 that EVALSHA names `script` by on this kind of connection: for a pipeline that must
+ * see NOSCRIPT as an error instead of having ioredis resend the script behind what follows it.
+ */
+export function scriptSha(script: ScriptDefinition, cluster: boolean): string {
+  const lua = scriptForConnection(script.lua, cluster);
+  let sha = shas.get(lua);
+  if (!sha) shas.set(lua, (sha = createHash('sha1').update(lua).digest('hex')));
+  return sha;
 }
