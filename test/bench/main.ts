@@ -12,6 +12,7 @@
  *   node --cpu-prof --cpu-prof-dir=.bench/profiles -r ts-node/register/transpile-only \
  *     test/bench/main.ts --only enqueue --systems docket          CPU profile of the producer
  *   npx ts-node --transpile-only test/bench/profile-top.ts .bench/profiles/<file>.cpuprofile
+ *   npx ts-node --transpile-only test/bench/timeline.ts --system docket   one add → result, hop by hop
  *
  * Prints a markdown table of medians with docket's ratio to each peer and writes every round's
  * figures to .bench/bench-<time>.json (git-ignored).
