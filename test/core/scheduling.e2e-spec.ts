@@ -7,7 +7,9 @@ import {
   Worker,
   type Docket,
 } from '../../lib';
-import { dropDocket, leakedKeys, testDocket } from '../support/docket-test';
+import { createConnection } from '../../lib/core/redis/connection';
+import { WorkerStore, type ClaimedRun } from '../../lib/core/redis/worker-store';
+import { MemoryLogger, dropDocket, leakedKeys, testDocket } from '../support/docket-test';
 
 describe('adding, replacing and scheduling work', () => {
   let docket: Docket;
@@ -85,6 +87,36 @@ describe('adding, replacing and scheduling work', () => {
     await docket.replace(record, { key: 's', delay: 200 })('new');
     await new Worker(docket, { schedulingResolution: 50 }).runUntilFinished();
     expect(calls).toEqual(['new']);
+  });
+
+  it('an outcome resent late cannot finish a later run of the same key, even when generations restart', async () => {
+    const fireAndForget = testDocket({ executionTtl: 0 });
+    fireAndForget.register(record);
+    const connection = createConnection(fireAndForget.url, 'worker', new MemoryLogger());
+    const store = new WorkerStore(fireAndForget.keys, connection);
+    const finish = async (run: ClaimedRun): Promise<string[]> =>
+      store.complete(
+        [{ key: run.key, messageId: run.id, generation: run.generation, outcome: ExecutionState.COMPLETED, result: '', errorSummary: '', failure: '' }],
+        Date.now(),
+        0,
+      );
+    try {
+      await store.ensureGroup();
+      await fireAndForget.add(record, { key: 'k' })('first');
+      const [first] = (await store.claimNext('w1', 1, Date.now(), 0)).runs;
+      expect(await finish(first)).toEqual([ExecutionState.COMPLETED]);
+      // The record is gone; the key comes back at generation 1, under a new stream message.
+      await fireAndForget.add(record, { key: 'k' })('second');
+      const [second] = (await store.claimNext('w2', 1, Date.now(), 0)).runs;
+      expect(second.generation).toBe(first.generation);
+      expect(await finish(first)).toEqual(['superseded']);
+      expect((await fireAndForget.getExecution('k'))?.state).toBe(ExecutionState.RUNNING);
+      expect(await finish(second)).toEqual([ExecutionState.COMPLETED]);
+    } finally {
+      connection.disconnect();
+      await fireAndForget.close();
+      await dropDocket(fireAndForget);
+    }
   });
 
   it('adds many in one batch', async () => {

@@ -9,8 +9,10 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * ARGV: 1 group, 2 now (ms), 3 executionTtl (ms, 0 = delete the record), 4 events channel prefix,
  *       then per run: message id, generation, outcome ('completed' | 'failed' | 'cancelled'),
  *       key, encoded result ('' = none), error summary, serialized failure (JSON)
- * Reply: per run, the state recorded, or 'superseded' when the record belongs to a newer run (or
- *        another worker already finished this one); every message is acked either way.
+ * Reply: per run, the state recorded, or 'superseded' when the record belongs to a newer run,
+ *        another worker already finished this one, or it runs another message (the same key added
+ *        again after a fire-and-forget record was removed starts again at generation 1, so an
+ *        outcome resent late must also name the message); every message is acked either way.
  *
  * A run whose cancellation was requested ends CANCELLED whatever the task did. The terminal event
  * carries the encoded result or failure (up to 64 KiB) for the waiters of getResult(); parseEvent
@@ -29,8 +31,8 @@ for i = 2, #KEYS do
   local j = 5 + (i - 2) * 7
   local id, gen, outcome, key = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
   ids[#ids + 1] = id
-  local r = redis.call('HMGET', runs, 'gen', 'state', 'seq', 'cancel', 'worker', 'started', 'reply')
-  if r[1] == gen and r[2] == 'running' then
+  local r = redis.call('HMGET', runs, 'gen', 'state', 'seq', 'cancel', 'worker', 'started', 'reply', 'msg')
+  if r[1] == gen and r[2] == 'running' and r[8] == id then
     if r[4] == '1' then outcome = 'cancelled' end
     local seq = tonumber(r[3]) + 1
     if r[4] then redis.call('HDEL', runs, 'cancel') end
