@@ -122,7 +122,11 @@ export class Worker {
     // A stop during start-up waits for it, so nothing it opens outlives the stop.
     await this.starting?.catch(() => undefined);
     this.slotFreed?.();
-    while (this.waiting && this.blockingId !== undefined && this.store) {
+    // On a cluster the wait is on whichever node holds the docket's slot, which UNBLOCK cannot
+    // name: closing the connection ends it. Outcomes sent with it that had no answer yet go the
+    // usual way; a message delivered in that instant is left to redelivery.
+    if (this.waiting && this.blocking?.isCluster) this.blocking.disconnect();
+    while (this.waiting && this.blockingId !== undefined && this.store && !this.blocking?.isCluster) {
       const changed = new Promise<void>((resolve) => (this.waitChanged = resolve));
       const unblocked = await this.store.client.client('UNBLOCK', this.blockingId).catch(() => 0);
       if (unblocked === 1) break;
