@@ -122,20 +122,29 @@ export class Worker {
     // A stop during start-up waits for it, so nothing it opens outlives the stop.
     await this.starting?.catch(() => undefined);
     this.slotFreed?.();
-    // On a cluster the wait is on whichever node holds the docket's slot, which UNBLOCK cannot
-    // name: closing the connection ends it. Outcomes sent with it that had no answer yet go the
-    // usual way; a message delivered in that instant is left to redelivery.
-    if (this.waiting && this.blocking?.isCluster) this.blocking.disconnect();
-    while (this.waiting && this.blockingId !== undefined && this.store && !this.blocking?.isCluster) {
+    await this.endWait();
+    await this.loop?.catch(() => undefined);
+    await this.shutdown(options.drainTimeout ?? this.options.drainTimeout);
+  }
+
+  /** Ends the wait on the blocking connection, if one is on, so that the loop sees the stop. */
+  private async endWait(): Promise<void> {
+    if (!this.waiting || !this.blocking || !this.store) return;
+    if (this.blocking.isCluster) {
+      // The wait is on whichever node holds the docket's slot, which UNBLOCK cannot name: closing
+      // the connection ends it. Outcomes sent with it that had no answer yet go the usual way; a
+      // message delivered in that instant is left to redelivery.
+      this.blocking.disconnect();
+      return;
+    }
+    while (this.waiting && this.blockingId !== undefined) {
       const changed = new Promise<void>((resolve) => (this.waitChanged = resolve));
       const unblocked = await this.store.client.client('UNBLOCK', this.blockingId).catch(() => 0);
-      if (unblocked === 1) break;
+      if (unblocked === 1) return;
       // Not blocked in Redis yet (held through a reconnect, or still on its way): try again once
       // the wait's connection has said which it is, unless the wait ends first.
       await changed;
     }
-    await this.loop?.catch(() => undefined);
-    await this.shutdown(options.drainTimeout ?? this.options.drainTimeout);
   }
 
   /** Starts the worker; false when it was stopped meanwhile (and is now shut down). */
@@ -157,10 +166,8 @@ export class Worker {
     this.outcomes = new OutcomeWriter(this.store, this.docket.executionTtl, this.logger, this.name);
     this.blocking = installScripts(blocking);
     this.blockingId = Number(await blocking.client('ID'));
-    blocking.on('ready', () => {
-      void blocking.client('ID').then((id) => (this.blockingId = Number(id)), () => undefined);
-      void this.recoverOwn();
-    });
+    // After a reconnect each wait reports the connection's new id itself (see waitAndClaim).
+    blocking.on('ready', () => void this.recoverOwn());
     await this.store.ensureGroup();
     this.unlistenCancel = await this.docket.hub().listen(this.docket.keys.cancelChannel, {
       onMessage: (key) => this.cancelLocal(key),
