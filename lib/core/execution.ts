@@ -8,10 +8,9 @@ import {
   DocketTaskError,
   TimeoutError,
 } from './errors/docket.errors';
+import { executionEvents } from './execution-events';
 import {
   carriedOutcome,
-  parseEvent,
-  stripUndefined,
   type ExecutionEvent,
   type ExecutionProgressEvent,
   type ExecutionStateEvent,
@@ -186,62 +185,9 @@ export class Execution<R = unknown> {
    * });
    */
   subscribe(): Observable<ExecutionEvent> {
-    return new Observable<ExecutionEvent>((subscriber) => {
-      let lastSeq = 0;
-      let live = false;
-      let closed = false;
-      let release: (() => void) | undefined;
-      const pending: ExecutionEvent[] = [];
-
-      const emit = (event: ExecutionEvent): void => {
-        if (closed || event.seq <= lastSeq) return;
-        lastSeq = event.seq;
-        this.applyEvent(event);
-        subscriber.next(event);
-        if (event.type === 'state' && isTerminal(event.state)) {
-          closed = true;
-          subscriber.complete();
-        }
-      };
-      const readSnapshot = async (): Promise<void> => {
-        const record = await (await this.host.store()).read(this.key);
-        if (closed) return;
-        if (!record) {
-          if (lastSeq === 0) subscriber.error(new ExecutionNotFoundError(this.key));
-          else subscriber.complete();
-          closed = true;
-          return;
-        }
-        this.apply(record);
-        for (const event of snapshotEvents(record)) emit(event);
-      };
-      const hub = this.host.hub();
-      hub
-        .listen(this.host.keys.events(this.key), {
-          onMessage: (payload) => {
-            const event = parseEvent(payload);
-            if (live) emit(event);
-            else pending.push(event);
-          },
-          onResync: () => {
-            readSnapshot().catch((err: unknown) => subscriber.error(err));
-          },
-        })
-        .then(async (unlisten) => {
-          release = unlisten;
-          if (closed) return unlisten();
-          await readSnapshot();
-          live = true;
-          for (const event of pending.sort((a, b) => a.seq - b.seq)) emit(event);
-          pending.length = 0;
-        })
-        .catch((err: unknown) => {
-          if (!closed) subscriber.error(err);
-        });
-      return () => {
-        closed = true;
-        release?.();
-      };
+    return executionEvents(this.host, this.key, {
+      record: (record) => this.apply(record),
+      event: (event) => this.applyEvent(event),
     });
   }
 
@@ -347,33 +293,4 @@ function resolveWait(options: ResultOptions): number | undefined {
     return deadline.getTime() - Date.now();
   }
   return undefined;
-}
-
-/** The events that describe a record as it is now, in sequence order. */
-function snapshotEvents(record: ExecutionRecord): ExecutionEvent[] {
-  const events: ExecutionEvent[] = [
-    stripUndefined<ExecutionStateEvent>({
-      type: 'state',
-      key: record.key,
-      seq: record.stateSeq,
-      state: record.state,
-      when: new Date(record.when),
-      worker: record.worker,
-      startedAt: record.startedAt !== undefined ? new Date(record.startedAt) : undefined,
-      completedAt: record.completedAt !== undefined ? new Date(record.completedAt) : undefined,
-      error: record.error,
-    }),
-  ];
-  if (record.progress) {
-    events.push({
-      type: 'progress',
-      key: record.key,
-      seq: record.progressSeq,
-      current: record.progress.current,
-      total: record.progress.total,
-      message: record.progress.message,
-      updatedAt: new Date(record.progress.updatedAt),
-    });
-  }
-  return events.sort((a, b) => a.seq - b.seq);
 }
