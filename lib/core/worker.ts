@@ -11,11 +11,11 @@ import { WORKER_TTL_MS, type Docket } from './docket';
 import { ExecutionCancelledError } from './errors/docket.errors';
 import type { DocketLogger } from './logger';
 import { OutcomeWriter } from './outcome-writer';
-import { createConnection, openConnection, type RedisClient } from './redis/connection';
+import { createConnection, openConnection } from './redis/connection';
 import { isNoGroup } from './redis/docket-store';
 import type { Delivery } from './redis/execution-record';
 import { isAborted, WorkerStore, type ClaimedRun, type Fetched } from './redis/worker-store';
-import { installScripts, type ScriptCommands } from './redis/scripts';
+import { StreamWaiter } from './stream-waiter';
 import { startRun, type ActiveRun } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
 
@@ -47,14 +47,9 @@ export class Worker {
   private readonly logger: DocketLogger;
   private readonly active = new Map<string, ActiveRun>();
   private store?: WorkerStore;
-  private blocking?: RedisClient & ScriptCommands;
+  private waiter?: StreamWaiter;
   /** The highest stream id this worker has read (new messages come after it). */
   private lastDelivered = '0-0';
-  private blockingId?: number;
-  /** True while a wait is on the blocking connection. */
-  private waiting = false;
-  /** Wakes a stop that waits for the wait to block (its connection id came) or to end. */
-  private waitChanged?: () => void;
   private loop?: Promise<void>;
   private starting?: Promise<void>;
   private shuttingDown?: Promise<void>;
@@ -122,29 +117,9 @@ export class Worker {
     // A stop during start-up waits for it, so nothing it opens outlives the stop.
     await this.starting?.catch(() => undefined);
     this.slotFreed?.();
-    await this.endWait();
+    await this.waiter?.end();
     await this.loop?.catch(() => undefined);
     await this.shutdown(options.drainTimeout ?? this.options.drainTimeout);
-  }
-
-  /** Ends the wait on the blocking connection, if one is on, so that the loop sees the stop. */
-  private async endWait(): Promise<void> {
-    if (!this.waiting || !this.blocking || !this.store) return;
-    if (this.blocking.isCluster) {
-      // The wait is on whichever node holds the docket's slot, which UNBLOCK cannot name: closing
-      // the connection ends it. Outcomes sent with it that had no answer yet go the usual way; a
-      // message delivered in that instant is left to redelivery.
-      this.blocking.disconnect();
-      return;
-    }
-    while (this.waiting && this.blockingId !== undefined) {
-      const changed = new Promise<void>((resolve) => (this.waitChanged = resolve));
-      const unblocked = await this.store.client.client('UNBLOCK', this.blockingId).catch(() => 0);
-      if (unblocked === 1) return;
-      // Not blocked in Redis yet (held through a reconnect, or still on its way): try again once
-      // the wait's connection has said which it is, unless the wait ends first.
-      await changed;
-    }
   }
 
   /** Starts the worker; false when it was stopped meanwhile (and is now shut down). */
@@ -159,15 +134,11 @@ export class Worker {
   private async start(): Promise<void> {
     const { url } = this.docket;
     const client = createConnection(url, 'worker', this.logger);
-    const blocking = createConnection(url, 'blocking', this.logger);
     await openConnection(client, url);
-    await openConnection(blocking, url);
     this.store = new WorkerStore(this.docket.keys, client);
     this.outcomes = new OutcomeWriter(this.store, this.docket.executionTtl, this.logger, this.name);
-    this.blocking = installScripts(blocking);
-    this.blockingId = Number(await blocking.client('ID'));
-    // After a reconnect each wait reports the connection's new id itself (see waitAndClaim).
-    blocking.on('ready', () => void this.recoverOwn());
+    this.waiter = await StreamWaiter.open(url, this.docket.keys, this.store, this.logger);
+    this.waiter.onReconnect(() => void this.recoverOwn());
     await this.store.ensureGroup();
     this.unlistenCancel = await this.docket.hub().listen(this.docket.keys.cancelChannel, {
       onMessage: (key) => this.cancelLocal(key),
@@ -199,7 +170,7 @@ export class Worker {
 
   private async work(untilFinished: boolean): Promise<void> {
     const store = this.store!;
-    const blocking = this.blocking!;
+    const waiter = this.waiter!;
     const { concurrency } = this.options;
     let backoff = 100;
     // After a wait that brought less than it could take, the stream is known to be empty: the
@@ -230,22 +201,13 @@ export class Worker {
           if (next.read > 0 || this.stopping) continue;
         }
         const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
-        const { keys, executionTtl } = this.docket;
-        this.waiting = true;
-        const waited = await WorkerStore.waitAndClaim(blocking, keys, {
+        const waited = await waiter.wait({
           worker: this.name,
           count: available,
           blockMs,
           after: this.lastDelivered,
-          ttlMs: executionTtl,
+          ttlMs: this.docket.executionTtl,
           ahead: this.outcomes!.take(),
-          onConnectionId: (id) => {
-            this.blockingId = id;
-            this.waitChanged?.();
-          },
-        }).finally(() => {
-          this.waiting = false;
-          this.waitChanged?.();
         });
         this.noteDelivered(waited);
         for (const run of waited.runs) {
@@ -329,7 +291,7 @@ export class Worker {
 
   /** Re-claims messages already delivered to this consumer that it is not running (after a lost reply). */
   private async recoverOwn(): Promise<void> {
-    if (this.stopping || !this.blocking) return;
+    if (this.stopping || !this.waiter) return;
     const reply = (await this.store!.client.xreadgroup(
       'GROUP', this.docket.keys.group, this.name, 'COUNT', 1000, 'STREAMS', this.docket.keys.stream, '0',
     ).catch(() => null)) as [string, [string, string[] | null][]][] | null;
@@ -380,8 +342,8 @@ export class Worker {
       await store.removeWorker(this.name).catch(() => undefined);
       await store.client.quit().catch(() => store.client.disconnect());
     }
-    this.blocking?.disconnect();
+    this.waiter?.disconnect();
     this.store = undefined;
-    this.blocking = undefined;
+    this.waiter = undefined;
   }
 }

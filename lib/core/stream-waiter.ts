@@ -1,0 +1,78 @@
+/**
+ * A worker's blocking connection and the waits on it. Each wait blocks on the stream with the
+ * claim pipelined behind it (see WorkerStore.waitAndClaim) and, on a single node, first learns
+ * the connection's id, so that {@link StreamWaiter.end} can UNBLOCK it even after a reconnect.
+ */
+import type { DocketLogger } from './logger';
+import { createConnection, openConnection, type RedisClient } from './redis/connection';
+import type { DocketKeys } from './redis/keys';
+import { installScripts, type ScriptCommands } from './redis/scripts';
+import { WorkerStore, type Fetched, type WaitRequest } from './redis/worker-store';
+
+export class StreamWaiter {
+  private id?: number;
+  private waiting = false;
+  /** Wakes an end() that waits for the wait to block (its connection id came) or to end. */
+  private changed?: () => void;
+
+  private constructor(
+    private readonly connection: RedisClient & ScriptCommands,
+    private readonly keys: DocketKeys,
+    private readonly store: WorkerStore,
+  ) {}
+
+  /** Opens the blocking connection; `store` is the worker's other connection, which sends UNBLOCK. */
+  static async open(url: string, keys: DocketKeys, store: WorkerStore, logger: DocketLogger): Promise<StreamWaiter> {
+    const connection = createConnection(url, 'blocking', logger);
+    await openConnection(connection, url);
+    const waiter = new StreamWaiter(installScripts(connection), keys, store);
+    waiter.id = Number(await connection.client('ID'));
+    return waiter;
+  }
+
+  /** Calls `listener` each time the connection is back after an outage. */
+  onReconnect(listener: () => void): void {
+    this.connection.on('ready', listener);
+  }
+
+  /** One wait (and claim) on the stream. */
+  async wait(request: Omit<WaitRequest, 'onConnectionId'>): Promise<Fetched> {
+    this.waiting = true;
+    try {
+      return await WorkerStore.waitAndClaim(this.connection, this.keys, {
+        ...request,
+        onConnectionId: (id) => {
+          this.id = id;
+          this.changed?.();
+        },
+      });
+    } finally {
+      this.waiting = false;
+      this.changed?.();
+    }
+  }
+
+  /** Ends the wait that is on, if any, so that the worker's loop sees its stop. */
+  async end(): Promise<void> {
+    if (!this.waiting) return;
+    if (this.connection.isCluster) {
+      // The wait is on whichever node holds the docket's slot, which UNBLOCK cannot name: closing
+      // the connection ends it. Outcomes sent with it that had no answer yet go the usual way; a
+      // message delivered in that instant is left to redelivery.
+      this.connection.disconnect();
+      return;
+    }
+    while (this.waiting && this.id !== undefined) {
+      const changed = new Promise<void>((resolve) => (this.changed = resolve));
+      const unblocked = await this.store.client.client('UNBLOCK', this.id).catch(() => 0);
+      if (unblocked === 1) return;
+      // Not blocked in Redis yet (held through a reconnect, or still on its way): try again once
+      // the wait's connection has said which it is, unless the wait ends first.
+      await changed;
+    }
+  }
+
+  disconnect(): void {
+    this.connection.disconnect();
+  }
+}
