@@ -52,7 +52,11 @@ export class OutcomeWriter {
     let settled!: (err: Error | null) => void;
     this.track(
       new Promise<void>((resolve) => {
+        let done = false;
         settled = (err) => {
+          // Once: a cluster pipeline retried after "Connection is closed." answers its commands again.
+          if (done) return;
+          done = true;
           if (err) {
             if (!isExpected(err)) this.logger.warn(`Worker ${this.worker}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying`);
             for (const completion of batch) this.add(completion);

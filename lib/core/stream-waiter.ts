@@ -2,12 +2,16 @@
  * A worker's blocking connection and the waits on it. Each wait blocks on the stream with the
  * claim pipelined behind it (see WorkerStore.waitAndClaim) and, on a single node, first learns
  * the connection's id, so that {@link StreamWaiter.end} can UNBLOCK it even after a reconnect.
+ * On a cluster the UNBLOCK could not name the node the wait is on; a stop there waits out the
+ * block (up to a second).
  */
 import type { DocketLogger } from './logger';
 import { createConnection, openConnection, type RedisClient } from './redis/connection';
 import type { DocketKeys } from './redis/keys';
 import { installScripts, type ScriptCommands } from './redis/scripts';
 import { WorkerStore, type Fetched, type WaitRequest } from './redis/worker-store';
+
+const UNBLOCK_RETRY_MS = 20;
 
 export class StreamWaiter {
   private id?: number;
@@ -56,10 +60,10 @@ export class StreamWaiter {
   async end(): Promise<void> {
     if (!this.waiting) return;
     if (this.connection.isCluster) {
-      // The wait is on whichever node holds the docket's slot, which UNBLOCK cannot name: closing
-      // the connection ends it. Outcomes sent with it that had no answer yet go the usual way; a
-      // message delivered in that instant is left to redelivery.
-      this.connection.disconnect();
+      // UNBLOCK cannot name the node the wait is on, and closing the connection under it is no
+      // way out: a wait Redis serves after the client gave up leaves what it delivered (and
+      // claimed) to a sweep after redeliveryTimeout, and ioredis never settles a wait held while
+      // the cluster reconnects once it is disconnected. The wait ends by itself within its block.
       return;
     }
     while (this.waiting && this.id !== undefined) {
@@ -67,8 +71,10 @@ export class StreamWaiter {
       const unblocked = await this.store.client.client('UNBLOCK', this.id).catch(() => 0);
       if (unblocked === 1) return;
       // Not blocked in Redis yet (held through a reconnect, or still on its way): try again once
-      // the wait's connection has said which it is, unless the wait ends first.
-      await changed;
+      // the wait's connection has said which it is, unless the wait ends first. The id may be
+      // current already with the read not yet blocked (Redis reads a large pipeline in parts),
+      // so try again shortly even if no new id comes.
+      await Promise.race([changed, new Promise((resolve) => setTimeout(resolve, UNBLOCK_RETRY_MS))]);
     }
   }
 

@@ -211,7 +211,8 @@ export class Worker {
         });
         this.noteDelivered(waited);
         for (const run of waited.runs) {
-          if (this.active.has(run.key)) continue;
+          // Only the same run is skipped: a newer generation (a replace) runs at once.
+          if (this.isActive(run.key, run.generation)) continue;
           this.launch(run);
           launched = true;
         }
@@ -240,10 +241,15 @@ export class Worker {
 
   private async claim(deliveries: Delivery[]): Promise<void> {
     // Neither a run still going nor one whose outcome is still on its way is started again.
-    const fresh = deliveries.filter((d) => !this.active.has(d.key) && !this.outcomes!.has(d.key, d.generation));
+    const fresh = deliveries.filter((d) => !this.isActive(d.key, d.generation) && !this.outcomes!.has(d.key, d.generation));
     const runs = await this.store!.claim(fresh, this.name, Date.now(), this.docket.executionTtl);
     // Another fetch may have started one of them, or it may have finished, while this claim was on its way.
-    for (const run of runs) if (!this.active.has(run.key) && !this.outcomes!.has(run.key, run.generation)) this.launch(run);
+    for (const run of runs) if (!this.isActive(run.key, run.generation) && !this.outcomes!.has(run.key, run.generation)) this.launch(run);
+  }
+
+  /** True while this run (this generation of `key`) is running here. */
+  private isActive(key: string, generation: string): boolean {
+    return this.active.get(key)?.run.generation === generation;
   }
 
   /** Reads come in stream order, each after the last: the last id read is the highest. */
@@ -301,7 +307,7 @@ export class Worker {
       if (!fields) continue;
       const key = fields[fields.indexOf('key') + 1];
       const generation = fields[fields.indexOf('gen') + 1];
-      if (!this.active.has(key)) orphans.push({ id, key, generation, redelivered: true });
+      if (!this.isActive(key, generation)) orphans.push({ id, key, generation, redelivered: true });
     }
     if (orphans.length > 0) await this.claim(orphans);
   }

@@ -9,7 +9,7 @@ import {
 } from '../../lib';
 import { createConnection } from '../../lib/core/redis/connection';
 import { WorkerStore, type ClaimedRun } from '../../lib/core/redis/worker-store';
-import { MemoryLogger, dropDocket, leakedKeys, testDocket } from '../support/docket-test';
+import { MemoryLogger, dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
 
 describe('adding, replacing and scheduling work', () => {
   let docket: Docket;
@@ -80,6 +80,31 @@ describe('adding, replacing and scheduling work', () => {
     await new Worker(docket).runUntilFinished();
     expect(calls).toEqual(['new']);
     await expect(replaced.getResult()).resolves.toBe('new');
+  });
+
+  it('replacing a run that is still running starts the new one at once on the same idle worker', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    docket.register(async function held(tag: string): Promise<string> {
+      started.push(tag);
+      if (tag === 'old') await released;
+      return tag;
+    });
+    // No sweep within the test: only the worker's own claim can start the new run.
+    const worker = new Worker(docket, { concurrency: 4, redeliveryTimeout: 600_000 });
+    const run = worker.runForever();
+    try {
+      await docket.add('held', { key: 'r' })('old');
+      await waitUntil(() => started.includes('old'), 'the old run started');
+      const replaced = await docket.replace('held', { key: 'r' })('new');
+      await expect(replaced.getResult({ timeout: 10_000 })).resolves.toBe('new');
+      expect(started).toEqual(['old', 'new']);
+    } finally {
+      release();
+      await worker.stop();
+      await run;
+    }
   });
 
   it('a stale stream message of a replaced run is a no-op', async () => {
