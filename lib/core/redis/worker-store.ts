@@ -166,9 +166,15 @@ export class WorkerStore extends DocketStore {
     return runs;
   }
 
-  /** Writes the terminal outcomes of a batch of runs in one script call. */
+  /**
+   * Writes the terminal outcomes of a batch of runs in one script call. A lone outcome goes
+   * behind {@link WorkerStore.publishing}'s PING, for whoever waits on it; a batch is a busy
+   * worker's, where the extra command measured 8–12 % off drain throughput at concurrency 10.
+   */
   async complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]> {
-    return this.publishing((scripts) => scripts.docketComplete(batch.length + 1, ...WorkerStore.completeArgs(this.keys, batch, now, ttlMs))) as Promise<string[]>;
+    const args = WorkerStore.completeArgs(this.keys, batch, now, ttlMs);
+    if (batch.length > 1) return this.client.docketComplete(batch.length + 1, ...args);
+    return this.publishing((scripts) => scripts.docketComplete(batch.length + 1, ...args)) as Promise<string[]>;
   }
 
   /** The complete script's KEYS (after their count) and ARGV for `batch`. */
