@@ -13,7 +13,7 @@ import type { DocketLogger } from './logger';
 import { OutcomeWriter } from './outcome-writer';
 import { createConnection, openConnection } from './redis/connection';
 import { isNoGroup } from './redis/docket-store';
-import type { Delivery } from './redis/execution-record';
+import { parseDelivery, type Delivery } from './redis/execution-record';
 import { isAborted, WorkerStore, type ClaimedRun, type Fetched } from './redis/worker-store';
 import { StreamWaiter } from './stream-waiter';
 import { startRun, type ActiveRun } from './task-runner';
@@ -305,9 +305,8 @@ export class Worker {
     const orphans: Delivery[] = [];
     for (const [id, fields] of entries) {
       if (!fields) continue;
-      const key = fields[fields.indexOf('key') + 1];
-      const generation = fields[fields.indexOf('gen') + 1];
-      if (!this.isActive(key, generation)) orphans.push({ id, key, generation, redelivered: true });
+      const delivery = parseDelivery(id, fields, true);
+      if (!this.isActive(delivery.key, delivery.generation)) orphans.push(delivery);
     }
     if (orphans.length > 0) await this.claim(orphans);
   }
