@@ -1,3 +1,5 @@
+import { afterThisTurn } from './turn';
+
 /**
  * The progress of one running execution, as its task reports it.
  *
@@ -14,17 +16,6 @@
  *   for (const item of items) { await handle(item); await progress.increment(); }
  * }
  */
-/**
- * Runs `fn` once the code running now, and the promise continuations it sets off, have run:
- * after the microtasks queued so far (process.nextTick waits for those when called from one),
- * and one more step, for a caller that runs outside a microtask and awaits its first update.
- * Unlike setImmediate it does not wait for the event loop to poll for I/O, which took about a
- * quarter of the time from an update to its write.
- */
-function afterThisTurn(fn: () => void): void {
-  process.nextTick(() => queueMicrotask(fn));
-}
-
 export class ExecutionProgress {
   private currentValue = 0;
   private totalValue = 100;
