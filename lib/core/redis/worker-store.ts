@@ -195,8 +195,9 @@ export class WorkerStore extends DocketStore {
     message: string | null,
   ): Promise<boolean> {
     const k = this.keys;
+    const event = JSON.stringify({ type: 'progress', key, current, total, message, updatedAt: now });
     const written = await this.publishing((scripts) =>
-      scripts.docketProgress(k.runs(key), generation, now, k.events(key), key, current, total, message ?? '', message === null ? '0' : '1'),
+      scripts.docketProgress(k.runs(key), generation, now, k.events(key), current, total, message ?? '', message === null ? '0' : '1', event.slice(0, -1)),
     );
     return written === 1;
   }
