@@ -144,6 +144,31 @@ describe('adding, replacing and scheduling work', () => {
     }
   });
 
+  it('an outcome sent twice in one batch is recorded once, with one terminal event', async () => {
+    const connection = createConnection(docket.url, 'worker', new MemoryLogger());
+    const store = new WorkerStore(docket.keys, connection);
+    const heard: string[] = [];
+    const watching = docket.events$().subscribe((e) => heard.push(`${e.key} ${e.type === 'state' ? e.state : 'progress'}`));
+    try {
+      await store.ensureGroup();
+      await waitUntil(async () => {
+        await docket.add(record)('probe');
+        return heard.some((h) => h.endsWith('queued'));
+      }, 'events$() is listening');
+      await docket.add(record, { key: 'twice' })('x');
+      const [run] = (await store.claimNext('w1', 10, Date.now(), 60_000)).runs.filter((r) => r.key === 'twice');
+      const completion = { key: run.key, messageId: run.id, generation: run.generation, outcome: ExecutionState.COMPLETED, result: '', errorSummary: '', failure: '' } as const;
+      expect(await store.complete([completion, completion], Date.now(), 60_000)).toEqual([ExecutionState.COMPLETED, 'superseded']);
+      // Events arrive in order: once the next add's event is here, every event of 'twice' is too.
+      await docket.add(record, { key: 'after' })('y');
+      await waitUntil(() => heard.includes('after queued'), 'the later event arrived');
+      expect(heard.filter((h) => h.startsWith('twice '))).toEqual(['twice queued', 'twice running', 'twice completed']);
+    } finally {
+      watching.unsubscribe();
+      connection.disconnect();
+    }
+  });
+
   it('adds many in one batch', async () => {
     const executions = await docket.addMany(
       Array.from({ length: 50 }, (_, i) => docket.call(record, { key: `b${i}` })(`b${i}`)),

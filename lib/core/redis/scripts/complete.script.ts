@@ -23,15 +23,27 @@ export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
   lua: `${LUA_PRELUDE}
 local stream, group, now, ttl, prefix = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local out, ids, channels = {}, {}, {}
-for i = 2, #KEYS do channels[#channels + 1] = prefix .. ARGV[5 + (i - 2) * 7 + 3] end
-local listened = listened_channels(channels)
+local FIELDS = {'gen', 'state', 'seq', 'cancel', 'worker', 'started', 'reply', 'msg'}
+local out, ids, records, unanswered, seen = {}, {}, {}, {}, {}
+-- Records are read first, so that only the runs without a result inbox (which publish their
+-- event anyway) ask whether anyone listens: an awaited run costs no PUBSUB call. A key that comes
+-- twice in one batch is read again after the first one's write.
+for i = 2, #KEYS do
+  if not seen[KEYS[i]] then
+    seen[KEYS[i]] = true
+    local r = redis.call('HMGET', KEYS[i], unpack(FIELDS))
+    records[i] = r
+    if not r[7] then unanswered[#unanswered + 1] = prefix .. ARGV[5 + (i - 2) * 7 + 3] end
+  end
+end
+local listened = listened_channels(unanswered)
 for i = 2, #KEYS do
   local runs = KEYS[i]
   local j = 5 + (i - 2) * 7
   local id, gen, outcome, key = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
   ids[#ids + 1] = id
-  local r = redis.call('HMGET', runs, 'gen', 'state', 'seq', 'cancel', 'worker', 'started', 'reply', 'msg')
+  local r, heard = records[i], nil
+  if r then heard = listened[prefix .. key] or false else r = redis.call('HMGET', runs, unpack(FIELDS)) end
   if r[1] == gen and r[2] == 'running' and r[8] == id then
     if r[4] == '1' then outcome = 'cancelled' end
     local seq = tonumber(r[3]) + 1
@@ -52,7 +64,7 @@ for i = 2, #KEYS do
       redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
     end
     extra['carried'] = carried
-    publish_state(prefix .. key, key, seq, outcome, extra, r[7], listened[prefix .. key] or false)
+    publish_state(prefix .. key, key, seq, outcome, extra, r[7], heard)
     finish_record(runs, ttl)
     out[#out + 1] = outcome
   else

@@ -38,7 +38,7 @@ local function announce_to_patterns()
 end
 local function listened_channels(channels)
   local listened = {}
-  if announce_to_patterns() or #channels == 0 then return listened end
+  if #channels == 0 or announce_to_patterns() then return listened end
   for first = 1, #channels, 500 do
     local counts = redis.call('PUBSUB', 'NUMSUB', unpack(channels, first, math.min(first + 499, #channels)))
     for i = 1, #counts, 2 do listened[counts[i]] = counts[i + 1] > 0 end
