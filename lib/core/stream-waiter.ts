@@ -8,7 +8,7 @@
 import type { DocketLogger } from './logger';
 import { createConnection, openConnection, type RedisClient } from './redis/connection';
 import type { DocketKeys } from './redis/keys';
-import { installScripts, type ScriptCommands } from './redis/scripts';
+import { installWaitScripts, type ScriptCommands } from './redis/scripts';
 import { WorkerStore, type Fetched, type WaitRequest } from './redis/worker-store';
 
 const UNBLOCK_RETRY_MS = 20;
@@ -20,7 +20,7 @@ export class StreamWaiter {
   private changed?: () => void;
 
   private constructor(
-    private readonly connection: RedisClient & ScriptCommands,
+    private readonly connection: RedisClient & Pick<ScriptCommands, 'docketClaimNext'>,
     private readonly keys: DocketKeys,
     private readonly store: WorkerStore,
   ) {}
@@ -29,7 +29,7 @@ export class StreamWaiter {
   static async open(url: string, keys: DocketKeys, store: WorkerStore, logger: DocketLogger): Promise<StreamWaiter> {
     const connection = createConnection(url, 'blocking', logger);
     await openConnection(connection, url);
-    const waiter = new StreamWaiter(installScripts(connection), keys, store);
+    const waiter = new StreamWaiter(installWaitScripts(connection), keys, store);
     waiter.id = Number(await connection.client('ID'));
     return waiter;
   }

@@ -96,7 +96,7 @@ export class WorkerStore extends DocketStore {
    * out). It also puts this connection's output first, as the PING of {@link WorkerStore.publishing}
    * does.
    */
-  static async waitAndClaim(blocking: RedisClient & ScriptCommands, keys: DocketKeys, wait: WaitRequest): Promise<Fetched> {
+  static async waitAndClaim(blocking: RedisClient & Pick<ScriptCommands, 'docketClaimNext'>, keys: DocketKeys, wait: WaitRequest): Promise<Fetched> {
     const { worker, count, blockMs, after, ttlMs, ahead } = wait;
     const pipeline = blocking.pipeline();
     if (!blocking.isCluster) {

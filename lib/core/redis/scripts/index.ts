@@ -27,12 +27,23 @@ export interface ScriptCommands {
 
 /** Registers every script on `client` once; ioredis then uses EVALSHA with a NOSCRIPT fallback. */
 export function installScripts(client: RedisClient): RedisClient & ScriptCommands {
-  for (const script of ALL) {
-    if (!(script.name in client)) {
-      client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: scriptForConnection(script.lua, client.isCluster) });
-    }
-  }
+  for (const script of ALL) define(client, script);
   return client as RedisClient & ScriptCommands;
+}
+
+/**
+ * Registers only the claim of a worker's blocking connection: ioredis copies every script
+ * defined on a connection into each pipeline made on it, and that connection makes one per wait.
+ */
+export function installWaitScripts(client: RedisClient): RedisClient & Pick<ScriptCommands, 'docketClaimNext'> {
+  define(client, claimNextScript);
+  return client as RedisClient & Pick<ScriptCommands, 'docketClaimNext'>;
+}
+
+function define(client: RedisClient, script: ScriptDefinition): void {
+  if (!(script.name in client)) {
+    client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: scriptForConnection(script.lua, client.isCluster) });
+  }
 }
 
 const shas = new Map<string, string>();
