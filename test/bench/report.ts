@@ -46,6 +46,15 @@ export function summarizeMetric(def: MetricDef, rounds: Rounds): MetricResult {
 
 const ratioText = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
 
+/**
+ * docket ÷ a peer as the table shows it: none when either median shows as zero at the metric's
+ * precision (0.04 bytes against 0.01 is noise, not a ratio).
+ */
+function shownRatio(docket: number, peer: number, ratioValue: number, digits: number): string {
+  const zero = (v: number): boolean => Math.abs(v) < 0.5 * 10 ** -digits;
+  return zero(docket) || zero(peer) ? '–' : ratioText(ratioValue);
+}
+
 function verdict(result: MetricResult): string {
   const parts: string[] = [];
   for (const goal of [result.target, result.budget]) {
@@ -64,7 +73,7 @@ export function markdownTable(results: readonly MetricResult[], defs: ReadonlyMa
   for (const r of results) {
     const digits = defs.get(r.id)?.digits ?? 0;
     lines.push(
-      `| ${r.label} | ${fmt(r.median.docket, digits)} | ${fmt(r.median.bullmq, digits)} | ${fmt(r.median['bee-queue'], digits)} | ${ratioText(r.ratio.bullmq)} | ${ratioText(r.ratio['bee-queue'])} | ${verdict(r)} |`,
+      `| ${r.label} | ${fmt(r.median.docket, digits)} | ${fmt(r.median.bullmq, digits)} | ${fmt(r.median['bee-queue'], digits)} | ${shownRatio(r.median.docket, r.median.bullmq, r.ratio.bullmq, digits)} | ${shownRatio(r.median.docket, r.median['bee-queue'], r.ratio['bee-queue'], digits)} | ${verdict(r)} |`,
     );
   }
   return lines.join('\n');
