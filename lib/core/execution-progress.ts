@@ -4,9 +4,10 @@ import { afterThisTurn } from './turn';
  * The progress of one running execution, as its task reports it.
  *
  * Reads (`current`, `total`, `message`) are local and instant. Writes update the local values at
- * once and reach Redis coalesced: an update is written at the end of the current tick, and while
- * a write is in flight (or within `minIntervalMs` of the last one) further updates are folded into
- * one write of the latest values. So a task may call `increment()` once per item: each execution
+ * once and reach Redis coalesced: an update is written at the end of the current turn (after the
+ * promise continuations it sets off, so `await increment(); await setMessage(m)` is one write;
+ * updates separated by I/O or a timer are not), and while a write is in flight (or within
+ * `minIntervalMs` of the last one) further updates are folded into one write of the latest values. So a task may call `increment()` once per item: each execution
  * has at most one progress write in flight, and because every write carries absolute values, the
  * last one is always exact.
  *
@@ -69,9 +70,13 @@ export class ExecutionProgress {
     return this.changed();
   }
 
-  /** Sets (or with null, clears) the status message. */
+  /**
+   * Sets (or with null, clears) the status message. It is kept as Redis stores it, so that live
+   * events, snapshots and this property agree: any other value as its string, and a lone UTF-16
+   * surrogate (which UTF-8 cannot carry) as U+FFFD.
+   */
   setMessage(message: string | null): Promise<void> {
-    this.messageValue = message;
+    this.messageValue = message === null || message === undefined ? null : String(message).replace(/\p{Cs}/gu, '\uFFFD');
     return this.changed();
   }
 
@@ -101,8 +106,8 @@ export class ExecutionProgress {
     if (this.closed) return Promise.resolve();
     this.dirty = true;
     if (this.inFlight || this.timer || this.immediate) return Promise.resolve();
-    // Even the leading write waits for the end of the current tick, so that updates made
-    // together (increment, then setMessage) go out as one.
+    // Even the leading write waits for the end of the current turn, so that updates made
+    // together (increment, then setMessage, one await apart) go out as one.
     this.scheduleWrite();
     return Promise.resolve();
   }

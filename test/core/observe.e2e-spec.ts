@@ -113,6 +113,23 @@ describe('observing executions', () => {
     expect((await docket.getExecution(execution.key))!.progress).toMatchObject({ current: 5_000, total: 5_000 });
   });
 
+  it('a progress message reads the same live, in the record and in the task, even one UTF-8 cannot carry', async () => {
+    const message = 'naïve \u{1F600} "quoted" } \n and a lone \ud800 surrogate';
+    let local: string | null = null;
+    docket.register(async function say(text: string): Promise<void> {
+      const { progress } = currentTask();
+      await progress.setMessage(text);
+      local = progress.message;
+    });
+    const execution = await docket.add('say')(message);
+    const events = firstValueFrom(execution.progress$.pipe(toArray()));
+    await new Worker(docket).runUntilFinished();
+    const stored = (await docket.getExecution(execution.key))!.progress.message;
+    expect(stored).toBe('naïve \u{1F600} "quoted" } \n and a lone \uFFFD surrogate');
+    expect((await events).map((p) => p.message)).toEqual([stored]);
+    expect(local).toBe(stored);
+  });
+
   it('a finished execution emits its final snapshot at once and completes', async () => {
     const execution = await docket.add('burst')(3);
     await new Worker(docket).runUntilFinished();
