@@ -275,10 +275,16 @@ export class Docket implements ExecutionHost {
    * await docket.cancel(execution.key);
    */
   async cancel(key: string): Promise<CancelOutcome> {
-    const store = await this.store();
-    return store.cancel(key, Date.now(), this.executionTtl).catch((err: unknown) => {
+    return this.withStore((store) => store.cancel(key, Date.now(), this.executionTtl));
+  }
+
+  /** Runs `use` on the command connection; a Redis that is down or restarting gives RedisUnavailableError. */
+  private async withStore<T>(use: (store: DocketStore) => Promise<T>): Promise<T> {
+    try {
+      return await use(await this.store());
+    } catch (err) {
       throw unavailable(this.url, err);
-    });
+    }
   }
 
   /**
@@ -299,7 +305,7 @@ export class Docket implements ExecutionHost {
    * const execution = await docket.getExecution('order-12345');
    */
   async getExecution<R = unknown>(key: string): Promise<Execution<R> | null> {
-    const record = await (await this.store()).read(key);
+    const record = await this.withStore((store) => store.read(key));
     if (!record) return null;
     const execution = this.execution<R>(key);
     execution.apply(record);
@@ -313,9 +319,8 @@ export class Docket implements ExecutionHost {
    * const { running, queued, scheduled, workers } = await docket.snapshot();
    */
   async snapshot(limit = 1000): Promise<DocketSnapshot> {
-    const store = await this.store();
     const takenAt = new Date();
-    const { records, streamLength, queueLength } = await readPending(store, limit);
+    const { records, streamLength, queueLength } = await this.withStore((store) => readPending(store, limit));
     return { takenAt, ...summarize(records), workers: await this.workers(), streamLength, queueLength };
   }
 
@@ -326,7 +331,7 @@ export class Docket implements ExecutionHost {
    * for (const w of await docket.workers()) console.log(w.name, w.lastSeen, w.tasks);
    */
   async workers(): Promise<WorkerInfo[]> {
-    return (await this.store()).workers(WORKER_TTL_MS, Date.now());
+    return this.withStore((store) => store.workers(WORKER_TTL_MS, Date.now()));
   }
 
   /**
@@ -337,18 +342,19 @@ export class Docket implements ExecutionHost {
    * const cleared = await docket.clear();
    */
   async clear(): Promise<number> {
-    const store = await this.store();
-    let cleared = 0;
-    for (;;) {
-      const { records } = await readPending(store, 1000);
-      const targets = records.filter(
-        (r) => r && (r.state === ExecutionState.QUEUED || r.state === ExecutionState.SCHEDULED),
-      );
-      if (targets.length === 0) return cleared;
-      const now = Date.now();
-      const outcomes = await Promise.all(targets.map((r) => store.cancel(r!.key, now, this.executionTtl)));
-      cleared += outcomes.filter((o) => o === 'cancelled').length;
-    }
+    return this.withStore(async (store) => {
+      let cleared = 0;
+      for (;;) {
+        const { records } = await readPending(store, 1000);
+        const targets = records.filter(
+          (r) => r && (r.state === ExecutionState.QUEUED || r.state === ExecutionState.SCHEDULED),
+        );
+        if (targets.length === 0) return cleared;
+        const now = Date.now();
+        const outcomes = await Promise.all(targets.map((r) => store.cancel(r!.key, now, this.executionTtl)));
+        cleared += outcomes.filter((o) => o === 'cancelled').length;
+      }
+    });
   }
 
   /**

@@ -52,6 +52,22 @@ describe('connecting to Redis', () => {
     await down.close();
   });
 
+  it('reads from a Redis that went away fail by name, not with a driver error', async () => {
+    const gone = await RedisServer.start();
+    const reader = docket(gone.url);
+    try {
+      await reader.connect();
+      await gone.stop();
+      for (const read of [() => reader.snapshot(), () => reader.getExecution('k'), () => reader.workers(), () => reader.clear()]) {
+        const error = await read().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(RedisUnavailableError);
+        expect((error as Error).message).toContain(`Redis at ${gone.url} is unavailable`);
+      }
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('never prints the password of a rejected login', async () => {
     const wrong = docket(`redis://alice:wrong-pass@127.0.0.1:${server.port}/0`);
     const error = (await wrong.add(async function x() {})().catch((e: unknown) => e)) as Error;

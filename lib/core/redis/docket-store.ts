@@ -3,6 +3,7 @@
  * the views of pending work and live workers. With {@link WorkerStore}, which extends it for a
  * worker's connection, these are the only places the core speaks Redis.
  */
+import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './connection';
 import { ExecutionState } from '../execution-state.enum';
 import type { DocketKeys } from './keys';
@@ -48,6 +49,19 @@ function isBusyGroup(err: unknown): boolean {
 /** True for the error Redis gives when the stream or its consumer group does not exist yet. */
 export function isNoGroup(err: unknown): boolean {
   return err instanceof Error && err.message.includes('NOGROUP');
+}
+
+/**
+ * The answers of a pipeline's commands, in order; throws the first command's error instead of
+ * answering for it (a connection cut mid-pipeline fails the commands it did not answer).
+ */
+async function answers(pipeline: ChainableCommander): Promise<unknown[]> {
+  const results = await pipeline.exec();
+  if (!results) throw new Error('Redis discarded the pipeline');
+  return results.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
 }
 
 export class DocketStore {
@@ -103,11 +117,7 @@ export class DocketStore {
     if (keys.length === 0) return [];
     const pipeline = this.client.pipeline();
     for (const key of keys) pipeline.hgetall(this.keys.runs(key));
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, h], i) => {
-      if (err) throw err;
-      return parseRecord(keys[i], h as Record<string, string>);
-    });
+    return (await answers(pipeline)).map((h, i) => parseRecord(keys[i], h as Record<string, string>));
   }
 
   /** The stored result and failure of a finished run. */
@@ -146,13 +156,14 @@ export class DocketStore {
   /** Keys in the stream (queued or being run) and the queue (scheduled), up to `limit` each. */
   async pendingKeys(limit: number): Promise<{ streamed: string[]; scheduled: string[]; streamLength: number; queueLength: number }> {
     const k = this.keys;
-    const [[, entries], [, scheduled], [, streamLength], [, queueLength]] = ((await this.client
-      .pipeline()
-      .xrange(k.stream, '-', '+', 'COUNT', String(limit))
-      .zrange(k.queue, '0', String(limit - 1))
-      .xlen(k.stream)
-      .zcard(k.queue)
-      .exec()) ?? []) as [unknown, unknown][];
+    const [entries, scheduled, streamLength, queueLength] = await answers(
+      this.client
+        .pipeline()
+        .xrange(k.stream, '-', '+', 'COUNT', String(limit))
+        .zrange(k.queue, '0', String(limit - 1))
+        .xlen(k.stream)
+        .zcard(k.queue),
+    );
     const streamed = (entries as [string, string[]][]).map(([id, f]) => parseDelivery(id, f, false).key);
     return {
       streamed,
@@ -164,11 +175,7 @@ export class DocketStore {
 
   /** True while any work is queued, scheduled or unacknowledged. */
   async hasWork(): Promise<boolean> {
-    const [[, streamLength], [, queueLength]] = ((await this.client
-      .pipeline()
-      .xlen(this.keys.stream)
-      .zcard(this.keys.queue)
-      .exec()) ?? []) as [unknown, number][];
-    return (streamLength as number) > 0 || queueLength > 0;
+    const [streamLength, queueLength] = await answers(this.client.pipeline().xlen(this.keys.stream).zcard(this.keys.queue));
+    return (streamLength as number) > 0 || (queueLength as number) > 0;
   }
 }
