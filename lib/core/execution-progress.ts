@@ -7,9 +7,9 @@ import { afterThisTurn } from './turn';
  * once and reach Redis coalesced: an update is written at the end of the current turn (after the
  * promise continuations it sets off, so `await increment(); await setMessage(m)` is one write;
  * updates separated by I/O or a timer are not), and while a write is in flight (or within
- * `minIntervalMs` of the last one) further updates are folded into one write of the latest values. So a task may call `increment()` once per item: each execution
- * has at most one progress write in flight, and because every write carries absolute values, the
- * last one is always exact.
+ * `minIntervalMs` of the last one) further updates are folded into one write of the latest
+ * values. So a task may call `increment()` once per item: each execution has at most one progress
+ * write in flight, and because every write carries absolute values, the last one is always exact.
  *
  * @example
  * async processBatch(items: string[], @Progress() progress: ExecutionProgress) {

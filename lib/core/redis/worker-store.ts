@@ -68,7 +68,7 @@ interface PipelinedScripts {
   docketClaimNext(...args: (string | number)[]): unknown;
 }
 
-/** A script that publishes to listeners (see {@link WorkerStore.publishing}), sent alone or in a pipeline. */
+/** A script that publishes to listeners (see {@link WorkerStore.publishing}), sent alone or behind a PING. */
 type PublishingScript = (target: Pick<ScriptCommands, 'docketComplete' | 'docketProgress'>) => Promise<unknown>;
 
 /**
