@@ -22,6 +22,60 @@ export interface TaskDefinition {
   readonly origin?: string;
   /** Renders a call for logs; without it, arguments are never shown. */
   readonly describe?: (args: unknown[]) => string;
+  /** When a failed run is tried again; without it, a failure is final. */
+  readonly retry?: Readonly<RetryOptions>;
+}
+
+/**
+ * How a task that throws is tried again. Each retry is scheduled like a delayed add: the
+ * execution goes back to SCHEDULED (its event carries the error), any worker may take it when it
+ * is due, and `attempt` counts up. `getResult()` waits through the retries; the execution is
+ * FAILED, with the last error, only once the attempts are used up. A cancelled run is not retried.
+ *
+ * @example
+ * docket.register(chargeCard, { retry: { attempts: 5, delay: 1_000, backoff: 'exponential' } });
+ */
+export interface RetryOptions {
+  /** How many times the task may run in all, the first run included (1 = no retry). */
+  attempts: number;
+  /** The wait before the first retry, in ms. @default 0 */
+  delay?: number;
+  /** 'fixed' waits `delay` every time; 'exponential' doubles it after each retry. @default 'fixed' */
+  backoff?: 'fixed' | 'exponential';
+  /** The longest wait between two attempts, in ms. @default 3_600_000 (an hour) */
+  maxDelay?: number;
+}
+
+const DEFAULT_MAX_RETRY_DELAY_MS = 3_600_000;
+
+function checkRetry(task: string, retry: RetryOptions): Readonly<RetryOptions> {
+  const { attempts, delay = 0, backoff = 'fixed', maxDelay = DEFAULT_MAX_RETRY_DELAY_MS } = retry;
+  const where = `Task "${task}": retry`;
+  if (!Number.isInteger(attempts) || attempts < 1) {
+    throw new InvalidOptionsError(`${where}.attempts must be a whole number ≥ 1 (the runs in all, the first included), got ${attempts}`);
+  }
+  if (!Number.isFinite(delay) || delay < 0) throw new InvalidOptionsError(`${where}.delay must be a number of ms ≥ 0, got ${delay}`);
+  if (!Number.isFinite(maxDelay) || maxDelay < delay) {
+    throw new InvalidOptionsError(`${where}.maxDelay must be a number of ms ≥ delay (${delay}), got ${maxDelay}`);
+  }
+  if (backoff !== 'fixed' && backoff !== 'exponential') {
+    throw new InvalidOptionsError(`${where}.backoff must be 'fixed' or 'exponential', got ${String(backoff)}`);
+  }
+  return Object.freeze({ attempts, delay, backoff, maxDelay });
+}
+
+/**
+ * When the run that just failed on attempt `attempt` is tried again (epoch ms), or undefined
+ * when its attempts are used up.
+ *
+ * @example
+ * retryAt({ attempts: 3, delay: 100, backoff: 'exponential' }, 2, Date.now()); // now + 200
+ */
+export function retryAt(retry: Readonly<RetryOptions>, attempt: number, now: number): number | undefined {
+  if (attempt >= retry.attempts) return undefined;
+  const base = retry.delay ?? 0;
+  const wait = retry.backoff === 'exponential' ? base * 2 ** (attempt - 1) : base;
+  return now + Math.min(wait, retry.maxDelay ?? DEFAULT_MAX_RETRY_DELAY_MS);
 }
 
 /**
@@ -39,6 +93,8 @@ export interface RegisterOptions {
   origin?: string;
   /** @internal Renders a call for logs (the Nest layer honours @Logged). */
   describe?: (args: unknown[]) => string;
+  /** Tries a failed run again: see {@link RetryOptions}. */
+  retry?: RetryOptions;
 }
 
 /** The tasks of one docket, by name and by function. */
@@ -62,6 +118,7 @@ export class TaskRegistry {
       fn,
       origin: options.origin,
       describe: options.describe,
+      retry: options.retry && checkRetry(name, options.retry),
       invoke: options.invoke ?? ((args) => (fn as (...a: unknown[]) => unknown)(...args)),
     };
     this.byName.set(name, definition);

@@ -9,6 +9,7 @@ import { ExecutionState } from './execution-state.enum';
 import type { DocketLogger } from './logger';
 import type { ClaimedRun, Completion, WorkerStore } from './redis/worker-store';
 import { runInTaskContext, type TaskContext } from './task-context';
+import { retryAt } from './task-registry';
 
 /**
  * A run's cancellation: the AbortSignal tasks see is made only when a task asks for it (most
@@ -137,12 +138,22 @@ async function execute(docket: Docket, store: WorkerStore, worker: string, activ
       return { ...base, outcome: ExecutionState.CANCELLED };
     }
     const failure = docket.errorCodec.serialize(thrown);
-    logger.error(`↩ [${ms(Date.now() - started)}] ${call} failed: ${docket.errorCodec.summary(failure)}`, failure.stack);
+    const summary = docket.errorCodec.summary(failure);
+    const now = Date.now();
+    const again = definition?.retry && retryAt(definition.retry, run.attempt, now);
+    if (again) {
+      logger.warn(
+        `↩ [${ms(now - started)}] ${call} failed: ${summary}; attempt ${run.attempt} of ${definition!.retry!.attempts}, trying again in ${again - now} ms`,
+      );
+    } else {
+      logger.error(`↩ [${ms(now - started)}] ${call} failed: ${summary}`, failure.stack);
+    }
     return {
       ...base,
       outcome: ExecutionState.FAILED,
-      errorSummary: docket.errorCodec.summary(failure),
-      failure: docket.executionTtl === 0 ? '' : JSON.stringify(failure),
+      errorSummary: summary,
+      failure: docket.executionTtl === 0 && !again ? '' : JSON.stringify(failure),
+      ...(again ? { retryAt: again } : {}),
     };
   }
 }

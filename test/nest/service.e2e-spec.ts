@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
-import { Disposition, DocketModule, DocketService, ExecutionState, Task, Worker, type ExecutionEvent } from 'nestjs-docket';
+import { CurrentExecution, Disposition, DocketModule, DocketService, ExecutionState, Task, Worker, type Execution, type ExecutionEvent } from 'nestjs-docket';
 import { dropDocket, leakedKeys, redisUrl, uniqueName, waitUntil } from '../support/docket-test';
 import { bootModule, CapturingLogger } from './nest-test';
 
@@ -9,6 +9,12 @@ class ReportTasks {
   @Task()
   async build(id: number): Promise<{ id: number; pages: number }> {
     return { id, pages: id * 10 };
+  }
+
+  @Task({ retry: { attempts: 2 } })
+  async fetchOnce(url: string, @CurrentExecution() execution: Execution): Promise<string> {
+    if (execution.attempt === 1) throw new Error(`${url} timed out`);
+    return `${url} fetched on attempt ${execution.attempt}`;
   }
 }
 
@@ -31,6 +37,12 @@ describe('DocketService', () => {
     await app.close();
     expect(await leakedKeys(service.docket)).toEqual([]);
     await dropDocket(service.docket);
+  });
+
+  it('retries a @Task({ retry }) method that throws', async () => {
+    const execution = await service.add(tasks.fetchOnce)('https://example.test/a');
+    await new Worker(service.docket).runUntilFinished();
+    await expect(execution.getResult()).resolves.toBe('https://example.test/a fetched on attempt 2');
   });
 
   it('adds, replaces, reads, snapshots and cancels', async () => {

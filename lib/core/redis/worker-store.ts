@@ -37,6 +37,8 @@ export interface Completion {
   result: string;
   errorSummary: string;
   failure: string;
+  /** For a failed run to be tried again: when (epoch ms). The run goes back to SCHEDULED. */
+  retryAt?: number;
 }
 
 /**
@@ -109,7 +111,7 @@ export class WorkerStore extends DocketStore {
       // script behind the blocked read. NOSCRIPT comes back as an error instead, and the outcomes
       // go the usual way, which loads the script.
       const args = WorkerStore.completeArgs(keys, ahead.batch, ahead.now, ttlMs);
-      pipeline.evalsha(scriptSha(completeScript, blocking.isCluster), ahead.batch.length + 1, ...args, (err?: Error | null) => ahead.settled(err ?? null));
+      pipeline.evalsha(scriptSha(completeScript, blocking.isCluster), ...args, (err?: Error | null) => ahead.settled(err ?? null));
     }
     pipeline.xreadgroup('GROUP', keys.group, worker, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
     (pipeline as unknown as PipelinedScripts).docketClaimNext(keys.stream, keys.group, worker, '', keys.prefix, ttlMs, count, after);
@@ -173,16 +175,16 @@ export class WorkerStore extends DocketStore {
    */
   async complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]> {
     const args = WorkerStore.completeArgs(this.keys, batch, now, ttlMs);
-    if (batch.length > 1) return this.client.docketComplete(batch.length + 1, ...args);
-    return this.publishing((scripts) => scripts.docketComplete(batch.length + 1, ...args)) as Promise<string[]>;
+    if (batch.length > 1) return this.client.docketComplete(...args);
+    return this.publishing((scripts) => scripts.docketComplete(...args)) as Promise<string[]>;
   }
 
-  /** The complete script's KEYS (after their count) and ARGV for `batch`. */
-  private static completeArgs(k: DocketKeys, batch: readonly Completion[], now: number, ttlMs: number): (string | number)[] {
-    const args: (string | number)[] = [k.stream];
+  /** The complete script's key count, KEYS and ARGV for `batch`. */
+  private static completeArgs(k: DocketKeys, batch: readonly Completion[], now: number, ttlMs: number): [number, ...(string | number)[]] {
+    const args: [number, ...(string | number)[]] = [batch.length + 2, k.stream, k.queue];
     for (const c of batch) args.push(k.runs(c.key));
     args.push(k.group, now, ttlMs, k.events(''));
-    for (const c of batch) args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure);
+    for (const c of batch) args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure, c.retryAt ?? '');
     return args;
   }
 

@@ -1,11 +1,12 @@
 import type { InjectionToken } from '@nestjs/common';
+import type { RetryOptions } from '../../core/task-registry';
 
 /**
- * How a `@Task()` method is registered. Later options (retries, timeouts, concurrency limits)
- * join these fields, and all of them may come from configuration through {@link TaskOptionsFactory}.
+ * How a `@Task()` method is registered. Later options (timeouts, concurrency limits) join these
+ * fields, and all of them may come from configuration through {@link TaskOptionsFactory}.
  *
  * @example
- * @Task({ name: 'orders.process', docket: 'orders' })
+ * @Task({ name: 'orders.process', docket: 'orders', retry: { attempts: 3, delay: 1_000 } })
  * async processOrder(@Logged() orderId: number) { … }
  */
 export interface TaskOptions {
@@ -16,6 +17,8 @@ export interface TaskOptions {
    * @default every docket of the app
    */
   readonly docket?: string;
+  /** Tries a run that throws again, up to `attempts` runs in all: see {@link RetryOptions}. */
+  readonly retry?: RetryOptions;
 }
 
 /**

@@ -5,16 +5,20 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * their messages: the at-least-once guarantee rests on this being the one place a finished run's
  * message is acked. One call serves every run that finished in the same tick.
  *
- * KEYS: 1 stream, 2.. the runs hash of each run, in order
+ * KEYS: 1 stream, 2 queue, 3.. the runs hash of each run, in order
  * ARGV: 1 group, 2 now (ms), 3 executionTtl (ms, 0 = delete the record), 4 events channel prefix,
  *       then per run: message id, generation, outcome ('completed' | 'failed' | 'cancelled'),
- *       key, encoded result ('' = none), error summary, serialized failure (JSON)
- * Reply: per run, the state recorded, or 'superseded' when the record belongs to a newer run,
+ *       key, encoded result ('' = none), error summary, serialized failure (JSON), and for a
+ *       failure to be tried again its time (ms; '' = final)
+ * Reply: per run, the state recorded ('queued' or 'scheduled' for a retry), or 'superseded' when the record
+ *        belongs to a newer run,
  *        another worker already finished this one, or it runs another message (the same key added
  *        again after a fire-and-forget record was removed starts again at generation 1, so an
  *        outcome resent late must also name the message); every message is acked either way.
  *
- * A run whose cancellation was requested ends CANCELLED whatever the task did. The terminal event
+ * A retry is queued again (or scheduled, when it waits), as an add would be, with the attempt
+ * counted up, the error kept and the old message acked; its event is not terminal, so it goes to
+ * no result inbox. A run whose cancellation was requested ends CANCELLED whatever the task did. The terminal event
  * carries the encoded result or failure (up to 64 KiB) for the waiters of getResult(); parseEvent
  * keeps it off the public event. It also goes to the result inbox of the process that added the
  * run, when it asked for one.
@@ -22,24 +26,24 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
 export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
   lua: `${LUA_PRELUDE}
-local stream, group, now, ttl, prefix = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local FIELDS = {'gen', 'state', 'seq', 'cancel', 'worker', 'started', 'reply', 'msg'}
+local stream, queue, group, now, ttl, prefix = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local FIELDS = {'gen', 'state', 'seq', 'cancel', 'worker', 'started', 'reply', 'msg', 'attempt'}
 local out, ids, records, unanswered, seen = {}, {}, {}, {}, {}
 -- Records are read first, so that only the runs without a result inbox (which publish their
 -- event anyway) ask whether anyone listens: an awaited run costs no PUBSUB call. A key that comes
 -- twice in one batch is read again after the first one's write.
-for i = 2, #KEYS do
+for i = 3, #KEYS do
   if not seen[KEYS[i]] then
     seen[KEYS[i]] = true
     local r = redis.call('HMGET', KEYS[i], unpack(FIELDS))
     records[i] = r
-    if not r[7] then unanswered[#unanswered + 1] = prefix .. ARGV[5 + (i - 2) * 7 + 3] end
+    if not r[7] then unanswered[#unanswered + 1] = prefix .. ARGV[5 + (i - 3) * 8 + 3] end
   end
 end
 local listened = listened_channels(unanswered)
-for i = 2, #KEYS do
+for i = 3, #KEYS do
   local runs = KEYS[i]
-  local j = 5 + (i - 2) * 7
+  local j = 5 + (i - 3) * 8
   local id, gen, outcome, key = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
   ids[#ids + 1] = id
   local r, heard = records[i], nil
@@ -48,25 +52,43 @@ for i = 2, #KEYS do
     if r[4] == '1' then outcome = 'cancelled' end
     local seq = tonumber(r[3]) + 1
     if r[4] then redis.call('HDEL', runs, 'cancel') end
-    local extra = {completedAt = now, worker = r[5], startedAt = tonumber(r[6]), gen = tonumber(gen)}
-    -- Small outcomes ride along in the event ('carried' says the whole outcome is there), so a
-    -- waiting getResult() needs no extra read.
-    local carried = 1
-    if outcome == 'completed' and ARGV[j + 4] ~= '' then
-      redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq, 'result', ARGV[j + 4])
-      if #ARGV[j + 4] <= 65536 then extra['result'] = ARGV[j + 4] else carried = nil end
-    elseif outcome == 'failed' then
-      redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq,
-        'error', ARGV[j + 5], 'failure', ARGV[j + 6])
-      extra['error'] = ARGV[j + 5]
-      if #ARGV[j + 6] <= 65536 then extra['failure'] = ARGV[j + 6] else carried = nil end
+    if outcome == 'failed' and ARGV[j + 7] ~= '' then
+      -- Tried again, as an add would be: queued when due, else scheduled. Only the run's own
+      -- channel hears of it; it is not the end, so no result inbox does.
+      local at, state = ARGV[j + 7], 'scheduled'
+      if tonumber(at) <= now then
+        state = 'queued'
+        redis.call('HSET', runs, 'msg', redis.call('XADD', stream, '*', 'key', key, 'gen', gen))
+      else
+        redis.call('ZADD', queue, at, key)
+        redis.call('HDEL', runs, 'msg')
+      end
+      redis.call('HSET', runs, 'state', state, 'when', at, 'attempt', (tonumber(r[9]) or 1) + 1, 'seq', seq,
+        'sseq', seq, 'error', ARGV[j + 5], 'failure', ARGV[j + 6])
+      if r[7] then heard = nil end
+      publish_state(prefix .. key, key, seq, state, {when = tonumber(at), error = ARGV[j + 5]}, nil, heard)
+      out[#out + 1] = state
     else
-      redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
+      local extra = {completedAt = now, worker = r[5], startedAt = tonumber(r[6]), gen = tonumber(gen)}
+      -- Small outcomes ride along in the event ('carried' says the whole outcome is there), so a
+      -- waiting getResult() needs no extra read.
+      local carried = 1
+      if outcome == 'completed' and ARGV[j + 4] ~= '' then
+        redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq, 'result', ARGV[j + 4])
+        if #ARGV[j + 4] <= 65536 then extra['result'] = ARGV[j + 4] else carried = nil end
+      elseif outcome == 'failed' then
+        redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq,
+          'error', ARGV[j + 5], 'failure', ARGV[j + 6])
+        extra['error'] = ARGV[j + 5]
+        if #ARGV[j + 6] <= 65536 then extra['failure'] = ARGV[j + 6] else carried = nil end
+      else
+        redis.call('HSET', runs, 'state', outcome, 'completed', ARGV[2], 'seq', seq, 'sseq', seq)
+      end
+      extra['carried'] = carried
+      publish_state(prefix .. key, key, seq, outcome, extra, r[7], heard)
+      finish_record(runs, ttl)
+      out[#out + 1] = outcome
     end
-    extra['carried'] = carried
-    publish_state(prefix .. key, key, seq, outcome, extra, r[7], heard)
-    finish_record(runs, ttl)
-    out[#out + 1] = outcome
   else
     out[#out + 1] = 'superseded'
   end

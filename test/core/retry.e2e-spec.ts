@@ -1,0 +1,114 @@
+import { firstValueFrom, toArray } from 'rxjs';
+import {
+  ExecutionCancelledError,
+  ExecutionState,
+  InvalidOptionsError,
+  Worker,
+  currentTask,
+  type Docket,
+  type ExecutionEvent,
+} from '../../lib';
+import { retryAt } from '../../lib/core/task-registry';
+import { dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
+
+const describeEvent = (e: ExecutionEvent): string =>
+  e.type === 'state' ? `${e.state}${e.error ? ` (${e.error})` : ''}` : `${e.current}/${e.total}`;
+
+describe('retrying a task that throws', () => {
+  let docket: Docket;
+  beforeEach(() => {
+    docket = testDocket();
+  });
+  afterEach(async () => {
+    await docket.close();
+    await dropDocket(docket);
+  });
+
+  it('runs it again until an attempt succeeds, and getResult() waits through the retries', async () => {
+    docket.register(
+      async function flaky(label: string): Promise<string> {
+        const { attempt } = currentTask();
+        if (attempt < 3) throw new Error(`attempt ${attempt} broke`);
+        return `${label} on attempt ${attempt}`;
+      },
+      { retry: { attempts: 3 } },
+    );
+    const execution = await docket.add('flaky')('report');
+    const events = firstValueFrom(execution.subscribe().pipe(toArray()));
+    const worker = new Worker(docket);
+    const run = worker.runForever();
+    try {
+      await expect(execution.getResult({ timeout: 10_000 })).resolves.toBe('report on attempt 3');
+      expect((await events).map(describeEvent)).toEqual([
+        'queued',
+        'running',
+        'queued (Error: attempt 1 broke)',
+        'running',
+        'queued (Error: attempt 2 broke)',
+        'running',
+        'completed',
+      ]);
+      expect((await docket.getExecution(execution.key))?.attempt).toBe(3);
+    } finally {
+      await worker.stop();
+      await run;
+    }
+  });
+
+  it('fails with the last error once the attempts are used up', async () => {
+    docket.register(
+      async function broken(): Promise<void> {
+        throw new RangeError(`attempt ${currentTask().attempt} broke`);
+      },
+      { retry: { attempts: 2 } },
+    );
+    const execution = await docket.add('broken')();
+    await new Worker(docket).runUntilFinished();
+    await expect(execution.getResult()).rejects.toThrow(new RangeError('attempt 2 broke'));
+    const record = await docket.getExecution(execution.key);
+    expect(record?.state).toBe(ExecutionState.FAILED);
+    expect(record?.attempt).toBe(2);
+  });
+
+  it('schedules a retry that must wait, where a cancel still stops it', async () => {
+    docket.register(
+      async function later(): Promise<void> {
+        throw new Error('not yet');
+      },
+      { retry: { attempts: 5, delay: 60_000 } },
+    );
+    const before = Date.now();
+    const execution = await docket.add('later')();
+    const worker = new Worker(docket);
+    const run = worker.runForever();
+    try {
+      await waitUntil(async () => (await docket.getExecution(execution.key))?.state === ExecutionState.SCHEDULED, 'the retry is scheduled');
+      const waiting = (await docket.getExecution(execution.key))!;
+      expect(waiting.attempt).toBe(2);
+      expect(waiting.error).toBe('Error: not yet');
+      expect(waiting.when.getTime()).toBeGreaterThanOrEqual(before + 60_000);
+      expect(waiting.when.getTime()).toBeLessThanOrEqual(Date.now() + 60_000);
+      expect((await docket.snapshot()).scheduled.map((e) => e.key)).toEqual([execution.key]);
+      expect(await docket.cancel(execution.key)).toBe('cancelled');
+      await expect(execution.getResult({ timeout: 5_000 })).rejects.toThrow(ExecutionCancelledError);
+    } finally {
+      await worker.stop();
+      await run;
+    }
+    expect(await leakedKeys(docket)).toEqual([]);
+  });
+
+  it('waits the delay, doubled after each retry with exponential backoff, up to maxDelay', () => {
+    const fixed = { attempts: 4, delay: 100 };
+    const exponential = { attempts: 5, delay: 100, backoff: 'exponential' as const, maxDelay: 350 };
+    expect([1, 2, 3, 4].map((attempt) => retryAt(fixed, attempt, 1_000))).toEqual([1_100, 1_100, 1_100, undefined]);
+    expect([1, 2, 3, 4, 5].map((attempt) => retryAt(exponential, attempt, 1_000))).toEqual([1_100, 1_200, 1_350, 1_350, undefined]);
+  });
+
+  it('rejects retry options that make no sense, by name', () => {
+    const task = async function t(): Promise<void> {};
+    expect(() => docket.register(task, { retry: { attempts: 0 } })).toThrow(InvalidOptionsError);
+    expect(() => docket.register(task, { retry: { attempts: 2, delay: -1 } })).toThrow(/retry\.delay must be a number of ms ≥ 0, got -1/);
+    expect(() => docket.register(task, { retry: { attempts: 2, delay: 500, maxDelay: 100 } })).toThrow(/retry\.maxDelay/);
+  });
+});
