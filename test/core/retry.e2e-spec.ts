@@ -98,6 +98,31 @@ describe('retrying a task that throws', () => {
     expect(await leakedKeys(docket)).toEqual([]);
   });
 
+  it('never retries a run that was cancelled, even when the task throws on its abort', async () => {
+    let runs = 0;
+    docket.register(
+      async function stoppable(): Promise<void> {
+        runs++;
+        const { signal } = currentTask();
+        await new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      },
+      { retry: { attempts: 3 } },
+    );
+    const execution = await docket.add('stoppable')();
+    const worker = new Worker(docket);
+    const run = worker.runForever();
+    try {
+      await waitUntil(async () => (await docket.getExecution(execution.key))?.state === ExecutionState.RUNNING, 'running');
+      expect(await docket.cancel(execution.key)).toBe('cancelling');
+      await expect(execution.getResult({ timeout: 10_000 })).rejects.toThrow(ExecutionCancelledError);
+      expect(runs).toBe(1);
+      expect((await docket.getExecution(execution.key))?.attempt).toBe(1);
+    } finally {
+      await worker.stop();
+      await run;
+    }
+  });
+
   it('waits the delay, doubled after each retry with exponential backoff, up to maxDelay', () => {
     const fixed = { attempts: 4, delay: 100 };
     const exponential = { attempts: 5, delay: 100, backoff: 'exponential' as const, maxDelay: 350 };
