@@ -16,13 +16,14 @@ function isExpected(err: Error): boolean {
   return isAborted(err) || err.message === 'Connection is closed.' || err.message.startsWith('NOSCRIPT');
 }
 
-const runId = (c: { key: string; generation: string }): string => `${c.generation}@${c.key}`;
-
 export class OutcomeWriter {
   private pending: Completion[] = [];
   private flushing?: Promise<void>;
   private readonly writes = new Set<Promise<void>>();
-  /** Runs whose outcome is not recorded yet: a reconnect's recovery must not start them again. */
+  /**
+   * The stream messages of runs whose outcome is not recorded yet: a reconnect's recovery must
+   * not start them again. (A retry of the same generation comes as another message.)
+   */
   private readonly unrecorded = new Set<string>();
 
   constructor(
@@ -34,7 +35,7 @@ export class OutcomeWriter {
 
   /** Queues an outcome; the ones that arrive in the same turn are written in one call. */
   add(completion: Completion): void {
-    this.unrecorded.add(runId(completion));
+    this.unrecorded.add(completion.messageId);
     this.pending.push(completion);
     if (this.flushing) return;
     this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush()), true);
@@ -69,9 +70,9 @@ export class OutcomeWriter {
     return { batch, now: Date.now(), settled };
   }
 
-  /** True while the outcome of this run of `key` is queued or being written. */
-  has(key: string, generation: string): boolean {
-    return this.unrecorded.has(runId({ key, generation }));
+  /** True while the outcome of the run of stream message `messageId` is queued or being written. */
+  has(messageId: string): boolean {
+    return this.unrecorded.has(messageId);
   }
 
   /** Waits for the writes in flight now. */
@@ -111,6 +112,6 @@ export class OutcomeWriter {
   }
 
   private recorded(batch: readonly Completion[]): void {
-    for (const completion of batch) this.unrecorded.delete(runId(completion));
+    for (const completion of batch) this.unrecorded.delete(completion.messageId);
   }
 }

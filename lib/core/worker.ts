@@ -211,8 +211,8 @@ export class Worker {
         });
         this.noteDelivered(waited);
         for (const run of waited.runs) {
-          // Only the same run is skipped: a newer generation (a replace) runs at once.
-          if (this.isActive(run.key, run.generation)) continue;
+          // Only the same run is skipped: a replace or a retry comes as another message and runs at once.
+          if (this.isActive(run.key, run.id)) continue;
           this.launch(run);
           launched = true;
         }
@@ -241,15 +241,18 @@ export class Worker {
 
   private async claim(deliveries: Delivery[]): Promise<void> {
     // Neither a run still going nor one whose outcome is still on its way is started again.
-    const fresh = deliveries.filter((d) => !this.isActive(d.key, d.generation) && !this.outcomes!.has(d.key, d.generation));
+    const fresh = deliveries.filter((d) => !this.isActive(d.key, d.id) && !this.outcomes!.has(d.id));
     const runs = await this.store!.claim(fresh, this.name, Date.now(), this.docket.executionTtl);
     // Another fetch may have started one of them, or it may have finished, while this claim was on its way.
-    for (const run of runs) if (!this.isActive(run.key, run.generation) && !this.outcomes!.has(run.key, run.generation)) this.launch(run);
+    for (const run of runs) if (!this.isActive(run.key, run.id) && !this.outcomes!.has(run.id)) this.launch(run);
   }
 
-  /** True while this run (this generation of `key`) is running here. */
-  private isActive(key: string, generation: string): boolean {
-    return this.active.get(key)?.run.generation === generation;
+  /**
+   * True while the run of stream message `messageId` (under `key`) is running here. Runs are told
+   * apart by message, not generation: a retry keeps its generation but comes as a new message.
+   */
+  private isActive(key: string, messageId: string): boolean {
+    return this.active.get(key)?.run.id === messageId;
   }
 
   /** Reads come in stream order, each after the last: the last id read is the highest. */
@@ -306,7 +309,7 @@ export class Worker {
     for (const [id, fields] of entries) {
       if (!fields) continue;
       const delivery = parseDelivery(id, fields, true);
-      if (!this.isActive(delivery.key, delivery.generation)) orphans.push(delivery);
+      if (!this.isActive(delivery.key, delivery.id)) orphans.push(delivery);
     }
     if (orphans.length > 0) await this.claim(orphans);
   }
