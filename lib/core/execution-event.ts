@@ -18,8 +18,10 @@ export interface ExecutionStateEvent {
   readonly worker?: string;
   readonly startedAt?: Date;
   readonly completedAt?: Date;
-  /** `Name: message` of the failure, on FAILED. */
+  /** `Name: message` of the failure: on FAILED, and on the event that queues or schedules a retry. */
   readonly error?: string;
+  /** Which run of the execution this is about (1 for the first; a retry counts up). */
+  readonly attempt?: number;
 }
 
 /**
@@ -100,6 +102,7 @@ function fromWire(raw: Record<string, unknown>): ExecutionEvent {
     startedAt: date(raw.startedAt),
     completedAt: date(raw.completedAt),
     error: raw.error as string | undefined,
+    attempt: raw.attempt as number | undefined,
   });
 }
 

@@ -91,6 +91,7 @@ function snapshotEvents(record: ExecutionRecord): ExecutionEvent[] {
       startedAt: record.startedAt !== undefined ? new Date(record.startedAt) : undefined,
       completedAt: record.completedAt !== undefined ? new Date(record.completedAt) : undefined,
       error: record.error,
+      attempt: record.attempt,
     }),
   ];
   if (record.progress) {

@@ -169,7 +169,9 @@ export class Execution<R = unknown> {
     if (event.worker) this.worker = event.worker;
     if (event.startedAt) this.startedAt = event.startedAt;
     if (event.completedAt) this.completedAt = event.completedAt;
-    if (event.error) this.error = event.error;
+    // A retry's event carries the error that caused it; an attempt that completes clears it.
+    if (event.error || event.state === ExecutionState.COMPLETED) this.error = event.error;
+    if (event.attempt) this.attempt = event.attempt;
   }
 
   /**

@@ -39,7 +39,12 @@ describe('retrying a task that throws', () => {
     const run = worker.runForever();
     try {
       await expect(execution.getResult({ timeout: 10_000 })).resolves.toBe('report on attempt 3');
-      expect((await events).map(describeEvent)).toEqual([
+      // The execution knows which attempt finished, and that it ended well, without a sync().
+      expect(execution.attempt).toBe(3);
+      expect(execution.error).toBeUndefined();
+      const seen = await events;
+      expect(seen.filter((e) => e.type === 'state' && e.state === ExecutionState.RUNNING).map((e) => e.type === 'state' && e.attempt)).toEqual([1, 2, 3]);
+      expect(seen.map(describeEvent)).toEqual([
         'queued',
         'running',
         'queued (Error: attempt 1 broke)',
@@ -48,23 +53,28 @@ describe('retrying a task that throws', () => {
         'running',
         'completed',
       ]);
-      expect((await docket.getExecution(execution.key))?.attempt).toBe(3);
+      const record = await docket.getExecution(execution.key);
+      expect(record?.attempt).toBe(3);
+      expect(record?.error).toBeUndefined();
     } finally {
       await worker.stop();
       await run;
     }
   });
 
-  it('fails with the last error once the attempts are used up', async () => {
+  it('fails with the last error once the attempts are used up, awaited through the result inbox', async () => {
     docket.register(
       async function broken(): Promise<void> {
         throw new RangeError(`attempt ${currentTask().attempt} broke`);
       },
       { retry: { attempts: 2 } },
     );
+    docket.resultInbox().open();
+    await waitUntil(() => docket.resultInbox().mark() !== undefined, 'the result inbox is live');
     const execution = await docket.add('broken')();
     await new Worker(docket).runUntilFinished();
     await expect(execution.getResult()).rejects.toThrow(new RangeError('attempt 2 broke'));
+    expect(execution.attempt).toBe(2);
     const record = await docket.getExecution(execution.key);
     expect(record?.state).toBe(ExecutionState.FAILED);
     expect(record?.attempt).toBe(2);
@@ -86,6 +96,9 @@ describe('retrying a task that throws', () => {
       const waiting = (await docket.getExecution(execution.key))!;
       expect(waiting.attempt).toBe(2);
       expect(waiting.error).toBe('Error: not yet');
+      // Waiting is not running: no worker and no start time are shown for it.
+      expect(waiting.worker).toBeUndefined();
+      expect(waiting.startedAt).toBeUndefined();
       expect(waiting.when.getTime()).toBeGreaterThanOrEqual(before + 60_000);
       expect(waiting.when.getTime()).toBeLessThanOrEqual(Date.now() + 60_000);
       expect((await docket.snapshot()).scheduled.map((e) => e.key)).toEqual([execution.key]);

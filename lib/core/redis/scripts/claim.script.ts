@@ -29,7 +29,7 @@ local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, k
   if runnable then
     local seq = tonumber(r[8]) + 1
     redis.call('HSET', runs, 'state', 'running', 'worker', worker, 'started', now_s, 'seq', seq, 'sseq', seq)
-    publish_state(channel, key, seq, 'running', {worker = worker, startedAt = now}, nil, listened)
+    publish_state(channel, key, seq, 'running', {worker = worker, startedAt = now, attempt = tonumber(r[6] or '1')}, nil, listened)
     return {'run', id, key, gen, r[4], r[5], r[6] or '1', r[7], r[3] or '0'}
   end
   redis.call('XACK', stream, group, id)

@@ -63,13 +63,18 @@ for i = 3, #KEYS do
         redis.call('ZADD', queue, at, key)
         redis.call('HDEL', runs, 'msg')
       end
-      redis.call('HSET', runs, 'state', state, 'when', at, 'attempt', (tonumber(r[9]) or 1) + 1, 'seq', seq,
+      local attempt = (tonumber(r[9]) or 1) + 1
+      redis.call('HSET', runs, 'state', state, 'when', at, 'attempt', attempt, 'seq', seq,
         'sseq', seq, 'error', ARGV[j + 5], 'failure', ARGV[j + 6])
+      -- Waiting is not running: no worker, no start time, until a worker claims the next attempt.
+      redis.call('HDEL', runs, 'worker', 'started')
       if r[7] then heard = nil end
-      publish_state(prefix .. key, key, seq, state, {when = tonumber(at), error = ARGV[j + 5]}, nil, heard)
+      publish_state(prefix .. key, key, seq, state, {when = tonumber(at), error = ARGV[j + 5], attempt = attempt}, nil, heard)
       out[#out + 1] = state
     else
-      local extra = {completedAt = now, worker = r[5], startedAt = tonumber(r[6]), gen = tonumber(gen)}
+      local extra = {completedAt = now, worker = r[5], startedAt = tonumber(r[6]), gen = tonumber(gen), attempt = tonumber(r[9]) or 1}
+      -- An attempt before this one failed: its error is not this success's.
+      if outcome == 'completed' and extra.attempt > 1 then redis.call('HDEL', runs, 'error', 'failure') end
       -- Small outcomes ride along in the event ('carried' says the whole outcome is there), so a
       -- waiting getResult() needs no extra read.
       local carried = 1
