@@ -100,6 +100,27 @@ describe('renderWatchLine and applyWatchEvent', () => {
     expect(done).toEqual({ ...running, progress: { ...running.progress, updatedAt: now }, state: ExecutionState.COMPLETED, completedAt: t(10, 30, 20) });
   });
 
+  it('shows a retry waiting with its attempt and last error, and no worker, until an attempt completes', () => {
+    const retry = { type: 'state', key: 'k1', seq: 7, state: ExecutionState.SCHEDULED, when: t(10, 31, 0), error: 'Error: timed out', attempt: 2 } as const;
+    const waiting = applyWatchEvent(running, retry);
+    expect(waiting).toMatchObject({ state: ExecutionState.SCHEDULED, attempt: 2, error: 'Error: timed out' });
+    expect(waiting.worker).toBeUndefined();
+    expect(waiting.startedAt).toBeUndefined();
+    expect(renderWatchView(waiting, t(10, 30, 30))).toEqual(
+      expect.arrayContaining(['State: SCHEDULED', 'Due: 2025-01-15 10:31:00 (in 0:30)', 'Attempt: 2', 'Last error: Error: timed out']),
+    );
+    expect(renderWatchLine(waiting, retry, t(10, 30, 30))).toBe(
+      '2025-01-15 10:30:30 SCHEDULED due 2025-01-15 10:31:00 (in 0:30) for attempt 2 after: Error: timed out',
+    );
+    const done = applyWatchEvent(
+      applyWatchEvent(waiting, { type: 'state', key: 'k1', seq: 9, state: ExecutionState.RUNNING, worker: 'worker-2', startedAt: t(10, 31, 1), attempt: 2 }),
+      { type: 'state', key: 'k1', seq: 10, state: ExecutionState.COMPLETED, completedAt: t(10, 31, 3), attempt: 2 },
+    );
+    expect(done).toMatchObject({ worker: 'worker-2', attempt: 2 });
+    expect(done.error).toBeUndefined();
+    expect(renderWatchView(done, t(10, 31, 3)).join('\n')).not.toMatch(/error/i);
+  });
+
   it('writes one plain line per event', () => {
     expect(renderWatchHeader(queued)).toBe('Task: importRecords  Key: k1  Docket: emails');
     expect(renderWatchLine(queued, { type: 'state', key: 'k1', seq: 1, state: ExecutionState.QUEUED }, now)).toBe('2025-01-15 10:30:16 QUEUED');

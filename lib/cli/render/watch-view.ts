@@ -4,6 +4,7 @@
  */
 import type { ExecutionEvent, ExecutionStateEvent } from '../../core/execution-event';
 import type { Execution } from '../../core/execution';
+import { ExecutionState } from '../../core/execution-state.enum';
 
 /** The latest progress report. */
 export interface WatchProgress {
@@ -20,7 +21,7 @@ export interface WatchProgress {
  * const view = applyWatchEvent(watchViewOf(execution, 'emails'), event);
  */
 export interface WatchView
-  extends Pick<ExecutionStateEvent, 'key' | 'state' | 'when' | 'worker' | 'startedAt' | 'completedAt' | 'error'> {
+  extends Pick<ExecutionStateEvent, 'key' | 'state' | 'when' | 'worker' | 'startedAt' | 'completedAt' | 'error' | 'attempt'> {
   readonly docket: string;
   /** The registered task name ('' when unknown). */
   readonly task: string;
@@ -46,13 +47,16 @@ export function watchViewOf(execution: Execution, docket: string): WatchView {
     startedAt: execution.startedAt,
     completedAt: execution.completedAt,
     error: execution.error,
+    attempt: execution.attempt,
     progress: updatedAt ? { current, total, message, updatedAt } : undefined,
   };
 }
 
 /**
  * The view after one event. A state event keeps what it does not mention (a RUNNING event
- * carries no due time; a COMPLETED one may carry no worker).
+ * carries no due time; a COMPLETED one may carry no worker), except that a run queued or
+ * scheduled again (a retry) has no worker or start time until one claims it, and a run that
+ * completes has no error.
  *
  * @example
  * view = applyWatchEvent(view, { type: 'progress', key, seq: 7, current: 3, total: 10, message: null, updatedAt: new Date() });
@@ -62,13 +66,15 @@ export function applyWatchEvent(view: WatchView, event: ExecutionEvent): WatchVi
     const { current, total, message, updatedAt } = event;
     return { ...view, progress: { current, total, message, updatedAt } };
   }
+  const waiting = event.state === ExecutionState.QUEUED || event.state === ExecutionState.SCHEDULED;
   return {
     ...view,
     state: event.state,
     when: event.when ?? view.when,
-    worker: event.worker ?? view.worker,
-    startedAt: event.startedAt ?? view.startedAt,
+    worker: waiting ? undefined : (event.worker ?? view.worker),
+    startedAt: waiting ? undefined : (event.startedAt ?? view.startedAt),
     completedAt: event.completedAt ?? view.completedAt,
-    error: event.error ?? view.error,
+    error: event.state === ExecutionState.COMPLETED ? event.error : (event.error ?? view.error),
+    attempt: event.attempt ?? view.attempt,
   };
 }

@@ -3,7 +3,7 @@
  * - {@link renderWatchView}: the whole view, redrawn in place on a terminal;
  * - {@link renderWatchLine}: one plain line per event, for pipes and files.
  */
-import type { ExecutionEvent } from '../../core/execution-event';
+import type { ExecutionEvent, ExecutionStateEvent } from '../../core/execution-event';
 import { ExecutionState, isTerminal } from '../../core/execution-state.enum';
 import { renderProgressBar } from './progress-bar';
 import { STATE_COLORS, plainStyle, truncate, type Style } from './style';
@@ -44,6 +44,8 @@ export function renderWatchView(view: WatchView, now: Date, options: WatchRender
   if (view.state === ExecutionState.SCHEDULED && view.when) {
     lines.push(`${label('Due:')} ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`);
   }
+  if (view.attempt !== undefined && view.attempt > 1) lines.push(`${label('Attempt:')} ${view.attempt}`);
+  if (view.error && !isTerminal(view.state)) lines.push(`${label('Last error:')} ${style(view.error, 'red')}`);
   if (view.startedAt) {
     lines.push(`${label('Started:')} ${formatDateTime(view.startedAt)}`);
     if (view.completedAt && isTerminal(view.state)) lines.push(`${label('Finished:')} ${formatDateTime(view.completedAt)}`);
@@ -66,6 +68,11 @@ export function renderWatchView(view: WatchView, now: Date, options: WatchRender
   return width > 0 ? lines.map((line) => truncate(line, width)) : lines;
 }
 
+/** ' for attempt N after: <error>' on the event that queues or schedules a retry, else ''. */
+function retrying(event: ExecutionStateEvent): string {
+  return event.error ? ` for attempt ${event.attempt ?? '?'} after: ${event.error}` : '';
+}
+
 /**
  * One plain line for one event, stamped with the time it was seen. `view` is the view after
  * the event.
@@ -82,7 +89,9 @@ export function renderWatchLine(view: WatchView, event: ExecutionEvent, now: Dat
   const state = event.state.toUpperCase();
   switch (event.state) {
     case ExecutionState.SCHEDULED:
-      return view.when ? `${stamp} ${state} due ${formatDateTime(view.when)} (${formatRelative(view.when, now)})` : `${stamp} ${state}`;
+      return `${stamp} ${state}${view.when ? ` due ${formatDateTime(view.when)} (${formatRelative(view.when, now)})` : ''}${retrying(event)}`;
+    case ExecutionState.QUEUED:
+      return `${stamp} ${state}${retrying(event)}`;
     case ExecutionState.RUNNING:
       return `${stamp} ${state}${view.worker ? ` on ${view.worker}` : ''}`;
     case ExecutionState.COMPLETED:
