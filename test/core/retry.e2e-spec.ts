@@ -8,8 +8,11 @@ import {
   type Docket,
   type ExecutionEvent,
 } from '../../lib';
+import { createConnection } from '../../lib/core/redis/connection';
+import { parseDelivery } from '../../lib/core/redis/execution-record';
+import { WorkerStore } from '../../lib/core/redis/worker-store';
 import { retryAt } from '../../lib/core/task-registry';
-import { dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
+import { MemoryLogger, dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
 
 const describeEvent = (e: ExecutionEvent): string =>
   e.type === 'state' ? `${e.state}${e.error ? ` (${e.error})` : ''}` : `${e.current}/${e.total}`;
@@ -132,6 +135,42 @@ describe('retrying a task that throws', () => {
       expect((await docket.getExecution(execution.key))?.attempt).toBe(1);
     } finally {
       await worker.stop();
+      await run;
+    }
+  });
+
+  it('runs a retry at once on a worker still running a stale copy of the failed attempt', async () => {
+    // Worker A stalls on attempt 1; another worker takes it over, fails it, and its retry comes
+    // back to A, which must not take it for the attempt it is still running.
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    docket.register(
+      async function stalls(): Promise<string> {
+        const { attempt } = currentTask();
+        if (attempt === 1) await stalled;
+        return `done on attempt ${attempt}`;
+      },
+      { retry: { attempts: 2 } },
+    );
+    const execution = await docket.add('stalls')();
+    const a = new Worker(docket, { concurrency: 2, redeliveryTimeout: 600_000 });
+    const run = a.runForever();
+    const connection = createConnection(docket.url, 'worker', new MemoryLogger());
+    const b = new WorkerStore(docket.keys, connection);
+    try {
+      await waitUntil(async () => (await docket.getExecution(execution.key))?.state === ExecutionState.RUNNING, 'A runs attempt 1');
+      const [[id, fields]] = (await b.client.xrange(docket.keys.stream, '-', '+')) as [string, string[]][];
+      await b.client.call('XCLAIM', docket.keys.stream, docket.keys.group, 'B', 0, id);
+      const [taken] = await b.claim([parseDelivery(id, fields, true)], 'B', Date.now(), docket.executionTtl);
+      const failed = { key: taken.key, messageId: taken.id, generation: taken.generation, result: '', failure: '{}' };
+      expect(await b.complete([{ ...failed, outcome: ExecutionState.FAILED, errorSummary: 'Error: B broke', retryAt: Date.now() }], Date.now(), docket.executionTtl)).toEqual([
+        ExecutionState.QUEUED,
+      ]);
+      await expect(execution.getResult({ timeout: 10_000 })).resolves.toBe('done on attempt 2');
+    } finally {
+      release();
+      connection.disconnect();
+      await a.stop();
       await run;
     }
   });
