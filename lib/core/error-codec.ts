@@ -1,5 +1,5 @@
 import type { Codec } from './codec';
-import { DocketTaskError } from './errors/docket.errors';
+import { DocketTaskError, TaskTimeoutError } from './errors/docket.errors';
 
 /** A class of errors that can be rebuilt by name on the producer's side. */
 export type ErrorClass = abstract new (...args: never[]) => Error;
@@ -26,6 +26,7 @@ const BUILT_INS: ErrorClass[] = [
   EvalError,
   URIError,
   AggregateError,
+  TaskTimeoutError,
 ];
 const SKIPPED_FIELDS = new Set(['name', 'message', 'stack', 'cause']);
 const MAX_CAUSE_DEPTH = 8;

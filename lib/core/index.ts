@@ -29,6 +29,7 @@ export {
   SerializationError,
   InvalidOptionsError,
   TimeoutError,
+  TaskTimeoutError,
   ExecutionCancelledError,
   ExecutionNotFoundError,
   RedisUnavailableError,

@@ -24,6 +24,8 @@ export interface TaskDefinition {
   readonly describe?: (args: unknown[]) => string;
   /** When a failed run is tried again; without it, a failure is final. */
   readonly retry?: Readonly<RetryOptions>;
+  /** How long a run may take, in ms; without it, as long as it takes. */
+  readonly timeout?: number;
 }
 
 /**
@@ -64,6 +66,14 @@ function checkRetry(task: string, retry: RetryOptions): Readonly<RetryOptions> {
   return Object.freeze({ attempts, delay, backoff, maxDelay });
 }
 
+function checkTimeout(task: string, timeout: number): number {
+  // setTimeout fires at once past 2^31 − 1 ms (about 24.8 days).
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 2 ** 31 - 1) {
+    throw new InvalidOptionsError(`Task "${task}": timeout must be a number of ms > 0 and at most 2147483647, got ${timeout}`);
+  }
+  return timeout;
+}
+
 /**
  * When the run that just failed on attempt `attempt` is tried again (epoch ms), or undefined
  * when its attempts are used up.
@@ -95,6 +105,11 @@ export interface RegisterOptions {
   describe?: (args: unknown[]) => string;
   /** Tries a failed run again: see {@link RetryOptions}. */
   retry?: RetryOptions;
+  /**
+   * How long one run may take, in ms. Past it, the run's AbortSignal is aborted with a
+   * TaskTimeoutError and the run fails with it (or is tried again, with `retry`).
+   */
+  timeout?: number;
 }
 
 /** The tasks of one docket, by name and by function. */
@@ -119,6 +134,7 @@ export class TaskRegistry {
       origin: options.origin,
       describe: options.describe,
       retry: options.retry && checkRetry(name, options.retry),
+      timeout: options.timeout === undefined ? undefined : checkTimeout(name, options.timeout),
       invoke: options.invoke ?? ((args) => (fn as (...a: unknown[]) => unknown)(...args)),
     };
     this.byName.set(name, definition);

@@ -3,7 +3,7 @@
  * and turns what happened into a Completion. Knows nothing of the worker's loop.
  */
 import type { Docket } from './docket';
-import { ExecutionCancelledError, UnknownTaskError } from './errors/docket.errors';
+import { ExecutionCancelledError, TaskTimeoutError, UnknownTaskError } from './errors/docket.errors';
 import { ExecutionProgress } from './execution-progress';
 import { ExecutionState } from './execution-state.enum';
 import type { DocketLogger } from './logger';
@@ -95,6 +95,7 @@ async function execute(docket: Docket, store: WorkerStore, worker: string, activ
   const base: Omit<Completion, 'outcome'> = { key: run.key, messageId: run.id, generation: run.generation, result: '', errorSummary: '', failure: '' };
   const started = Date.now();
   let call = `${run.task}(…){${run.key}}`;
+  let timer: NodeJS.Timeout | undefined;
   try {
     if (!definition) throw new UnknownTaskError(run.task, docket.tasks.names());
     const args = docket.codec.decode(run.args) as unknown[];
@@ -122,6 +123,8 @@ async function execute(docket: Docket, store: WorkerStore, worker: string, activ
     };
     // A cancelled run ends when it is aborted, whether or not the task honours its signal: a
     // task that ignores it goes on in the background, but its outcome no longer counts.
+    const { timeout } = definition;
+    if (timeout !== undefined) timer = setTimeout(() => cancellation.abort(new TaskTimeoutError(run.task, timeout)), timeout);
     const value = await cancellation.race(runInTaskContext(context, () => definition.invoke(args, context)));
     if (progress) await progress.close();
     if (cancellation.aborted) {
@@ -155,5 +158,7 @@ async function execute(docket: Docket, store: WorkerStore, worker: string, activ
       failure: docket.executionTtl === 0 && !again ? '' : JSON.stringify(failure),
       ...(again ? { retryAt: again } : {}),
     };
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -70,7 +70,7 @@ export class DocketExplorer implements OnModuleInit {
       logged: this.accessor.getLoggedParams(method),
       service: this.service,
     });
-    this.service.docket.register(method, { name: taskName, invoke, describe, origin, retry: options.retry });
+    this.service.docket.register(method, { name: taskName, invoke, describe, origin, retry: options.retry, timeout: options.timeout });
   }
 
   /** Literal options as they are; a factory's after resolving what it injects, app-wide. */

@@ -3,6 +3,7 @@ import {
   ExecutionCancelledError,
   ExecutionState,
   InvalidOptionsError,
+  TaskTimeoutError,
   Worker,
   currentTask,
   type Docket,
@@ -187,5 +188,56 @@ describe('retrying a task that throws', () => {
     expect(() => docket.register(task, { retry: { attempts: 0 } })).toThrow(InvalidOptionsError);
     expect(() => docket.register(task, { retry: { attempts: 2, delay: -1 } })).toThrow(/retry\.delay must be a number of ms ≥ 0, got -1/);
     expect(() => docket.register(task, { retry: { attempts: 2, delay: 500, maxDelay: 100 } })).toThrow(/retry\.maxDelay/);
+  });
+});
+
+describe('a task timeout', () => {
+  let docket: Docket;
+  beforeEach(() => {
+    docket = testDocket();
+  });
+  afterEach(async () => {
+    await docket.close();
+    await dropDocket(docket);
+  });
+
+  it('aborts a run that takes too long and fails it with TaskTimeoutError, which getResult() rethrows', async () => {
+    let reason: unknown;
+    docket.register(
+      async function hangs(): Promise<void> {
+        const { signal } = currentTask();
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+        reason = signal.reason;
+      },
+      { timeout: 50 },
+    );
+    const execution = await docket.add('hangs')();
+    await new Worker(docket).runUntilFinished();
+    const error = await execution.getResult().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskTimeoutError);
+    expect(error).toMatchObject({ taskName: 'hangs', timeoutMs: 50 });
+    expect((error as Error).message).toContain('ran longer than its timeout of 50 ms');
+    expect(reason).toBeInstanceOf(TaskTimeoutError);
+    expect((await docket.getExecution(execution.key))?.state).toBe(ExecutionState.FAILED);
+  });
+
+  it('with retry, tries again a run that timed out', async () => {
+    docket.register(
+      async function slowFirst(): Promise<number> {
+        const { attempt, signal } = currentTask();
+        if (attempt === 1) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+        return attempt;
+      },
+      { timeout: 50, retry: { attempts: 2 } },
+    );
+    const execution = await docket.add('slowFirst')();
+    await new Worker(docket).runUntilFinished();
+    await expect(execution.getResult()).resolves.toBe(2);
+  });
+
+  it('rejects a timeout that is not a positive number of ms, by name', () => {
+    const task = async function t(): Promise<void> {};
+    expect(() => docket.register(task, { timeout: 0 })).toThrow(InvalidOptionsError);
+    expect(() => docket.register(task, { timeout: Number.NaN })).toThrow(/timeout must be a number of ms > 0/);
   });
 });

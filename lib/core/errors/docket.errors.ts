@@ -97,6 +97,28 @@ export class TimeoutError extends DocketError {
 }
 
 /**
+ * A run took longer than its task's `timeout`: its AbortSignal was aborted with this error, and
+ * the run failed with it (and is tried again if the task has `retry`). A task that ignores its
+ * signal goes on in the background, but its outcome no longer counts.
+ *
+ * @example
+ * docket.register(fetchFeed, { timeout: 30_000 });
+ * await execution.getResult(); // throws TaskTimeoutError when the run took over 30 s
+ */
+export class TaskTimeoutError extends DocketError {
+  override name = 'TaskTimeoutError';
+  constructor(
+    readonly taskName: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `Task "${taskName}" ran longer than its timeout of ${timeoutMs} ms and was aborted. ` +
+        `Give it a longer { timeout } where it is registered, or let it stop sooner on its AbortSignal.`,
+    );
+  }
+}
+
+/**
  * The execution was cancelled before it could finish; it has no result.
  * A running task sees the same error as the reason of its AbortSignal.
  *

@@ -2,11 +2,11 @@ import type { InjectionToken } from '@nestjs/common';
 import type { RetryOptions } from '../../core/task-registry';
 
 /**
- * How a `@Task()` method is registered. Later options (timeouts, concurrency limits) join these
- * fields, and all of them may come from configuration through {@link TaskOptionsFactory}.
+ * How a `@Task()` method is registered. Later options (concurrency limits) join these fields, and
+ * all of them may come from configuration through {@link TaskOptionsFactory}.
  *
  * @example
- * @Task({ name: 'orders.process', docket: 'orders', retry: { attempts: 3, delay: 1_000 } })
+ * @Task({ name: 'orders.process', docket: 'orders', retry: { attempts: 3, delay: 1_000 }, timeout: 30_000 })
  * async processOrder(@Logged() orderId: number) { … }
  */
 export interface TaskOptions {
@@ -19,6 +19,11 @@ export interface TaskOptions {
   readonly docket?: string;
   /** Tries a run that throws again, up to `attempts` runs in all: see {@link RetryOptions}. */
   readonly retry?: RetryOptions;
+  /**
+   * How long one run may take, in ms. Past it, the run's AbortSignal (`@Cancellation()`) is
+   * aborted and the run fails with TaskTimeoutError (or is tried again, with `retry`).
+   */
+  readonly timeout?: number;
 }
 
 /**
