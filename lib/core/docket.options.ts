@@ -1,5 +1,7 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { Codec } from './codec';
 import type { ErrorClass } from './error-codec';
+import { InvalidOptionsError } from './errors/docket.errors';
 import type { DocketLogger } from './logger';
 
 /**
@@ -18,6 +20,13 @@ export interface DocketOptions {
    */
   url?: string;
   /**
+   * TLS settings for a `rediss://` URL, on top of what the URL says: a private CA (`ca`), a
+   * client certificate for mutual TLS (`cert`, `key`), `servername` … (Node's `tls.connect`
+   * options). Every connection of the docket uses them.
+   * @example { ca: readFileSync('/etc/redis/ca.crt') }
+   */
+  tls?: ConnectionOptions;
+  /**
    * How long (ms) a finished execution's record and result are kept. 0 = fire and forget:
    * nothing is kept once it finishes.
    * @default 900000 (15 minutes)
@@ -34,7 +43,7 @@ export interface DocketOptions {
 }
 
 /** The options with every default filled in: made in one place, {@link resolveDocketOptions}. */
-export type ResolvedDocketOptions = Required<Omit<DocketOptions, 'errors'>> & { errors: ErrorClass[] };
+export type ResolvedDocketOptions = Required<Omit<DocketOptions, 'errors' | 'tls'>> & { errors: ErrorClass[]; tls?: ConnectionOptions };
 
 /** Fills in the defaults of {@link DocketOptions}; the only place they are written. */
 export function resolveDocketOptions(options: DocketOptions, defaults: { codec: Codec; logger: DocketLogger }): ResolvedDocketOptions {
@@ -42,9 +51,14 @@ export function resolveDocketOptions(options: DocketOptions, defaults: { codec: 
   if (!Number.isFinite(executionTtl) || executionTtl < 0) {
     throw new RangeError(`executionTtl must be a number of ms ≥ 0, got ${executionTtl}`);
   }
+  const url = options.url ?? 'redis://localhost:6379/0';
+  if (options.tls && !/^rediss(\+cluster)?:\/\//.test(url)) {
+    throw new InvalidOptionsError(`tls options were given for ${url.split('@').pop()}, which does not use TLS: use a rediss:// (or rediss+cluster://) URL.`);
+  }
   return {
     name: options.name ?? 'docket',
-    url: options.url ?? 'redis://localhost:6379/0',
+    url,
+    tls: options.tls,
     executionTtl,
     codec: options.codec ?? defaults.codec,
     errors: options.errors ?? [],

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { Observable } from 'rxjs';
 import { JsonCodec, type Codec } from './codec';
 import { resolveDocketOptions, type DocketOptions } from './docket.options';
@@ -39,6 +40,8 @@ const TICK_CHUNK = 20;
 export class Docket implements ExecutionHost {
   readonly name: string;
   readonly url: string;
+  /** TLS settings added to a `rediss://` URL's (see {@link DocketOptions.tls}). */
+  readonly tls?: ConnectionOptions;
   /** ms a finished execution is kept; 0 = fire and forget. */
   readonly executionTtl: number;
   readonly codec: Codec;
@@ -60,6 +63,7 @@ export class Docket implements ExecutionHost {
     const resolved = resolveDocketOptions(options, { codec: new JsonCodec(), logger: consoleLogger });
     this.name = resolved.name;
     this.url = resolved.url;
+    this.tls = resolved.tls;
     this.executionTtl = resolved.executionTtl;
     this.codec = resolved.codec;
     this.logger = resolved.logger;
@@ -89,7 +93,7 @@ export class Docket implements ExecutionHost {
   store(): Promise<DocketStore> {
     if (this.closed) return Promise.reject(new InvalidOptionsError(`Docket "${this.name}" is closed.`));
     this.storePromise ??= (async () => {
-      const client = createConnection(this.url, 'command', this.logger);
+      const client = createConnection(this.url, 'command', this.logger, this.tls);
       await openConnection(client, this.url);
       this.openStore = new DocketStore(this.keys, client);
       return this.openStore;
@@ -107,7 +111,7 @@ export class Docket implements ExecutionHost {
 
   /** @internal The process-wide subscriber for this docket's URL. */
   hub(): SubscriberHub {
-    this.subscriberHub ??= SubscriberHub.acquire(this.url, this.logger);
+    this.subscriberHub ??= SubscriberHub.acquire(this.url, this.logger, this.tls);
     return this.subscriberHub;
   }
 

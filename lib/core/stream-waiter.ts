@@ -5,6 +5,7 @@
  * On a cluster the UNBLOCK could not name the node the wait is on; a stop there waits out the
  * block (up to a second).
  */
+import type { ConnectionOptions } from 'node:tls';
 import type { DocketLogger } from './logger';
 import { createConnection, openConnection, type RedisClient } from './redis/connection';
 import type { DocketKeys } from './redis/keys';
@@ -26,8 +27,8 @@ export class StreamWaiter {
   ) {}
 
   /** Opens the blocking connection; `store` is the worker's other connection, which sends UNBLOCK. */
-  static async open(url: string, keys: DocketKeys, store: WorkerStore, logger: DocketLogger): Promise<StreamWaiter> {
-    const connection = createConnection(url, 'blocking', logger);
+  static async open(url: string, keys: DocketKeys, store: WorkerStore, logger: DocketLogger, tls?: ConnectionOptions): Promise<StreamWaiter> {
+    const connection = createConnection(url, 'blocking', logger, tls);
     await openConnection(connection, url);
     const waiter = new StreamWaiter(installWaitScripts(connection), keys, store);
     waiter.id = Number(await connection.client('ID'));

@@ -133,11 +133,11 @@ export class Worker {
 
   private async start(): Promise<void> {
     const { url } = this.docket;
-    const client = createConnection(url, 'worker', this.logger);
+    const client = createConnection(url, 'worker', this.logger, this.docket.tls);
     await openConnection(client, url);
     this.store = new WorkerStore(this.docket.keys, client);
     this.outcomes = new OutcomeWriter(this.store, this.docket.executionTtl, this.logger, this.name);
-    this.waiter = await StreamWaiter.open(url, this.docket.keys, this.store, this.logger);
+    this.waiter = await StreamWaiter.open(url, this.docket.keys, this.store, this.logger, this.docket.tls);
     this.waiter.onReconnect(() => void this.recoverOwn());
     await this.store.ensureGroup();
     this.unlistenCancel = await this.docket.hub().listen(this.docket.keys.cancelChannel, {

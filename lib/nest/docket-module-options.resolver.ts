@@ -44,6 +44,7 @@ export function resolveDocketModuleOptions(
     docket: {
       name: options.name ?? moduleName,
       url: options.url,
+      tls: options.tls,
       executionTtl: options.executionTtl,
       codec: options.codec,
       hashTag: options.hashTag,

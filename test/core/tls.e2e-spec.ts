@@ -1,6 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { uniqueName } from '../support/docket-test';
+import { Docket, InvalidOptionsError, RedisUnavailableError, Worker } from '../../lib';
+import { MemoryLogger, uniqueName } from '../support/docket-test';
 import { freePort, RedisServer } from '../support/redis-server';
 
 /** Makes a throwaway certificate authority and a server certificate for 127.0.0.1. */
@@ -35,5 +37,40 @@ describe('rediss:// (TLS)', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('takes a private CA and a client certificate as options, for a server that asks for one (mutual TLS)', async () => {
+    const tlsPort = await freePort();
+    const server = await RedisServer.start({
+      extraArgs: ['--tls-port', String(tlsPort), '--tls-auth-clients', 'yes'],
+      prepare: (dir) => {
+        const { ca, cert, key } = makeCertificates(dir);
+        return ['--tls-cert-file', cert, '--tls-key-file', key, '--tls-ca-cert-file', ca];
+      },
+    });
+    const file = (name: string): Buffer => readFileSync(join(server.dir, name));
+    const url = `rediss://127.0.0.1:${tlsPort}/0`;
+    const name = uniqueName('mtls');
+    // The CA alone is not enough: the server wants a certificate from the client too.
+    const anonymous = new Docket({ name, url, tls: { ca: file('ca.crt') }, logger: new MemoryLogger() });
+    const worker = new Docket({ name, url, tls: { ca: file('ca.crt'), cert: file('server.crt'), key: file('server.key') }, logger: new MemoryLogger() });
+    try {
+      await expect(anonymous.connect()).rejects.toThrow(RedisUnavailableError);
+      worker.register(async function greet(who: string): Promise<string> {
+        return `hello ${who} over mutual TLS`;
+      });
+      const execution = await worker.add('greet')('you');
+      await new Worker(worker).runUntilFinished();
+      await expect(execution.getResult({ timeout: 10_000 })).resolves.toBe('hello you over mutual TLS');
+    } finally {
+      await anonymous.close();
+      await worker.close();
+      await server.stop();
+    }
+  });
+
+  it('refuses TLS options for a URL that does not use TLS', () => {
+    expect(() => new Docket({ url: 'redis://127.0.0.1:6379/0', tls: { rejectUnauthorized: false } })).toThrow(InvalidOptionsError);
+    expect(() => new Docket({ url: 'redis://127.0.0.1:6379/0', tls: {} })).toThrow(/use a rediss:\/\/ \(or rediss\+cluster:\/\/\) URL/);
   });
 });

@@ -13,6 +13,7 @@
  * `{name}` hash tag, so every key (and so every script and pipeline) stays on one slot.
  */
 import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from '../errors/docket.errors';
 import type { DocketLogger } from '../logger';
@@ -116,10 +117,14 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
   return { options, display };
 }
 
-/** Creates a connection for `role`; it connects lazily on first use or on `connect()`. */
-export function createConnection(url: string, role: ConnectionRole, logger: DocketLogger): RedisClient {
+/**
+ * Creates a connection for `role`; it connects lazily on first use or on `connect()`. `tls` adds
+ * to the TLS settings of a `rediss://` URL (a private CA, a client certificate).
+ */
+export function createConnection(url: string, role: ConnectionRole, logger: DocketLogger, tls?: ConnectionOptions): RedisClient {
   const cluster = isClusterUrl(url) ? parseClusterUrl(url) : undefined;
   const { options, display } = cluster ?? parseRedisUrl(url);
+  if (tls && options.tls) options.tls = { ...options.tls, ...tls };
   let outage = 0;
   const retry = (attempt: number): number => {
     const delay = Math.min(50 * 2 ** Math.min(attempt, 6), 2000);

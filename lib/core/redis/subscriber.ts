@@ -5,6 +5,7 @@
  * reconnect every channel is subscribed again and only then are listeners told to resync,
  * so that a snapshot they re-read cannot miss an event.
  */
+import type { ConnectionOptions } from 'node:tls';
 import type { DocketLogger } from '../logger';
 import { createConnection, type RedisClient } from './connection';
 
@@ -23,6 +24,16 @@ interface Topic {
 }
 
 const hubs = new Map<string, SubscriberHub>();
+/** Dockets given one TLS options object share a hub; other options get their own connection. */
+const tlsIds = new WeakMap<ConnectionOptions, number>();
+let lastTlsId = 0;
+
+function hubKey(url: string, tls: ConnectionOptions | undefined): string {
+  if (!tls) return url;
+  let id = tlsIds.get(tls);
+  if (id === undefined) tlsIds.set(tls, (id = ++lastTlsId));
+  return `${url}#tls${id}`;
+}
 
 export class SubscriberHub {
   private readonly client: RedisClient;
@@ -32,10 +43,12 @@ export class SubscriberHub {
   private everReady = false;
 
   private constructor(
-    private readonly url: string,
+    private readonly key: string,
+    url: string,
     logger: DocketLogger,
+    tls: ConnectionOptions | undefined,
   ) {
-    this.client = createConnection(url, 'subscriber', logger);
+    this.client = createConnection(url, 'subscriber', logger, tls);
     this.client.on('message', (channel: string, message: string) => {
       this.dispatch(this.channels.get(channel), message, channel);
     });
@@ -51,12 +64,13 @@ export class SubscriberHub {
     });
   }
 
-  /** The hub for `url`, created on first use; release it with {@link SubscriberHub.release}. */
-  static acquire(url: string, logger: DocketLogger): SubscriberHub {
-    let hub = hubs.get(url);
+  /** The hub for `url` (and `tls`), created on first use; release it with {@link SubscriberHub.release}. */
+  static acquire(url: string, logger: DocketLogger, tls?: ConnectionOptions): SubscriberHub {
+    const key = hubKey(url, tls);
+    let hub = hubs.get(key);
     if (!hub) {
-      hub = new SubscriberHub(url, logger);
-      hubs.set(url, hub);
+      hub = new SubscriberHub(key, url, logger, tls);
+      hubs.set(key, hub);
     }
     hub.users++;
     return hub;
@@ -70,7 +84,7 @@ export class SubscriberHub {
   /** Gives up one use; the connection closes with the last one. */
   async release(): Promise<void> {
     if (--this.users > 0) return;
-    hubs.delete(this.url);
+    hubs.delete(this.key);
     if (this.client.status === 'wait') return;
     await this.client.quit().catch(() => this.client.disconnect());
   }

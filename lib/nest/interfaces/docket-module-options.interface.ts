@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { Codec } from '../../core/codec';
 import type { ErrorClass } from '../../core/error-codec';
 
@@ -51,6 +52,12 @@ export interface DocketModuleOptions {
    * @default 'redis://localhost:6379/0'
    */
   readonly url?: string;
+  /**
+   * TLS settings for a `rediss://` URL, on top of what the URL says: a private CA (`ca`), a
+   * client certificate for mutual TLS (`cert`, `key`) … (Node's `tls.connect` options).
+   * @example { ca: readFileSync('/etc/redis/ca.crt') }
+   */
+  readonly tls?: ConnectionOptions;
   /**
    * How long (ms) a finished execution's record and result are kept; 0 keeps nothing
    * (fire and forget).
