@@ -15,7 +15,8 @@ export interface DocketOptions {
   name?: string;
   /**
    * Where Redis is: `redis://[user:pass@]host:port/db`, `rediss://…` (TLS), `unix:///path?db=0`,
-   * or a Redis Cluster as `redis+cluster://host:port,host:port` (`rediss+cluster://` for TLS).
+   * a Redis Cluster as `redis+cluster://host:port,host:port` (`rediss+cluster://` for TLS), or a
+   * master found through Sentinels as `redis+sentinel://host:port,host:port/<master name>/db`.
    * @default 'redis://localhost:6379/0'
    */
   url?: string;
@@ -52,7 +53,7 @@ export function resolveDocketOptions(options: DocketOptions, defaults: { codec: 
     throw new RangeError(`executionTtl must be a number of ms ≥ 0, got ${executionTtl}`);
   }
   const url = options.url ?? 'redis://localhost:6379/0';
-  if (options.tls && !/^rediss(\+cluster)?:\/\//.test(url)) {
+  if (options.tls && !/^rediss(\+cluster|\+sentinel)?:\/\//.test(url)) {
     throw new InvalidOptionsError(`tls options were given for ${url.split('@').pop()}, which does not use TLS: use a rediss:// (or rediss+cluster://) URL.`);
   }
   return {

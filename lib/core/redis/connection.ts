@@ -11,6 +11,7 @@
  *
  * `redis+cluster://` URLs give an ioredis Cluster; the docket then prefixes its keys with a
  * `{name}` hash tag, so every key (and so every script and pipeline) stays on one slot.
+ * `redis+sentinel://` URLs ask the Sentinels for the master and follow it through failovers.
  */
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
@@ -61,9 +62,68 @@ export function parseClusterUrl(url: string): { nodes: { host: string; port: num
   return { nodes, options, display };
 }
 
+const SENTINEL_SCHEMES = /^rediss?\+sentinel:\/\//;
+
+/**
+ * Parses `redis+sentinel://[user:pass@]host:port,host:port/<master name>[/<db>]` (with
+ * `rediss+sentinel://` for TLS, and `?sentinelPassword=…` when the Sentinels ask for one): the
+ * Sentinels to ask for the master, and the master's credentials and database.
+ *
+ * @example
+ * parseSentinelUrl('redis+sentinel://10.0.0.5:26379,10.0.0.6:26379/mymaster/0');
+ */
+export function parseSentinelUrl(url: string): ParsedRedisUrl {
+  const tls = url.startsWith('rediss+');
+  const [withoutQuery, query = ''] = url.replace(SENTINEL_SCHEMES, '').split('?');
+  const slash = withoutQuery.indexOf('/');
+  const authority = slash < 0 ? withoutQuery : withoutQuery.slice(0, slash);
+  const [master, db] = (slash < 0 ? '' : withoutQuery.slice(slash + 1)).split('/');
+  const at = authority.lastIndexOf('@');
+  const userinfo = at >= 0 ? authority.slice(0, at) : '';
+  const options: RedisOptions = {};
+  let display = url;
+  if (userinfo) {
+    const [user, password] = userinfo.split(':');
+    if (user) options.username = decodeURIComponent(user);
+    if (password !== undefined) {
+      options.password = decodeURIComponent(password);
+      display = display.replace(`:${password}@`, ':***@');
+    }
+  }
+  const sentinelPassword = new URLSearchParams(query).get('sentinelPassword');
+  if (sentinelPassword !== null) {
+    options.sentinelPassword = sentinelPassword;
+    display = display.replace(`sentinelPassword=${encodeURIComponent(sentinelPassword)}`, 'sentinelPassword=***').replace(`sentinelPassword=${sentinelPassword}`, 'sentinelPassword=***');
+  }
+  options.sentinels = (at >= 0 ? authority.slice(at + 1) : authority).split(',').filter(Boolean).map((hostPort) => {
+    const [host, port] = hostPort.split(':');
+    return { host: host || '127.0.0.1', port: port ? Number(port) : 26379 };
+  });
+  if (options.sentinels.length === 0 || options.sentinels.some((s) => !Number.isInteger(s.port))) {
+    throw new RedisUnavailableError(display, 'the URL names no Sentinel (expected redis+sentinel://host:port,host:port/<master name>)');
+  }
+  if (!master) throw new RedisUnavailableError(display, 'the URL names no master (expected redis+sentinel://host:port/<master name>[/db])');
+  options.name = decodeURIComponent(master);
+  if (db) {
+    options.db = Number(db);
+    if (!Number.isInteger(options.db)) throw new RedisUnavailableError(display, 'the database number is not an integer');
+  }
+  if (tls) {
+    options.tls = {};
+    options.enableTLSForSentinelMode = true;
+    options.sentinelTLS = {};
+  }
+  // Follow a failover at once: the Sentinels announce the new master, and a command that reaches
+  // the old one (now a replica) reconnects and is sent again.
+  options.failoverDetector = true;
+  options.reconnectOnError = (err) => (err.message.startsWith('READONLY') ? 2 : false);
+  return { options, display };
+}
+
 /** The URL as it may be printed: the password masked. */
 export function displayUrl(url: string): string {
-  return isClusterUrl(url) ? parseClusterUrl(url).display : parseRedisUrl(url).display;
+  if (isClusterUrl(url)) return parseClusterUrl(url).display;
+  return SENTINEL_SCHEMES.test(url) ? parseSentinelUrl(url).display : parseRedisUrl(url).display;
 }
 
 export type ConnectionRole = 'command' | 'worker' | 'blocking' | 'subscriber';
@@ -107,7 +167,7 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
     default:
       throw new RedisUnavailableError(
         display,
-        `the scheme ${parsed.protocol}// is not supported (use redis://, rediss:// or unix://)`,
+        `the scheme ${parsed.protocol}// is not supported (use redis://, rediss://, unix://, redis+cluster:// or redis+sentinel://)`,
       );
   }
   if (dbParam !== null) options.db = Number(dbParam);
@@ -123,8 +183,9 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
  */
 export function createConnection(url: string, role: ConnectionRole, logger: DocketLogger, tls?: ConnectionOptions): RedisClient {
   const cluster = isClusterUrl(url) ? parseClusterUrl(url) : undefined;
-  const { options, display } = cluster ?? parseRedisUrl(url);
+  const { options, display } = cluster ?? (SENTINEL_SCHEMES.test(url) ? parseSentinelUrl(url) : parseRedisUrl(url));
   if (tls && options.tls) options.tls = { ...options.tls, ...tls };
+  if (tls && options.sentinelTLS) options.sentinelTLS = { ...options.sentinelTLS, ...tls };
   let outage = 0;
   const retry = (attempt: number): number => {
     const delay = Math.min(50 * 2 ** Math.min(attempt, 6), 2000);

@@ -48,7 +48,8 @@ export interface DocketModuleOptions {
    */
   readonly name?: string;
   /**
-   * Where Redis is: `redis://[user:pass@]host:port/db`, `rediss://…` (TLS) or `unix:///path?db=0`.
+   * Where Redis is: `redis://[user:pass@]host:port/db`, `rediss://…` (TLS), `unix:///path?db=0`,
+   * `redis+cluster://host:port,host:port`, or `redis+sentinel://host:port,host:port/<master name>/db`.
    * @default 'redis://localhost:6379/0'
    */
   readonly url?: string;
