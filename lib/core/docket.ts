@@ -364,17 +364,24 @@ export class Docket implements ExecutionHost {
   /**
    * Every state and progress event of every execution of this docket, live (no snapshot), for
    * dashboards. Shares the process's subscriber connection (one PSUBSCRIBE per docket).
+   * `onReady` runs once Redis has confirmed the subscription: every event published from then on
+   * arrives (before it, the subscription is still on its way).
    *
    * @example
    * docket.events$().subscribe((e) => console.log(e.key, e.type));
+   * docket.events$({ onReady: () => void docket.add(task)() }).subscribe(console.log); // sees the add's events
    */
-  events$(): Observable<ExecutionEvent> {
+  events$(options: { onReady?: () => void } = {}): Observable<ExecutionEvent> {
     return new Observable<ExecutionEvent>((subscriber) => {
       let release: (() => void) | undefined;
       let closed = false;
       this.hub()
         .listenPattern(this.keys.eventsPattern, { onMessage: (payload) => subscriber.next(parseEvent(payload)) })
-        .then((unlisten) => (closed ? unlisten() : (release = unlisten)))
+        .then((unlisten) => {
+          if (closed) return unlisten();
+          release = unlisten;
+          options.onReady?.();
+        })
         .catch((err: unknown) => subscriber.error(err));
       return () => {
         closed = true;

@@ -137,6 +137,18 @@ describe('observing executions', () => {
     expect(events.map(describeEvent)).toEqual(['3/3', 'completed']);
   });
 
+  it('events$() says when it is listening, and every event from then on arrives', async () => {
+    const heard: string[] = [];
+    let subscription!: { unsubscribe(): void };
+    await new Promise<void>((onReady) => {
+      subscription = docket.events$({ onReady }).subscribe((e) => heard.push(`${e.key} ${e.type === 'state' ? e.state : 'progress'}`));
+    });
+    const execution = await docket.add('burst', { delay: 60_000 })(1);
+    await waitUntil(() => heard.includes(`${execution.key} scheduled`), 'the first event after onReady arrived');
+    subscription.unsubscribe();
+    await docket.cancel(execution.key);
+  });
+
   it('errors with ExecutionNotFoundError for an unknown key', async () => {
     await expect(firstValueFrom(docket.execution('nope').subscribe())).rejects.toThrow(ExecutionNotFoundError);
   });

@@ -148,13 +148,12 @@ describe('adding, replacing and scheduling work', () => {
     const connection = createConnection(docket.url, 'worker', new MemoryLogger());
     const store = new WorkerStore(docket.keys, connection);
     const heard: string[] = [];
-    const watching = docket.events$().subscribe((e) => heard.push(`${e.key} ${e.type === 'state' ? e.state : 'progress'}`));
+    let watching!: { unsubscribe(): void };
+    await new Promise<void>((onReady) => {
+      watching = docket.events$({ onReady }).subscribe((e) => heard.push(`${e.key} ${e.type === 'state' ? e.state : 'progress'}`));
+    });
     try {
       await store.ensureGroup();
-      await waitUntil(async () => {
-        await docket.add(record)('probe');
-        return heard.some((h) => h.endsWith('queued'));
-      }, 'events$() is listening');
       await docket.add(record, { key: 'twice' })('x');
       const [run] = (await store.claimNext('w1', 10, Date.now(), 60_000)).runs.filter((r) => r.key === 'twice');
       const completion = { key: run.key, messageId: run.id, generation: run.generation, outcome: ExecutionState.COMPLETED, result: '', errorSummary: '', failure: '' } as const;
