@@ -126,8 +126,10 @@ async function execute(docket: Docket, store: WorkerStore, worker: string, activ
     const { timeout } = definition;
     if (timeout !== undefined) timer = setTimeout(() => cancellation.abort(new TaskTimeoutError(run.task, timeout)), timeout);
     const value = await cancellation.race(runInTaskContext(context, () => definition.invoke(args, context)));
+    // In time: what follows (the last progress write) is not the task's and cannot time it out.
+    clearTimeout(timer);
     if (progress) await progress.close();
-    if (cancellation.aborted) {
+    if (cancellation.aborted && cancellation.reason instanceof ExecutionCancelledError) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
       return { ...base, outcome: ExecutionState.CANCELLED };
     }

@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { firstValueFrom, toArray } from 'rxjs';
 import {
   ExecutionCancelledError,
@@ -14,6 +15,7 @@ import { parseDelivery } from '../../lib/core/redis/execution-record';
 import { WorkerStore } from '../../lib/core/redis/worker-store';
 import { retryAt } from '../../lib/core/task-registry';
 import { MemoryLogger, dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
+import { RedisServer } from '../support/redis-server';
 
 const describeEvent = (e: ExecutionEvent): string =>
   e.type === 'state' ? `${e.state}${e.error ? ` (${e.error})` : ''}` : `${e.current}/${e.total}`;
@@ -233,6 +235,30 @@ describe('a task timeout', () => {
     const execution = await docket.add('slowFirst')();
     await new Worker(docket).runUntilFinished();
     await expect(execution.getResult()).resolves.toBe(2);
+  });
+
+  it('does not time out a run that returned in time while its last progress write is slow', async () => {
+    const server = await RedisServer.start();
+    const admin = new Redis(server.port);
+    const own = testDocket({ url: server.url });
+    own.register(
+      async function quick(): Promise<string> {
+        // Every write waits 600 ms, so the progress written at the end outlasts the 300 ms timeout.
+        await admin.call('CLIENT', 'PAUSE', '600', 'WRITE');
+        await currentTask().progress.setCurrent(1);
+        return 'in time';
+      },
+      { timeout: 300 },
+    );
+    try {
+      const execution = await own.add('quick')();
+      await new Worker(own).runUntilFinished();
+      await expect(execution.getResult()).resolves.toBe('in time');
+    } finally {
+      admin.disconnect();
+      await own.close();
+      await server.stop();
+    }
   });
 
   it('rejects a timeout that is not a positive number of ms, by name', () => {
