@@ -53,8 +53,10 @@ export function resolveDocketOptions(options: DocketOptions, defaults: { codec: 
     throw new RangeError(`executionTtl must be a number of ms ≥ 0, got ${executionTtl}`);
   }
   const url = options.url ?? 'redis://localhost:6379/0';
-  if (options.tls && !/^rediss(\+cluster|\+sentinel)?:\/\//.test(url)) {
-    throw new InvalidOptionsError(`tls options were given for ${url.split('@').pop()}, which does not use TLS: use a rediss:// (or rediss+cluster://) URL.`);
+  if (options.tls && !/^rediss(\+cluster|\+sentinel)?:\/\//i.test(url)) {
+    throw new InvalidOptionsError(
+      `tls options were given for ${url.split('@').pop()!.split('?')[0]}, which does not use TLS: use a rediss:// (or rediss+cluster://, rediss+sentinel://) URL.`,
+    );
   }
   return {
     name: options.name ?? 'docket',

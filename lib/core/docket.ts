@@ -8,7 +8,7 @@ import { parseEvent, type ExecutionEvent } from './execution-event';
 import { Execution, type ExecutionHost } from './execution';
 import { Disposition, ExecutionState } from './execution-state.enum';
 import { consoleLogger, type DocketLogger } from './logger';
-import { createConnection, isClusterUrl, openConnection, unavailable } from './redis/connection';
+import { closeConnection, createConnection, isClusterUrl, openConnection, unavailable } from './redis/connection';
 import { DocketStore, type CancelOutcome, type ScheduleRequest, type WorkerInfo } from './redis/docket-store';
 import { DocketKeys } from './redis/keys';
 import { SubscriberHub } from './redis/subscriber';
@@ -84,7 +84,7 @@ export class Docket implements ExecutionHost {
     if (this.closed) return;
     this.closed = true;
     const store = this.storePromise ? await this.storePromise.catch(() => undefined) : undefined;
-    await store?.client.quit().catch(() => store.client.disconnect());
+    if (store) await closeConnection(store.client);
     this.inbox?.close();
     await this.subscriberHub?.release();
   }

@@ -11,7 +11,7 @@ import { WORKER_TTL_MS, type Docket } from './docket';
 import { ExecutionCancelledError } from './errors/docket.errors';
 import type { DocketLogger } from './logger';
 import { OutcomeWriter } from './outcome-writer';
-import { createConnection, openConnection } from './redis/connection';
+import { closeConnection, createConnection, openConnection } from './redis/connection';
 import { isNoGroup } from './redis/docket-store';
 import { parseDelivery, type Delivery } from './redis/execution-record';
 import { isAborted, WorkerStore, type ClaimedRun, type Fetched } from './redis/worker-store';
@@ -348,7 +348,7 @@ export class Worker {
     const store = this.store;
     if (store) {
       await store.removeWorker(this.name).catch(() => undefined);
-      await store.client.quit().catch(() => store.client.disconnect());
+      await closeConnection(store.client);
     }
     this.waiter?.disconnect();
     this.store = undefined;

@@ -149,6 +149,24 @@ describe('observing executions', () => {
     await docket.cancel(execution.key);
   });
 
+  it('events$() says it is listening only once a reconnecting subscriber is subscribed again', async () => {
+    let first!: { unsubscribe(): void };
+    await new Promise<void>((onReady) => (first = docket.events$({ onReady }).subscribe()));
+    const admin = new Redis(redisUrl());
+    const hubs = ((await admin.client('LIST')) as string).split('\n').filter((line) => line.includes(` name=docket:subscriber:${process.pid} `));
+    for (const line of hubs) await admin.client('KILL', 'ID', line.match(/^id=(\d+)/)![1]);
+    await waitUntil(() => docket.hub().status !== 'ready', 'the subscriber noticed');
+    const heard: string[] = [];
+    let key = '';
+    const second = docket
+      .events$({ onReady: () => void docket.add('burst', { delay: 60_000 })(1).then((e) => (key = e.key)) })
+      .subscribe((e) => heard.push(`${e.key} ${e.type === 'state' ? e.state : 'progress'}`));
+    await waitUntil(() => key !== '' && heard.includes(`${key} scheduled`), 'the event of the work added in onReady arrived');
+    first.unsubscribe();
+    second.unsubscribe();
+    admin.disconnect();
+  });
+
   it('errors with ExecutionNotFoundError for an unknown key', async () => {
     await expect(firstValueFrom(docket.execution('nope').subscribe())).rejects.toThrow(ExecutionNotFoundError);
   });

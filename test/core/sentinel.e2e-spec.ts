@@ -99,6 +99,13 @@ describe('redis+sentinel://', () => {
       await run;
       await docket.close();
     }
+    // Closed means closed: no connection of the docket's is left to keep the process alive,
+    // including the ones ioredis keeps to the Sentinels to hear of failovers.
+    const sentinelAdmin = new Redis(sentinel.port);
+    const subscribed = async (): Promise<number> =>
+      ((await sentinelAdmin.client('LIST')) as string).split('\n').filter((line) => / cmd=(p?subscribe|ping) /.test(line) && !line.includes(' cmd=client')).length;
+    await waitUntil(async () => (await subscribed()) === 0, 'the docket left the Sentinel');
+    sentinelAdmin.disconnect();
   });
 
   it('names what is wrong with a Sentinel URL', async () => {

@@ -71,6 +71,6 @@ describe('rediss:// (TLS)', () => {
 
   it('refuses TLS options for a URL that does not use TLS', () => {
     expect(() => new Docket({ url: 'redis://127.0.0.1:6379/0', tls: { rejectUnauthorized: false } })).toThrow(InvalidOptionsError);
-    expect(() => new Docket({ url: 'redis://127.0.0.1:6379/0', tls: {} })).toThrow(/use a rediss:\/\/ \(or rediss\+cluster:\/\/\) URL/);
+    expect(() => new Docket({ url: 'redis://127.0.0.1:6379/0', tls: {} })).toThrow(/use a rediss:\/\/ \(or rediss\+cluster:\/\/, rediss\+sentinel:\/\/\) URL/);
   });
 });

@@ -90,10 +90,10 @@ export function parseSentinelUrl(url: string): ParsedRedisUrl {
       display = display.replace(`:${password}@`, ':***@');
     }
   }
-  const sentinelPassword = new URLSearchParams(query).get('sentinelPassword');
-  if (sentinelPassword !== null) {
-    options.sentinelPassword = sentinelPassword;
-    display = display.replace(`sentinelPassword=${encodeURIComponent(sentinelPassword)}`, 'sentinelPassword=***').replace(`sentinelPassword=${sentinelPassword}`, 'sentinelPassword=***');
+  const sentinelPassword = query.split('&').find((pair) => pair.startsWith('sentinelPassword='));
+  if (sentinelPassword !== undefined) {
+    options.sentinelPassword = decodeURIComponent(sentinelPassword.slice('sentinelPassword='.length));
+    display = display.replace(/([?&]sentinelPassword=)[^&]*/, '$1***');
   }
   options.sentinels = (at >= 0 ? authority.slice(at + 1) : authority).split(',').filter(Boolean).map((hostPort) => {
     const [host, port] = hostPort.split(':');
@@ -219,6 +219,16 @@ export function createConnection(url: string, role: ConnectionRole, logger: Dock
   // failed connect (ioredis itself only says "Connection is closed").
   client.on('error', (err: Error) => lastErrors.set(client, err.message));
   return client;
+}
+
+/**
+ * Closes `client`: QUIT, so that replies on their way still arrive, then a disconnect, which also
+ * closes what ioredis opened beside it (a Sentinel URL's failover detector keeps connections to
+ * the Sentinels that QUIT leaves open).
+ */
+export async function closeConnection(client: RedisClient): Promise<void> {
+  await client.quit().catch(() => undefined);
+  client.disconnect();
 }
 
 /** Opens `client` now, turning a failure into a RedisUnavailableError naming the URL. */

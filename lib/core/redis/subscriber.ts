@@ -7,7 +7,7 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import type { DocketLogger } from '../logger';
-import { createConnection, type RedisClient } from './connection';
+import { closeConnection, createConnection, type RedisClient } from './connection';
 
 /** Called with each message on a channel (or, for patterns, with the channel too). */
 export type MessageHandler = (message: string, channel: string) => void;
@@ -41,6 +41,9 @@ export class SubscriberHub {
   private readonly patterns = new Map<string, Topic>();
   private users = 0;
   private everReady = false;
+  /** Settled while every topic is subscribed on a live connection; pending from a close until resubscribed. */
+  private live: Promise<void> = Promise.resolve();
+  private markLive?: () => void;
 
   private constructor(
     private readonly key: string,
@@ -55,9 +58,13 @@ export class SubscriberHub {
     this.client.on('pmessage', (pattern: string, channel: string, message: string) => {
       this.dispatch(this.patterns.get(pattern), message, channel);
     });
+    this.client.on('close', () => {
+      if (!this.markLive) this.live = new Promise<void>((resolve) => (this.markLive = resolve));
+    });
     this.client.on('ready', () => {
       if (!this.everReady) {
         this.everReady = true;
+        this.settleLive();
         return;
       }
       void this.resubscribe();
@@ -86,7 +93,7 @@ export class SubscriberHub {
     if (--this.users > 0) return;
     hubs.delete(this.key);
     if (this.client.status === 'wait') return;
-    await this.client.quit().catch(() => this.client.disconnect());
+    await closeConnection(this.client);
   }
 
   /** Listens on `channel`; resolves once Redis has acknowledged the subscription. */
@@ -116,6 +123,8 @@ export class SubscriberHub {
     const current = topic;
     try {
       await current.ready;
+      // A topic subscribed before a reconnect is live again only once resubscribed.
+      await this.live;
     } catch (err) {
       this.remove(topics, name, listener, pattern);
       throw err;
@@ -146,8 +155,15 @@ export class SubscriberHub {
     } catch {
       return; // the next 'ready' tries again
     }
+    this.settleLive();
     for (const topics of [this.channels, this.patterns]) {
       for (const topic of topics.values()) for (const l of topic.listeners) l.onResync?.();
     }
+  }
+
+  private settleLive(): void {
+    const mark = this.markLive;
+    this.markLive = undefined;
+    mark?.();
   }
 }
