@@ -167,6 +167,12 @@ describe('DocketModule', () => {
     await closeAndClean(app, producer.emails, producer.reports);
   });
 
+  it('passes tls to the docket, which refuses it for a URL without TLS at startup', async () => {
+    await expect(
+      bootModule({ imports: [DocketModule.forRoot({ name: uniqueName('tls'), url: redisUrl(), tls: { rejectUnauthorized: false }, worker: false })] }),
+    ).rejects.toThrow(/tls options were given for .*, which does not use TLS/);
+  });
+
   it('runs no worker with worker: false', async () => {
     const app = await bootModule({
       imports: [DocketModule.forRoot({ name: uniqueName('api'), url: redisUrl(), worker: false })],

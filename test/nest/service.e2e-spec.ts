@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
-import { CurrentExecution, Disposition, DocketModule, DocketService, ExecutionState, Task, Worker, type Execution, type ExecutionEvent } from 'nestjs-docket';
+import { Cancellation, CurrentExecution, Disposition, DocketModule, DocketService, ExecutionState, Task, TaskTimeoutError, Worker, type Execution, type ExecutionEvent } from 'nestjs-docket';
 import { dropDocket, leakedKeys, redisUrl, uniqueName, waitUntil } from '../support/docket-test';
 import { bootModule, CapturingLogger } from './nest-test';
 
@@ -9,6 +9,11 @@ class ReportTasks {
   @Task()
   async build(id: number): Promise<{ id: number; pages: number }> {
     return { id, pages: id * 10 };
+  }
+
+  @Task({ timeout: 50 })
+  async hang(@Cancellation() signal: AbortSignal): Promise<void> {
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
   }
 
   @Task({ retry: { attempts: 2 } })
@@ -43,6 +48,12 @@ describe('DocketService', () => {
     const execution = await service.add(tasks.fetchOnce)('https://example.test/a');
     await new Worker(service.docket).runUntilFinished();
     await expect(execution.getResult()).resolves.toBe('https://example.test/a fetched on attempt 2');
+  });
+
+  it('times out a @Task({ timeout }) method past its time, aborting its signal', async () => {
+    const execution = await service.add(tasks.hang)();
+    await new Worker(service.docket).runUntilFinished();
+    await expect(execution.getResult()).rejects.toBeInstanceOf(TaskTimeoutError);
   });
 
   it('adds, replaces, reads, snapshots and cancels', async () => {
