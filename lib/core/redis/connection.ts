@@ -38,19 +38,7 @@ export function isClusterUrl(url: string): boolean {
 export function parseClusterUrl(url: string): { nodes: { host: string; port: number }[]; options: RedisOptions; display: string } {
   const tls = url.startsWith('rediss+');
   const rest = url.replace(CLUSTER_SCHEMES, '').replace(/\/.*$/, '');
-  const at = rest.lastIndexOf('@');
-  const userinfo = at >= 0 ? rest.slice(0, at) : '';
-  const hosts = at >= 0 ? rest.slice(at + 1) : rest;
-  const options: RedisOptions = {};
-  let display = url;
-  if (userinfo) {
-    const [user, password] = userinfo.split(':');
-    if (user) options.username = decodeURIComponent(user);
-    if (password !== undefined) {
-      options.password = decodeURIComponent(password);
-      display = url.replace(`:${password}@`, ':***@');
-    }
-  }
+  const { hosts, options, display } = splitUserinfo(url, rest);
   if (tls) options.tls = {};
   const nodes = hosts.split(',').filter(Boolean).map((hostPort) => {
     const [host, port] = hostPort.split(':');
@@ -63,6 +51,25 @@ export function parseClusterUrl(url: string): { nodes: { host: string; port: num
 }
 
 const SENTINEL_SCHEMES = /^rediss?\+sentinel:\/\//;
+
+/**
+ * Splits `user:pass@host:port,host:port` (the authority of a cluster or Sentinel URL) into the
+ * hosts and the credentials, and masks the password in `url` for printing.
+ */
+function splitUserinfo(url: string, authority: string): { hosts: string; options: RedisOptions; display: string } {
+  const at = authority.lastIndexOf('@');
+  const options: RedisOptions = {};
+  let display = url;
+  if (at >= 0) {
+    const [user, password] = authority.slice(0, at).split(':');
+    if (user) options.username = decodeURIComponent(user);
+    if (password !== undefined) {
+      options.password = decodeURIComponent(password);
+      display = url.replace(`:${password}@`, ':***@');
+    }
+  }
+  return { hosts: at >= 0 ? authority.slice(at + 1) : authority, options, display };
+}
 
 /**
  * Parses `redis+sentinel://[user:pass@]host:port,host:port/<master name>[/<db>]` (with
@@ -78,24 +85,15 @@ export function parseSentinelUrl(url: string): ParsedRedisUrl {
   const slash = withoutQuery.indexOf('/');
   const authority = slash < 0 ? withoutQuery : withoutQuery.slice(0, slash);
   const [master, db] = (slash < 0 ? '' : withoutQuery.slice(slash + 1)).split('/');
-  const at = authority.lastIndexOf('@');
-  const userinfo = at >= 0 ? authority.slice(0, at) : '';
-  const options: RedisOptions = {};
-  let display = url;
-  if (userinfo) {
-    const [user, password] = userinfo.split(':');
-    if (user) options.username = decodeURIComponent(user);
-    if (password !== undefined) {
-      options.password = decodeURIComponent(password);
-      display = display.replace(`:${password}@`, ':***@');
-    }
-  }
+  const split = splitUserinfo(url, authority);
+  const { options } = split;
+  let { display } = split;
   const sentinelPassword = query.split('&').find((pair) => pair.startsWith('sentinelPassword='));
   if (sentinelPassword !== undefined) {
     options.sentinelPassword = decodeURIComponent(sentinelPassword.slice('sentinelPassword='.length));
     display = display.replace(/([?&]sentinelPassword=)[^&]*/, '$1***');
   }
-  options.sentinels = (at >= 0 ? authority.slice(at + 1) : authority).split(',').filter(Boolean).map((hostPort) => {
+  options.sentinels = split.hosts.split(',').filter(Boolean).map((hostPort) => {
     const [host, port] = hostPort.split(':');
     return { host: host || '127.0.0.1', port: port ? Number(port) : 26379 };
   });
