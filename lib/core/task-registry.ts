@@ -29,9 +29,9 @@ export interface TaskDefinition {
 }
 
 /**
- * How a task that throws is tried again. Each retry is scheduled like a delayed add: the
- * execution goes back to SCHEDULED (its event carries the error), any worker may take it when it
- * is due, and `attempt` counts up. `getResult()` waits through the retries; the execution is
+ * How a task that throws is tried again. Each retry goes back as an add would: QUEUED when it is
+ * due at once, else SCHEDULED (its event carries the error); any worker may take it when it is
+ * due, and `attempt` counts up. `getResult()` waits through the retries; the execution is
  * FAILED, with the last error, only once the attempts are used up. A cancelled run is not retried.
  *
  * @example

@@ -25,6 +25,11 @@ export class RunCancellation {
     return this.abortedWith !== undefined;
   }
 
+  /** True when it was aborted by a cancel of the execution (not by a timeout or a stop). */
+  get cancelled(): boolean {
+    return this.abortedWith?.reason instanceof ExecutionCancelledError;
+  }
+
   /** Why it was aborted, if it was. */
   get reason(): unknown {
     return this.abortedWith?.reason;
@@ -129,7 +134,7 @@ async function execute(docket: Docket, store: WorkerStore, worker: string, activ
     // In time: what follows (the last progress write) is not the task's and cannot time it out.
     clearTimeout(timer);
     if (progress) await progress.close();
-    if (cancellation.aborted && cancellation.reason instanceof ExecutionCancelledError) {
+    if (cancellation.cancelled) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
       return { ...base, outcome: ExecutionState.CANCELLED };
     }
@@ -138,18 +143,17 @@ async function execute(docket: Docket, store: WorkerStore, worker: string, activ
     return { ...base, outcome: ExecutionState.COMPLETED, result };
   } catch (thrown) {
     if (progress) await progress.close();
-    if (cancellation.aborted && cancellation.reason instanceof ExecutionCancelledError) {
+    if (cancellation.cancelled) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
       return { ...base, outcome: ExecutionState.CANCELLED };
     }
     const failure = docket.errorCodec.serialize(thrown);
     const summary = docket.errorCodec.summary(failure);
     const now = Date.now();
-    const again = definition?.retry && retryAt(definition.retry, run.attempt, now);
+    const retry = definition?.retry;
+    const again = retry && retryAt(retry, run.attempt, now);
     if (again) {
-      logger.warn(
-        `↩ [${ms(now - started)}] ${call} failed: ${summary}; attempt ${run.attempt} of ${definition!.retry!.attempts}, trying again in ${again - now} ms`,
-      );
+      logger.warn(`↩ [${ms(now - started)}] ${call} failed: ${summary}; attempt ${run.attempt} of ${retry.attempts}, trying again in ${again - now} ms`);
     } else {
       logger.error(`↩ [${ms(now - started)}] ${call} failed: ${summary}`, failure.stack);
     }
