@@ -16,16 +16,22 @@ function makeCertificates(dir: string): { ca: string; cert: string; key: string 
   return { ca: file('ca.crt'), cert: file('server.crt'), key: file('server.key') };
 }
 
+/** A redis-server with a TLS port too, its certificates (ca.crt, server.crt, server.key) in its directory. */
+async function startTlsServer(authClients: 'yes' | 'no'): Promise<{ server: RedisServer; tlsPort: number }> {
+  const tlsPort = await freePort();
+  const server = await RedisServer.start({
+    extraArgs: ['--tls-port', String(tlsPort), '--tls-auth-clients', authClients],
+    prepare: (dir) => {
+      const { ca, cert, key } = makeCertificates(dir);
+      return ['--tls-cert-file', cert, '--tls-key-file', key, '--tls-ca-cert-file', ca];
+    },
+  });
+  return { server, tlsPort };
+}
+
 describe('rediss:// (TLS)', () => {
   it('runs a task end to end over a TLS connection', async () => {
-    const tlsPort = await freePort();
-    const server = await RedisServer.start({
-      extraArgs: ['--tls-port', String(tlsPort), '--tls-auth-clients', 'no'],
-      prepare: (dir) => {
-        const { ca, cert, key } = makeCertificates(dir);
-        return ['--tls-cert-file', cert, '--tls-key-file', key, '--tls-ca-cert-file', ca];
-      },
-    });
+    const { server, tlsPort } = await startTlsServer('no');
     try {
       const run = spawnSync(
         process.execPath,
@@ -40,14 +46,7 @@ describe('rediss:// (TLS)', () => {
   });
 
   it('takes a private CA and a client certificate as options, for a server that asks for one (mutual TLS)', async () => {
-    const tlsPort = await freePort();
-    const server = await RedisServer.start({
-      extraArgs: ['--tls-port', String(tlsPort), '--tls-auth-clients', 'yes'],
-      prepare: (dir) => {
-        const { ca, cert, key } = makeCertificates(dir);
-        return ['--tls-cert-file', cert, '--tls-key-file', key, '--tls-ca-cert-file', ca];
-      },
-    });
+    const { server, tlsPort } = await startTlsServer('yes');
     const file = (name: string): Buffer => readFileSync(join(server.dir, name));
     const url = `rediss://127.0.0.1:${tlsPort}/0`;
     const name = uniqueName('mtls');
