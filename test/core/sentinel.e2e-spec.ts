@@ -84,6 +84,12 @@ describe('redis+sentinel://', () => {
         'the replica is the master now',
       );
       sentinelAdmin.disconnect();
+      // The Sentinel's announcement alone moves every connection of the docket over.
+      const newMaster = new Redis(replica.port);
+      await waitUntil(async () => {
+        const clients = (await newMaster.client('LIST')) as string;
+        return ['blocking', 'command', 'subscriber', 'worker'].every((role) => clients.includes(` name=docket:${role}:`));
+      }, 'the connections are on the new master');
       // The Sentinel turns the old master into a replica only after seconds; do it now. (Writes
       // that reach an old master before it steps down are lost to any Redis client: the failover's
       // own window.) From then on it answers READONLY, and the docket moves over.
@@ -92,7 +98,6 @@ describe('redis+sentinel://', () => {
       oldMaster.disconnect();
       const after = await docket.add('echo')('after');
       await expect(after.getResult({ timeout: 20_000 })).resolves.toBe('after');
-      const newMaster = new Redis(replica.port);
       expect(await newMaster.exists(docket.keys.runs(after.key))).toBe(1);
       newMaster.disconnect();
     } finally {
@@ -107,6 +112,31 @@ describe('redis+sentinel://', () => {
       ((await sentinelAdmin.client('LIST')) as string).split('\n').filter((line) => / cmd=(p?subscribe|ping) /.test(line) && !line.includes(' cmd=client')).length;
     await waitUntil(async () => (await subscribed()) === 0, 'the docket left the Sentinel');
     sentinelAdmin.disconnect();
+  });
+
+  it('logs a Sentinel that is down once, prints nothing to stderr, and runs on through the others', async () => {
+    const down = await freePort();
+    const url = `redis+sentinel://127.0.0.1:${down},127.0.0.1:${sentinel.port}/mymaster/0`;
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName('sentinel-down'), url, logger });
+    docket.register(async function echo(value: string): Promise<string> {
+      return value;
+    });
+    const worker = new Worker(docket, { logger });
+    const printed = jest.spyOn(console, 'error');
+    const run = worker.runForever();
+    try {
+      await expect((await docket.add('echo')('through the other')).getResult({ timeout: 10_000 })).resolves.toBe('through the other');
+      await waitUntil(async () => logger.lines.some((l) => l.includes(`Cannot reach the Sentinel at 127.0.0.1:${down}`)), 'the Sentinel that is down is logged');
+    } finally {
+      await worker.stop();
+      await run;
+      await docket.close();
+      printed.mockRestore();
+    }
+    expect(printed.mock.calls.map((args) => args.join(' ')).filter((line) => line.includes('ioredis'))).toEqual([]);
+    // One watch serves every connection of the URL in this process: one warning, not one each.
+    expect(logger.lines.filter((l) => l.includes('Cannot reach the Sentinel'))).toHaveLength(1);
   });
 
   it('names what is wrong with a Sentinel URL', async () => {

@@ -18,6 +18,7 @@ import type { ConnectionOptions } from 'node:tls';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from '../errors/docket.errors';
 import type { DocketLogger } from '../logger';
+import { FailoverWatch } from './failover-watch';
 
 const lastErrors = new WeakMap<RedisClient, string>();
 
@@ -111,9 +112,8 @@ export function parseSentinelUrl(url: string): ParsedRedisUrl {
     options.enableTLSForSentinelMode = true;
     options.sentinelTLS = {};
   }
-  // Follow a failover at once: the Sentinels announce the new master, and a command that reaches
-  // the old one (now a replica) reconnects and is sent again.
-  options.failoverDetector = true;
+  // Follow a failover at once: the Sentinels announce the new master (see FailoverWatch), and a
+  // command that reaches the old one (now a replica) reconnects and is sent again.
   options.reconnectOnError = (err) => (err.message.startsWith('READONLY') ? 2 : false);
   return { options, display };
 }
@@ -181,7 +181,8 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
  */
 export function createConnection(url: string, role: ConnectionRole, logger: DocketLogger, tls?: ConnectionOptions): RedisClient {
   const cluster = isClusterUrl(url) ? parseClusterUrl(url) : undefined;
-  const { options, display } = cluster ?? (SENTINEL_SCHEMES.test(url) ? parseSentinelUrl(url) : parseRedisUrl(url));
+  const sentinel = !cluster && SENTINEL_SCHEMES.test(url);
+  const { options, display } = cluster ?? (sentinel ? parseSentinelUrl(url) : parseRedisUrl(url));
   if (tls && options.tls) options.tls = { ...options.tls, ...tls };
   if (tls && options.sentinelTLS) options.sentinelTLS = { ...options.sentinelTLS, ...tls };
   let outage = 0;
@@ -209,6 +210,7 @@ export function createConnection(url: string, role: ConnectionRole, logger: Dock
         redisOptions: connection,
       })
     : new Redis({ ...connection, lazyConnect: true, retryStrategy: retry });
+  if (sentinel) FailoverWatch.follow(connectionKey(url, tls), client as Redis, connection, logger);
   client.on('ready', () => {
     if (outage > 0) logger.log(`Reconnected the ${role} connection to Redis at ${display}`);
     outage = 0;
@@ -219,10 +221,23 @@ export function createConnection(url: string, role: ConnectionRole, logger: Dock
   return client;
 }
 
+const tlsIds = new WeakMap<ConnectionOptions, number>();
+let lastTlsId = 0;
+
+/**
+ * What tells connections apart for sharing (the subscriber hub, a Sentinel URL's failover
+ * watch): the URL, and the identity of the TLS options given with it.
+ */
+export function connectionKey(url: string, tls: ConnectionOptions | undefined): string {
+  if (!tls) return url;
+  let id = tlsIds.get(tls);
+  if (id === undefined) tlsIds.set(tls, (id = ++lastTlsId));
+  return `${url}#tls${id}`;
+}
+
 /**
  * Closes `client`: QUIT, so that replies on their way still arrive, then a disconnect, which also
- * closes what ioredis opened beside it (a Sentinel URL's failover detector keeps connections to
- * the Sentinels that QUIT leaves open).
+ * closes whatever ioredis opened beside it.
  */
 export async function closeConnection(client: RedisClient): Promise<void> {
   await client.quit().catch(() => undefined);

@@ -7,7 +7,7 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import type { DocketLogger } from '../logger';
-import { closeConnection, createConnection, type RedisClient } from './connection';
+import { closeConnection, connectionKey, createConnection, type RedisClient } from './connection';
 
 /** Called with each message on a channel (or, for patterns, with the channel too). */
 export type MessageHandler = (message: string, channel: string) => void;
@@ -23,17 +23,8 @@ interface Topic {
   ready: Promise<unknown>;
 }
 
-const hubs = new Map<string, SubscriberHub>();
 /** Dockets given one TLS options object share a hub; other options get their own connection. */
-const tlsIds = new WeakMap<ConnectionOptions, number>();
-let lastTlsId = 0;
-
-function hubKey(url: string, tls: ConnectionOptions | undefined): string {
-  if (!tls) return url;
-  let id = tlsIds.get(tls);
-  if (id === undefined) tlsIds.set(tls, (id = ++lastTlsId));
-  return `${url}#tls${id}`;
-}
+const hubs = new Map<string, SubscriberHub>();
 
 export class SubscriberHub {
   private readonly client: RedisClient;
@@ -73,7 +64,7 @@ export class SubscriberHub {
 
   /** The hub for `url` (and `tls`), created on first use; release it with {@link SubscriberHub.release}. */
   static acquire(url: string, logger: DocketLogger, tls?: ConnectionOptions): SubscriberHub {
-    const key = hubKey(url, tls);
+    const key = connectionKey(url, tls);
     let hub = hubs.get(key);
     if (!hub) {
       hub = new SubscriberHub(key, url, logger, tls);
