@@ -7,17 +7,18 @@
  * dies mid-task leaves its messages pending; after `redeliveryTimeout` another worker's sweep
  * takes them over. Live workers renew the lease of what they run, so long tasks are never stolen.
  */
-import { WORKER_TTL_MS, type Docket } from './docket';
+import type { Docket } from './docket';
 import { ExecutionCancelledError } from './errors/docket.errors';
 import type { DocketLogger } from './logger';
 import { OutcomeWriter } from './outcome-writer';
 import { closeConnection, createConnection, openConnection } from './redis/connection';
 import { isNoGroup } from './redis/docket-store';
-import { parseDelivery, type Delivery } from './redis/execution-record';
+import type { Delivery } from './redis/execution-record';
 import { isAborted, WorkerStore, type ClaimedRun, type Fetched } from './redis/worker-store';
 import { StreamWaiter } from './stream-waiter';
 import { startRun, type ActiveRun } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
+import { WorkerUpkeep } from './worker-upkeep';
 
 /**
  * Options of {@link Worker.stop}.
@@ -32,7 +33,6 @@ export interface StopOptions {
 
 const BLOCK_MS = 1_000;
 const UNTIL_FINISHED_BLOCK_MS = 100;
-const DUE_BATCH = 1_000;
 
 /**
  * Runs the tasks of a docket.
@@ -55,7 +55,7 @@ export class Worker {
   private shuttingDown?: Promise<void>;
   private stopping = false;
   private slotFreed: (() => void) | undefined;
-  private timers: NodeJS.Timeout[] = [];
+  private upkeep?: WorkerUpkeep;
   private unlistenCancel?: () => void;
   private outcomes?: OutcomeWriter;
 
@@ -135,37 +135,31 @@ export class Worker {
     const { url } = this.docket;
     const client = createConnection(url, 'worker', this.logger, this.docket.tls);
     await openConnection(client, url);
-    this.store = new WorkerStore(this.docket.keys, client);
-    this.outcomes = new OutcomeWriter(this.store, this.docket.executionTtl, this.logger, this.name);
-    this.waiter = await StreamWaiter.open(url, this.docket.keys, this.store, this.logger, this.docket.tls);
+    const store = (this.store = new WorkerStore(this.docket.keys, client));
+    this.outcomes = new OutcomeWriter(store, this.docket.executionTtl, this.logger, this.name);
+    this.waiter = await StreamWaiter.open(url, this.docket.keys, store, this.logger, this.docket.tls);
+    const upkeep = (this.upkeep = new WorkerUpkeep(
+      {
+        docket: this.docket,
+        options: this.options,
+        name: this.name,
+        running: () => !this.stopping,
+        activeCount: () => this.active.size,
+        activeMessageIds: () => [...this.active.values()].map((a) => a.run.id),
+        isActive: (key, messageId) => this.isActive(key, messageId),
+        claim: (deliveries) => this.claim(deliveries),
+      },
+      store,
+      this.logger,
+    ));
     this.waiter.onReconnect(() => void this.recoverOwn());
-    await this.store.ensureGroup();
+    await store.ensureGroup();
     this.unlistenCancel = await this.docket.hub().listen(this.docket.keys.cancelChannel, {
       onMessage: (key) => this.cancelLocal(key),
     });
     await this.recoverOwn();
-    const { schedulingResolution, redeliveryTimeout, heartbeatInterval } = this.options;
-    this.every('moving due work to the stream', schedulingResolution, () => this.moveDue());
-    this.every('renewing leases', redeliveryTimeout / 4, () => this.renewLeases());
-    this.every('sweeping for abandoned work', redeliveryTimeout / 4, () => this.sweep(), true);
-    await this.heartbeat();
-    this.every('sending a heartbeat', heartbeatInterval, () => this.heartbeat());
+    await upkeep.start();
     this.logger.log(`Worker ${this.name} started on docket "${this.docket.name}" with tasks: ${this.docket.tasks.names().join(', ') || '(none)'}`);
-  }
-
-  private every(what: string, intervalMs: number, fn: () => Promise<void>, jitter = false): void {
-    const tick = (): void => {
-      if (this.stopping) return;
-      const delay = jitter ? intervalMs * (0.75 + Math.random() * 0.5) : intervalMs;
-      const timer = setTimeout(() => {
-        this.timers = this.timers.filter((t) => t !== timer);
-        fn()
-          .catch((err: unknown) => this.logger.warn(`Worker ${this.name}: ${what} failed (${String(err)}); trying again in ${Math.round(intervalMs)} ms`))
-          .finally(tick);
-      }, delay);
-      this.timers.push(timer);
-    };
-    tick();
   }
 
   private async work(untilFinished: boolean): Promise<void> {
@@ -218,7 +212,7 @@ export class Worker {
         }
         idle = waited.read < available;
         if (waited.read === 0 && untilFinished && this.active.size === 0) {
-          await this.moveDue();
+          await this.upkeep!.moveDue();
           await this.outcomes!.settled();
           if (!(await store.hasWork())) return;
         }
@@ -279,46 +273,10 @@ export class Worker {
     active.cancellation.abort(new ExecutionCancelledError(key));
   }
 
-  private async moveDue(): Promise<void> {
-    while ((await this.store!.streamDue(Date.now(), DUE_BATCH)) === DUE_BATCH && !this.stopping);
-  }
-
-  private async renewLeases(): Promise<void> {
-    await this.store!.renewLeases(this.name, [...this.active.values()].map((a) => a.run.id));
-  }
-
-  private async sweep(): Promise<void> {
-    const available = this.options.concurrency - this.active.size;
-    if (available <= 0) return;
-    const { redeliveryTimeout } = this.options;
-    const found = await this.store!.sweep(this.name, redeliveryTimeout, available, Math.max(1_000, redeliveryTimeout));
-    if (found.length > 0) {
-      this.logger.warn(`Worker ${this.name}: taking over ${found.length} execution(s) abandoned for over ${redeliveryTimeout} ms`);
-      await this.claim(found);
-    }
-  }
-
-  /** Re-claims messages already delivered to this consumer that it is not running (after a lost reply). */
+  /** Re-claims this consumer's delivered messages it is not running (at start, and after a reconnect). */
   private async recoverOwn(): Promise<void> {
     if (this.stopping || !this.waiter) return;
-    const reply = (await this.store!.client.xreadgroup(
-      'GROUP', this.docket.keys.group, this.name, 'COUNT', 1000, 'STREAMS', this.docket.keys.stream, '0',
-    ).catch(() => null)) as [string, [string, string[] | null][]][] | null;
-    const entries = reply?.[0]?.[1] ?? [];
-    const orphans: Delivery[] = [];
-    for (const [id, fields] of entries) {
-      if (!fields) continue;
-      const delivery = parseDelivery(id, fields, true);
-      if (!this.isActive(delivery.key, delivery.id)) orphans.push(delivery);
-    }
-    if (orphans.length > 0) await this.claim(orphans);
-  }
-
-  private async heartbeat(): Promise<void> {
-    await this.store!.heartbeat(
-      { name: this.name, lastSeen: new Date(), tasks: this.docket.tasks.names(), concurrency: this.options.concurrency },
-      WORKER_TTL_MS,
-    );
+    await this.upkeep?.recoverOwn();
   }
 
   private shutdown(drainTimeout: number): Promise<void> {
@@ -328,8 +286,7 @@ export class Worker {
 
   private async drainAndClose(drainTimeout: number): Promise<void> {
     this.stopping = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers = [];
+    this.upkeep?.stop();
     if (this.active.size > 0) {
       this.logger.log(`Worker ${this.name}: finishing ${this.active.size} running task(s) (up to ${drainTimeout} ms)`);
       let timer: NodeJS.Timeout | undefined;

@@ -1,0 +1,113 @@
+/**
+ * A worker's upkeep beside its main loop: moving due work to the stream, renewing the leases of
+ * what it runs, the fleet-wide redelivery sweep, heartbeats, and re-claiming its own messages
+ * after a lost reply. Each duty runs on its own timer; a failure is logged and tried again at the
+ * next tick.
+ */
+import { WORKER_TTL_MS, type Docket } from './docket';
+import type { DocketLogger } from './logger';
+import { parseDelivery, type Delivery } from './redis/execution-record';
+import type { WorkerStore } from './redis/worker-store';
+import type { ResolvedWorkerOptions } from './worker.options';
+
+const DUE_BATCH = 1_000;
+
+/** What the upkeep needs of its worker. */
+export interface UpkeepHost {
+  readonly docket: Docket;
+  readonly options: ResolvedWorkerOptions;
+  readonly name: string;
+  /** False once the worker is stopping: timers no longer tick. */
+  running(): boolean;
+  /** How many runs are going now. */
+  activeCount(): number;
+  /** The stream messages of the runs going now. */
+  activeMessageIds(): string[];
+  /** True while the run of stream message `messageId` (under `key`) is going here. */
+  isActive(key: string, messageId: string): boolean;
+  /** Claims and starts deliveries (taken over or recovered). */
+  claim(deliveries: Delivery[]): Promise<void>;
+}
+
+export class WorkerUpkeep {
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly host: UpkeepHost,
+    private readonly store: WorkerStore,
+    private readonly logger: DocketLogger,
+  ) {}
+
+  /** Starts every duty's timer and sends the first heartbeat. */
+  async start(): Promise<void> {
+    const { schedulingResolution, redeliveryTimeout, heartbeatInterval } = this.host.options;
+    this.every('moving due work to the stream', schedulingResolution, () => this.moveDue());
+    this.every('renewing leases', redeliveryTimeout / 4, () => this.renewLeases());
+    this.every('sweeping for abandoned work', redeliveryTimeout / 4, () => this.sweep(), true);
+    await this.heartbeat();
+    this.every('sending a heartbeat', heartbeatInterval, () => this.heartbeat());
+  }
+
+  /** Stops every timer. */
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+  }
+
+  /** Moves every due scheduled execution to the stream. */
+  async moveDue(): Promise<void> {
+    while ((await this.store.streamDue(Date.now(), DUE_BATCH)) === DUE_BATCH && this.host.running());
+  }
+
+  /** Re-claims messages already delivered to this consumer that it is not running (after a lost reply). */
+  async recoverOwn(): Promise<void> {
+    const { docket, name } = this.host;
+    const reply = (await this.store.client.xreadgroup(
+      'GROUP', docket.keys.group, name, 'COUNT', 1000, 'STREAMS', docket.keys.stream, '0',
+    ).catch(() => null)) as [string, [string, string[] | null][]][] | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    const orphans: Delivery[] = [];
+    for (const [id, fields] of entries) {
+      if (!fields) continue;
+      const delivery = parseDelivery(id, fields, true);
+      if (!this.host.isActive(delivery.key, delivery.id)) orphans.push(delivery);
+    }
+    if (orphans.length > 0) await this.host.claim(orphans);
+  }
+
+  private every(what: string, intervalMs: number, fn: () => Promise<void>, jitter = false): void {
+    const tick = (): void => {
+      if (!this.host.running()) return;
+      const delay = jitter ? intervalMs * (0.75 + Math.random() * 0.5) : intervalMs;
+      const timer = setTimeout(() => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        fn()
+          .catch((err: unknown) => this.logger.warn(`Worker ${this.host.name}: ${what} failed (${String(err)}); trying again in ${Math.round(intervalMs)} ms`))
+          .finally(tick);
+      }, delay);
+      this.timers.push(timer);
+    };
+    tick();
+  }
+
+  private async renewLeases(): Promise<void> {
+    await this.store.renewLeases(this.host.name, this.host.activeMessageIds());
+  }
+
+  private async sweep(): Promise<void> {
+    const { options, name } = this.host;
+    const available = options.concurrency - this.host.activeCount();
+    if (available <= 0) return;
+    const { redeliveryTimeout } = options;
+    const found = await this.store.sweep(name, redeliveryTimeout, available, Math.max(1_000, redeliveryTimeout));
+    if (found.length > 0) {
+      this.logger.warn(`Worker ${name}: taking over ${found.length} execution(s) abandoned for over ${redeliveryTimeout} ms`);
+      await this.host.claim(found);
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    const { docket, name, options } = this.host;
+    await this.store.heartbeat({ name, lastSeen: new Date(), tasks: docket.tasks.names(), concurrency: options.concurrency }, WORKER_TTL_MS);
+  }
+}
