@@ -1,15 +1,16 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Observable } from 'rxjs';
+import { AddSender } from './add-sender';
 import { JsonCodec, type Codec } from './codec';
 import { resolveDocketOptions, type DocketOptions } from './docket.options';
 import { ErrorCodec, type ErrorClass } from './error-codec';
 import { InvalidOptionsError } from './errors/docket.errors';
 import { parseEvent, type ExecutionEvent } from './execution-event';
 import { Execution, type ExecutionHost } from './execution';
-import { Disposition, ExecutionState } from './execution-state.enum';
+import { ExecutionState } from './execution-state.enum';
 import { consoleLogger, type DocketLogger } from './logger';
 import { closeConnection, createConnection, isClusterUrl, openConnection, unavailable } from './redis/connection';
-import { DocketStore, type CancelOutcome, type ScheduleRequest, type WorkerInfo } from './redis/docket-store';
+import { DocketStore, type CancelOutcome, type WorkerInfo } from './redis/docket-store';
 import { DocketKeys } from './redis/keys';
 import { SubscriberHub } from './redis/subscriber';
 import { TaskRegistry, type RegisterOptions, type TaskDefinition, type TaskFunction } from './task-registry';
@@ -19,13 +20,6 @@ import { readPending, summarize, type DocketSnapshot } from './docket-snapshot';
 import { resolveWhen, type AddOptions, type ReplaceOptions, type TaskArgs, type TaskCall, type TaskResult } from './task-call';
 
 export type { AddOptions, ReplaceOptions, TaskArgs, TaskCall, TaskResult } from './task-call';
-
-/**
- * Adds of one tick go out in script calls of this many, each written as soon as it is full, so
- * that Redis works on one while the caller prepares the next (measured: 20 beats 10, 34 and one
- * call for all; see README, Performance).
- */
-const TICK_CHUNK = 20;
 
 /**
  * A named queue of tasks in Redis, shared by producers and workers.
@@ -53,8 +47,7 @@ export class Docket implements ExecutionHost {
   private storePromise?: Promise<DocketStore>;
   /** The store once open, so that a send writes to the socket in the caller's own tick. */
   private openStore?: DocketStore;
-  private waitingForStore = 0;
-  private tick: { call: TaskCall; resolve: (e: Execution) => void; reject: (err: unknown) => void }[] = [];
+  private readonly adds: AddSender;
   private subscriberHub?: SubscriberHub;
   private inbox?: ResultInbox;
   private closed = false;
@@ -71,6 +64,13 @@ export class Docket implements ExecutionHost {
     this.keys = new DocketKeys(resolved.name, resolved.hashTag || isClusterUrl(resolved.url));
     this.errorCodec = new ErrorCodec(this.codec);
     for (const cls of resolved.errors) this.errorCodec.register(cls);
+    this.adds = new AddSender({
+      url: this.url,
+      host: this,
+      openStore: () => (this.closed ? undefined : this.openStore),
+      store: () => this.store(),
+      inbox: () => this.inbox,
+    });
   }
 
   /** Opens the producer connection now (otherwise the first command opens it). */
@@ -167,7 +167,7 @@ export class Docket implements ExecutionHost {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
     return async (...args) => {
-      return (await this.sendOne(this.prepare(definition, 'add', time, options.key, args))) as Execution<TaskResult<F>>;
+      return (await this.adds.sendOne(this.prepare(definition, 'add', time, options.key, args))) as Execution<TaskResult<F>>;
     };
   }
 
@@ -185,7 +185,7 @@ export class Docket implements ExecutionHost {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
     return async (...args) => {
-      return (await this.sendOne(this.prepare(definition, 'replace', time, options.key, args))) as Execution<TaskResult<F>>;
+      return (await this.adds.sendOne(this.prepare(definition, 'replace', time, options.key, args))) as Execution<TaskResult<F>>;
     };
   }
 
@@ -196,7 +196,7 @@ export class Docket implements ExecutionHost {
    * const executions = await docket.addMany(orders.map((o) => docket.call(processOrder)(o.id)));
    */
   addMany(calls: readonly TaskCall[]): Promise<Execution[]> {
-    return this.send(calls);
+    return this.adds.send(calls);
   }
 
   private prepare(definition: TaskDefinition, mode: 'add' | 'replace', time: () => number, key: string | undefined, args: unknown[]): TaskCall {
@@ -204,69 +204,6 @@ export class Docket implements ExecutionHost {
     const when = time();
     if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: uuid7(when), args: encoded };
     return { task: definition, mode, when, key, args: encoded };
-  }
-
-  /** Adds one call; the calls of one tick go to Redis together, in one script call. */
-  private sendOne(call: TaskCall): Promise<Execution> {
-    return new Promise<Execution>((resolve, reject) => {
-      this.tick.push({ call, resolve, reject });
-      if (this.tick.length >= TICK_CHUNK) this.flushTick();
-      else if (this.tick.length === 1) queueMicrotask(() => this.flushTick());
-    });
-  }
-
-  private flushTick(): void {
-    const batch = this.tick;
-    if (batch.length === 0) return;
-    this.tick = [];
-    this.send(batch.map((b) => b.call)).then(
-      (executions) => batch.forEach((b, i) => b.resolve(executions[i])),
-      (err: unknown) => batch.forEach((b) => b.reject(err)),
-    );
-  }
-
-  private async send(calls: readonly TaskCall[]): Promise<Execution[]> {
-    if (calls.length === 0) return [];
-    // With the result inbox live, outcomes of these runs will be sent to it (see result-inbox.ts).
-    const mark = this.inbox?.mark();
-    const reply = mark ? this.inbox!.channel : '';
-    const requests: ScheduleRequest[] = calls.map((c) => ({ key: c.key, mode: c.mode, when: c.when, task: c.task.name, args: c.args, reply }));
-    let replies;
-    try {
-      // Written before the first await when the connection is open: Redis starts on this chunk
-      // while the caller is still preparing the next one.
-      let store = this.openStore;
-      if (!store || this.closed || this.waitingForStore > 0) {
-        // Calls made while the connection opens go out in the order they were made.
-        this.waitingForStore++;
-        try {
-          store = await this.store();
-        } finally {
-          this.waitingForStore--;
-        }
-      }
-      replies = await store.schedule(requests, Date.now());
-    } catch (err) {
-      throw unavailable(this.url, err);
-    }
-    return replies.map((reply, i) => {
-      const call = calls[i];
-      const disposition =
-        reply.status === 'exists'
-          ? Disposition.ALREADY_SCHEDULED
-          : call.mode === 'replace' && reply.generation !== '1'
-            ? Disposition.REPLACED
-            : Disposition.SCHEDULED;
-      return new Execution(this, call.key, {
-        state: reply.state,
-        taskName: call.task.name,
-        when: new Date(reply.when),
-        disposition,
-        args: call.args,
-        generation: reply.generation,
-        inbox: reply.status === 'ok' ? mark : undefined,
-      });
-    });
   }
 
   /**
