@@ -1,11 +1,12 @@
 /**
  * A worker's blocking connection and the waits on it. Each wait blocks on the stream with the
- * claim pipelined behind it (see WorkerStore.waitAndClaim) and, on a single node, first learns
- * the connection's id, so that {@link StreamWaiter.end} can UNBLOCK it even after a reconnect.
- * On a cluster the UNBLOCK could not name the node the wait is on; a stop there waits out the
- * block (up to a second).
+ * claim pipelined behind it (see WorkerStore.waitAndClaim) and first learns the id of the
+ * connection it blocks on, so that {@link StreamWaiter.end} can UNBLOCK it even after a
+ * reconnect. On a cluster that is the connection to the node serving the stream's slot, and the
+ * UNBLOCK goes to that node.
  */
 import type { ConnectionOptions } from 'node:tls';
+import type { Cluster, Redis } from 'ioredis';
 import type { DocketLogger } from './logger';
 import { createConnection, openConnection, type RedisClient } from './redis/connection';
 import type { DocketKeys } from './redis/keys';
@@ -14,8 +15,16 @@ import { WorkerStore, type Fetched, type WaitRequest } from './redis/worker-stor
 
 const UNBLOCK_RETRY_MS = 20;
 
+/** A cluster node's address as ioredis keys its slot map: host:port. */
+function nodeKey(node: Redis): string {
+  return `${node.options.host}:${node.options.port}`;
+}
+
 export class StreamWaiter {
   private id?: number;
+  /** On a cluster: the stream's slot, and the node the current wait blocks on. */
+  private slot?: number;
+  private node?: string;
   private waiting = false;
   /** Wakes an end() that waits for the wait to block (its connection id came) or to end. */
   private changed?: () => void;
@@ -31,7 +40,8 @@ export class StreamWaiter {
     const connection = createConnection(url, 'blocking', logger, tls);
     await openConnection(connection, url);
     const waiter = new StreamWaiter(installWaitScripts(connection), keys, store);
-    waiter.id = Number(await connection.client('ID'));
+    if (connection.isCluster) waiter.slot = Number(await connection.cluster('KEYSLOT', keys.stream));
+    else waiter.id = Number(await connection.client('ID'));
     return waiter;
   }
 
@@ -44,6 +54,7 @@ export class StreamWaiter {
   async wait(request: Omit<WaitRequest, 'onConnectionId'>): Promise<Fetched> {
     this.waiting = true;
     try {
+      if (this.connection.isCluster) this.learnNodeConnection(this.connection as Cluster);
       return await WorkerStore.waitAndClaim(this.connection, this.keys, {
         ...request,
         onConnectionId: (id) => {
@@ -59,17 +70,9 @@ export class StreamWaiter {
 
   /** Ends the wait that is on, if any, so that the worker's loop sees its stop. */
   async end(): Promise<void> {
-    if (!this.waiting) return;
-    if (this.connection.isCluster) {
-      // UNBLOCK cannot name the node the wait is on, and closing the connection under it is no
-      // way out: a wait Redis serves after the client gave up leaves what it delivered (and
-      // claimed) to a sweep after redeliveryTimeout, and ioredis never settles a wait held while
-      // the cluster reconnects once it is disconnected. The wait ends by itself within its block.
-      return;
-    }
-    while (this.waiting && this.id !== undefined) {
+    while (this.waiting) {
       const changed = new Promise<void>((resolve) => (this.changed = resolve));
-      const unblocked = await this.store.client.client('UNBLOCK', this.id).catch(() => 0);
+      const unblocked = this.id === undefined ? 0 : await this.unblock(this.id).catch(() => 0);
       if (unblocked === 1) return;
       // Not blocked in Redis yet (held through a reconnect, or still on its way): try again once
       // the wait's connection has said which it is, unless the wait ends first. The id may be
@@ -77,6 +80,33 @@ export class StreamWaiter {
       // so try again shortly even if no new id comes.
       await Promise.race([changed, new Promise((resolve) => setTimeout(resolve, UNBLOCK_RETRY_MS))]);
     }
+  }
+
+  /**
+   * On a cluster, asks the connection to the node that serves the stream's slot for its id, ahead
+   * of the wait on the same socket. Should the wait be redirected (the slot moved), the UNBLOCK
+   * finds nothing there, and the wait ends by itself within its block.
+   */
+  private learnNodeConnection(cluster: Cluster): void {
+    const key = this.slot === undefined ? undefined : cluster.slots[this.slot]?.[0];
+    const node = key === undefined ? undefined : cluster.nodes('master').find((n) => nodeKey(n) === key);
+    this.id = undefined;
+    if (!node) return;
+    node.client('ID').then(
+      (id) => {
+        this.id = Number(id);
+        this.node = key;
+        this.changed?.();
+      },
+      () => undefined,
+    );
+  }
+
+  private async unblock(id: number): Promise<unknown> {
+    const client = this.store.client;
+    if (!client.isCluster) return client.client('UNBLOCK', id);
+    const node = (client as Cluster).nodes('master').find((n) => nodeKey(n) === this.node);
+    return node ? node.client('UNBLOCK', id) : 0;
   }
 
   disconnect(): void {

@@ -5,6 +5,7 @@ import { RedisCluster } from '../support/redis-cluster';
 import Redis from 'ioredis';
 import { createConnection, openConnection } from '../../lib/core/redis/connection';
 import { WorkerStore } from '../../lib/core/redis/worker-store';
+import { StreamWaiter } from '../../lib/core/stream-waiter';
 
 describe('Redis Cluster (redis+cluster://)', () => {
   let cluster: RedisCluster;
@@ -62,6 +63,34 @@ describe('Redis Cluster (redis+cluster://)', () => {
     await worker.stop();
     await run;
     await docket.close();
+  });
+
+  it('a stop ends a wait that blocks on a cluster node', async () => {
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName('unblock'), url: cluster.url, logger });
+    const connection = createConnection(cluster.url, 'worker', logger);
+    await openConnection(connection, cluster.url);
+    const store = new WorkerStore(docket.keys, connection);
+    const nodes = cluster.nodes.map((n) => new Redis({ port: n.port, host: '127.0.0.1' }));
+    const waiter = await StreamWaiter.open(cluster.url, docket.keys, store, logger);
+    try {
+      await store.ensureGroup();
+      // BLOCK 0: without the UNBLOCK this wait would never end.
+      const waiting = waiter.wait({ worker: 'w1', count: 1, blockMs: 0, after: '0-0', ttlMs: docket.executionTtl });
+      const blocked = async (): Promise<boolean> => {
+        const lists = await Promise.all(nodes.map(async (n) => String(await n.client('LIST'))));
+        return lists.some((list) => /name=docket:blocking:\S* .*flags=b /.test(list));
+      };
+      await waitUntil(blocked, 'the wait blocks on its node');
+      await waiter.end();
+      await expect(waiting).resolves.toEqual({ runs: [], read: 0, lastId: undefined });
+      expect(await blocked()).toBe(false);
+    } finally {
+      waiter.disconnect();
+      for (const node of nodes) node.disconnect();
+      connection.disconnect();
+      await docket.close();
+    }
   });
 
   it("a worker's outcome and progress writes follow the docket when its slot moves to another node", async () => {
