@@ -16,7 +16,9 @@ export interface DocketOptions {
   /**
    * Where Redis is: `redis://[user:pass@]host:port/db`, `rediss://…` (TLS), `unix:///path?db=0`,
    * a Redis Cluster as `redis+cluster://host:port,host:port` (`rediss+cluster://` for TLS), or a
-   * master found through Sentinels as `redis+sentinel://host:port,host:port/<master name>/db`.
+   * master found through Sentinels as `redis+sentinel://host:port,host:port/<master name>/db`
+   * (`?sentinelUsername=…&sentinelPassword=…` for Sentinels with credentials of their own; IPv6
+   * hosts in brackets, `[::1]:26379`).
    * @default 'redis://localhost:6379/0'
    */
   url?: string;

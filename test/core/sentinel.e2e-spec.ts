@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Docket, RedisUnavailableError, Worker } from '../../lib';
-import { displayUrl, parseSentinelUrl } from '../../lib/core/redis/connection';
+import { displayUrl, parseClusterUrl, parseSentinelUrl } from '../../lib/core/redis/connection';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { freePort, RedisServer } from '../support/redis-server';
 
@@ -15,7 +15,9 @@ async function startSentinel(dir: string, masterPort: number): Promise<{ port: n
     config,
     [
       `port ${port}`,
-      'bind 127.0.0.1',
+      'bind 127.0.0.1 ::1',
+      // Clients that name no user are let in as before; `watcher` is for the credentials test.
+      'user watcher on >watch-pass ~* &* +@all',
       `dir ${dir}`,
       `sentinel monitor mymaster 127.0.0.1 ${masterPort} 1`,
       'sentinel down-after-milliseconds mymaster 1000',
@@ -116,7 +118,8 @@ describe('redis+sentinel://', () => {
 
   it('logs a Sentinel that is down once, prints nothing to stderr, and runs on through the others', async () => {
     const down = await freePort();
-    const url = `redis+sentinel://127.0.0.1:${down},127.0.0.1:${sentinel.port}/mymaster/0`;
+    // The live Sentinel by its IPv6 address.
+    const url = `redis+sentinel://127.0.0.1:${down},[::1]:${sentinel.port}/mymaster/0`;
     const logger = new MemoryLogger();
     const docket = new Docket({ name: uniqueName('sentinel-down'), url, logger });
     docket.register(async function echo(value: string): Promise<string> {
@@ -137,6 +140,49 @@ describe('redis+sentinel://', () => {
     expect(printed.mock.calls.map((args) => args.join(' ')).filter((line) => line.includes('ioredis'))).toEqual([]);
     // One watch serves every connection of the URL in this process: one warning, not one each.
     expect(logger.lines.filter((l) => l.includes('Cannot reach the Sentinel'))).toHaveLength(1);
+  });
+
+  it('asks Sentinels that want credentials of their own with ?sentinelUsername= and ?sentinelPassword=', async () => {
+    const base = `redis+sentinel://127.0.0.1:${sentinel.port}/mymaster?db=0&sentinelUsername=watcher`;
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName('sentinel-acl'), url: `${base}&sentinelPassword=watch-pass`, logger });
+    docket.register(async function echo(value: string): Promise<string> {
+      return value;
+    });
+    const worker = new Worker(docket);
+    const run = worker.runForever();
+    try {
+      await expect((await docket.add('echo')('with credentials')).getResult({ timeout: 10_000 })).resolves.toBe('with credentials');
+    } finally {
+      await worker.stop();
+      await run;
+      await docket.close();
+    }
+    // The failover watch got in with the same credentials.
+    expect(logger.lines.filter((l) => l.includes('Cannot reach the Sentinel'))).toEqual([]);
+    // No Sentinel that answers: a named error, not a connect that waits forever.
+    const wrong = new Docket({ url: `${base}&sentinelPassword=nope`, logger: new MemoryLogger() });
+    wrong.register(async function echo(value: string): Promise<string> {
+      return value;
+    });
+    await expect(wrong.add('echo')('never')).rejects.toThrow(/All sentinels are unreachable.*WRONGPASS/);
+    await wrong.close();
+    const none = new Docket({ url: `redis+sentinel://127.0.0.1:${await freePort()}/mymaster`, logger: new MemoryLogger() });
+    await expect(none.connect()).rejects.toThrow(RedisUnavailableError);
+    await none.close();
+  });
+
+  it('reads IPv6 hosts, ?db= and the Sentinel credentials from the URL', () => {
+    const { options } = parseSentinelUrl('redis+sentinel://[::1]:26380,10.0.0.6/mymaster?db=3&sentinelUsername=w%40tcher&sentinelPassword=p');
+    expect(options.sentinels).toEqual([
+      { host: '::1', port: 26380 },
+      { host: '10.0.0.6', port: 26379 },
+    ]);
+    expect(options).toMatchObject({ name: 'mymaster', db: 3, sentinelUsername: 'w@tcher', sentinelPassword: 'p' });
+    expect(parseClusterUrl('redis+cluster://[::1]:7000,[fe80::1]').nodes).toEqual([
+      { host: '::1', port: 7000 },
+      { host: 'fe80::1', port: 6379 },
+    ]);
   });
 
   it('names what is wrong with a Sentinel URL', async () => {

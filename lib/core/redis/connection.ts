@@ -27,24 +27,33 @@ export type RedisClient = Redis | Cluster;
 
 const CLUSTER_SCHEMES = /^rediss?\+cluster:\/\//;
 
+/**
+ * Splits `host:port,[v6 address]:port,host` into addresses; a missing host is 127.0.0.1 and a
+ * missing port `defaultPort`. A port that is not a number comes back as NaN, for the caller to name.
+ */
+function parseHosts(list: string, defaultPort: number): { host: string; port: number }[] {
+  return list.split(',').filter(Boolean).map((hostPort) => {
+    const v6 = /^\[([^\]]+)\](?::(.*))?$/.exec(hostPort);
+    const [host, port] = v6 ? [v6[1], v6[2]] : hostPort.split(':');
+    return { host: host || '127.0.0.1', port: port ? Number(port) : defaultPort };
+  });
+}
+
 /** True for `redis+cluster://` and `rediss+cluster://` URLs. */
 export function isClusterUrl(url: string): boolean {
   return CLUSTER_SCHEMES.test(url);
 }
 
 /**
- * Parses `redis+cluster://[user:pass@]host:port[,host:port…]` (or `rediss+cluster://` for TLS):
- * the seed nodes of a Redis Cluster.
+ * Parses `redis+cluster://[user:pass@]host:port[,host:port…]` (or `rediss+cluster://` for TLS;
+ * IPv6 hosts in brackets): the seed nodes of a Redis Cluster.
  */
 export function parseClusterUrl(url: string): { nodes: { host: string; port: number }[]; options: RedisOptions; display: string } {
   const tls = url.startsWith('rediss+');
   const rest = url.replace(CLUSTER_SCHEMES, '').replace(/\/.*$/, '');
   const { hosts, options, display } = splitUserinfo(url, rest);
   if (tls) options.tls = {};
-  const nodes = hosts.split(',').filter(Boolean).map((hostPort) => {
-    const [host, port] = hostPort.split(':');
-    return { host: host || '127.0.0.1', port: port ? Number(port) : 6379 };
-  });
+  const nodes = parseHosts(hosts, 6379);
   if (nodes.length === 0 || nodes.some((n) => !Number.isInteger(n.port))) {
     throw new RedisUnavailableError(display, 'the URL names no cluster node (expected redis+cluster://host:port,host:port)');
   }
@@ -74,8 +83,9 @@ function splitUserinfo(url: string, authority: string): { hosts: string; options
 
 /**
  * Parses `redis+sentinel://[user:pass@]host:port,host:port/<master name>[/<db>]` (with
- * `rediss+sentinel://` for TLS, and `?sentinelPassword=…` when the Sentinels ask for one): the
- * Sentinels to ask for the master, and the master's credentials and database.
+ * `rediss+sentinel://` for TLS; `?sentinelUsername=…&sentinelPassword=…` when the Sentinels ask
+ * for credentials of their own; `?db=` as another way to name the database; IPv6 hosts in
+ * brackets): the Sentinels to ask for the master, and the master's credentials and database.
  *
  * @example
  * parseSentinelUrl('redis+sentinel://10.0.0.5:26379,10.0.0.6:26379/mymaster/0');
@@ -89,22 +99,26 @@ export function parseSentinelUrl(url: string): ParsedRedisUrl {
   const split = splitUserinfo(url, authority);
   const { options } = split;
   let { display } = split;
-  const sentinelPassword = query.split('&').find((pair) => pair.startsWith('sentinelPassword='));
+  const param = (name: string): string | undefined => {
+    const pair = query.split('&').find((p) => p.startsWith(`${name}=`));
+    return pair === undefined ? undefined : decodeURIComponent(pair.slice(name.length + 1));
+  };
+  const sentinelPassword = param('sentinelPassword');
   if (sentinelPassword !== undefined) {
-    options.sentinelPassword = decodeURIComponent(sentinelPassword.slice('sentinelPassword='.length));
+    options.sentinelPassword = sentinelPassword;
     display = display.replace(/([?&]sentinelPassword=)[^&]*/, '$1***');
   }
-  options.sentinels = split.hosts.split(',').filter(Boolean).map((hostPort) => {
-    const [host, port] = hostPort.split(':');
-    return { host: host || '127.0.0.1', port: port ? Number(port) : 26379 };
-  });
+  const sentinelUsername = param('sentinelUsername');
+  if (sentinelUsername !== undefined) options.sentinelUsername = sentinelUsername;
+  options.sentinels = parseHosts(split.hosts, 26379);
   if (options.sentinels.length === 0 || options.sentinels.some((s) => !Number.isInteger(s.port))) {
     throw new RedisUnavailableError(display, 'the URL names no Sentinel (expected redis+sentinel://host:port,host:port/<master name>)');
   }
   if (!master) throw new RedisUnavailableError(display, 'the URL names no master (expected redis+sentinel://host:port/<master name>[/db])');
   options.name = decodeURIComponent(master);
-  if (db) {
-    options.db = Number(db);
+  const dbParam = param('db') ?? db;
+  if (dbParam) {
+    options.db = Number(dbParam);
     if (!Number.isInteger(options.db)) throw new RedisUnavailableError(display, 'the database number is not an integer');
   }
   if (tls) {
@@ -247,15 +261,32 @@ export async function closeConnection(client: RedisClient): Promise<void> {
 /** Opens `client` now, turning a failure into a RedisUnavailableError naming the URL. */
 export async function openConnection(client: RedisClient, url: string): Promise<void> {
   if (client.status === 'ready') return;
+  // Through Sentinels, ioredis goes on asking them for as long as none answers and its connect()
+  // never settles: the first round in which every Sentinel failed ends the open instead.
+  let sentinelsFailed: ((err: Error) => void) | undefined;
   try {
-    if (client.status === 'wait') await client.connect();
-    else await client.ping();
+    if (client.status === 'wait') {
+      const connecting = client.connect();
+      connecting.catch(() => undefined);
+      const noSentinel = new Promise<never>((_, reject) => {
+        sentinelsFailed = (err) => {
+          if (err.message.startsWith(SENTINELS_UNREACHABLE)) reject(err);
+        };
+        client.on('error', sentinelsFailed);
+      });
+      await Promise.race([connecting, noSentinel]);
+    } else await client.ping();
   } catch (err) {
     client.disconnect();
-    const cause = lastErrors.get(client);
+    const cause = lastErrors.get(client)?.replace(/ Retrying from scratch after \d+ms\./, '');
     throw new RedisUnavailableError(displayUrl(url), cause ?? (err instanceof Error ? err.message : String(err)));
+  } finally {
+    if (sentinelsFailed) client.off('error', sentinelsFailed);
   }
 }
+
+/** How ioredis's error begins when no Sentinel of a round answered. */
+const SENTINELS_UNREACHABLE = 'All sentinels are unreachable';
 
 /** Wraps a connection-level failure in a RedisUnavailableError; other errors pass through. */
 export function unavailable(url: string, err: unknown): Error {

@@ -60,6 +60,7 @@ export class FailoverWatch {
     const sentinel = new Redis({
       host,
       port,
+      username: this.options.sentinelUsername ?? undefined,
       password: this.options.sentinelPassword ?? undefined,
       tls: this.options.enableTLSForSentinelMode ? (this.options.sentinelTLS ?? {}) : undefined,
       connectionName: `docket:sentinel-watch:${process.pid}`,
