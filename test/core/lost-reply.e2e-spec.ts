@@ -1,0 +1,96 @@
+import Redis from 'ioredis';
+import { Docket, ExecutionState, Worker } from '../../lib';
+import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
+import { RedisServer } from '../support/redis-server';
+import { TcpProxy } from '../support/tcp-proxy';
+
+/**
+ * Replies Redis wrote that never reached the worker: a proxy drops the connection at the very
+ * chunk that carries them, so Redis has done the work and only the answer is lost. The worker
+ * reconnects, ioredis sends the unanswered commands again, and the worker recovers its own
+ * pending messages; every task must still run once and be recorded once.
+ */
+describe('a reply lost on its way to the worker', () => {
+  let server: RedisServer;
+  let proxy: TcpProxy;
+  let admin: Redis;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    proxy = await TcpProxy.start(server.port);
+    admin = new Redis(server.port);
+  });
+  afterAll(async () => {
+    admin.disconnect();
+    await proxy.stop();
+    await server.stop();
+  });
+
+  async function setUp(name: string): Promise<{ docket: Docket; logger: MemoryLogger; ran: string[]; worker: Worker; run: Promise<void> }> {
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName(name), url: proxy.url, logger });
+    const ran: string[] = [];
+    docket.register(async function double(tag: string, n: number): Promise<number> {
+      ran.push(tag);
+      return n * 2;
+    });
+    const worker = new Worker(docket, { concurrency: 2 });
+    const run = worker.runForever();
+    // Idle and blocked on the stream: a new task is claimed by the wait's pipelined claim.
+    await waitUntil(async () => / name=docket:blocking:\S* .*flags=b /.test(String(await admin.client('LIST'))), 'the worker waits');
+    return { docket, logger, ran, worker, run };
+  }
+
+  async function tearDown({ docket, worker, run }: { docket: Docket; worker: Worker; run: Promise<void> }): Promise<void> {
+    await worker.stop();
+    await run;
+    await docket.close();
+  }
+
+  it('loses the claim: the task runs once, after the reconnect', async () => {
+    const setup = await setUp('lost-claim');
+    const { docket, logger, ran } = setup;
+    try {
+      const key = `${docket.name}:first`;
+      const cut = proxy.cutOnce(/docket:blocking/, (chunk) => chunk.includes(key));
+      const first = await docket.add('double', { key })('first', 21);
+      await cut;
+      await expect(first.getResult({ timeout: 15_000 })).resolves.toBe(42);
+      // The resent wait and claim are served when the next task arrives; the first one, held by
+      // this worker already, is not started again.
+      await expect((await docket.add('double')('second', 1)).getResult({ timeout: 15_000 })).resolves.toBe(2);
+      expect(ran).toEqual(['first', 'second']);
+      expect(logger.lines.some((l) => /Lost the blocking connection/.test(l))).toBe(true);
+      await waitUntil(async () => (await docket.snapshot()).streamLength === 0, 'both messages are acknowledged');
+    } finally {
+      await tearDown(setup);
+    }
+  });
+
+  it('loses the answer to an outcome: it is recorded once, with one terminal event', async () => {
+    const setup = await setUp('lost-outcome');
+    const { docket, ran } = setup;
+    const states: string[] = [];
+    const key = `${docket.name}:first`;
+    let ready!: () => void;
+    const listening = new Promise<void>((resolve) => (ready = resolve));
+    const watching = docket.events$({ onReady: ready }).subscribe((e) => {
+      if (e.key === key && e.type === 'state') states.push(e.state);
+    });
+    try {
+      await listening;
+      // The complete script answers 'completed' for the run; that answer is lost.
+      const cut = proxy.cutOnce(/docket:blocking/, (chunk) => chunk.includes('$9\r\ncompleted\r\n'));
+      const first = await docket.add('double', { key })('first', 21);
+      await cut;
+      await expect(first.getResult({ timeout: 15_000 })).resolves.toBe(42);
+      await expect((await docket.add('double')('second', 1)).getResult({ timeout: 15_000 })).resolves.toBe(2);
+      expect(ran).toEqual(['first', 'second']);
+      await waitUntil(async () => (await docket.snapshot()).streamLength === 0, 'both messages are acknowledged');
+      expect((await first.sync()).state).toBe(ExecutionState.COMPLETED);
+      expect(states).toEqual([ExecutionState.QUEUED, ExecutionState.RUNNING, ExecutionState.COMPLETED]);
+    } finally {
+      watching.unsubscribe();
+      await tearDown(setup);
+    }
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * A TCP proxy in front of a Redis server that can lose a reply on purpose: `cutOnce` names a
+ * connection (by the client name it sets) and a reply; the first chunk from Redis to that
+ * connection that matches is never delivered, and both sides of the connection are closed, as
+ * when a network drops between Redis writing a reply and the client reading it. Redis has run the
+ * command by then; the client only lost the answer.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+interface Cut {
+  client: RegExp;
+  reply: (chunk: string) => boolean;
+  done: () => void;
+}
+
+export class TcpProxy {
+  private readonly sockets = new Set<Socket>();
+  private cuts: Cut[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  /** Listens on a free loopback port and forwards to 127.0.0.1:`targetPort`. */
+  static async start(targetPort: number): Promise<TcpProxy> {
+    let proxy!: TcpProxy;
+    const server = createServer((client) => proxy.accept(client, targetPort));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = new TcpProxy(server, (server.address() as { port: number }).port);
+    return proxy;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}/0`;
+  }
+
+  /**
+   * Loses the first reply matching `reply` on a connection whose client name matches `client`;
+   * resolves once it did.
+   */
+  cutOnce(client: RegExp, reply: (chunk: string) => boolean): Promise<void> {
+    return new Promise((resolve) => this.cuts.push({ client, reply, done: resolve }));
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket, targetPort: number): void {
+    const upstream = connect(targetPort, '127.0.0.1');
+    this.sockets.add(client).add(upstream);
+    let sent = '';
+    client.on('data', (chunk) => {
+      // What the client said so far, up to its CLIENT SETNAME: enough to tell which it is.
+      if (sent.length < 4096) sent += chunk.toString('latin1');
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      const text = chunk.toString('latin1');
+      const cut = this.cuts.find((c) => c.client.test(sent) && c.reply(text));
+      if (!cut) {
+        client.write(chunk);
+        return;
+      }
+      this.cuts = this.cuts.filter((c) => c !== cut);
+      client.destroy();
+      upstream.destroy();
+      cut.done();
+    });
+    const close = (): void => {
+      client.destroy();
+      upstream.destroy();
+      this.sockets.delete(client);
+      this.sockets.delete(upstream);
+    };
+    client.on('close', close).on('error', close);
+    upstream.on('close', close).on('error', close);
+  }
+}
