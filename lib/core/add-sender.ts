@@ -3,6 +3,7 @@
  * {@link TICK_CHUNK}, each written as soon as it is full, so that Redis works on one while the
  * caller prepares the next; each reply becomes an {@link Execution}.
  */
+import { randomBytes } from 'node:crypto';
 import { Execution, type ExecutionHost } from './execution';
 import { Disposition } from './execution-state.enum';
 import { unavailable } from './redis/connection';
@@ -15,6 +16,10 @@ import type { TaskCall } from './task-call';
  * for all; see README, Performance).
  */
 const TICK_CHUNK = 20;
+
+/** Send tokens: this process's random prefix and a counter (see the schedule script). */
+const TOKEN_PREFIX = randomBytes(6).toString('base64url');
+let sends = 0;
 
 /** What the sender needs of its docket. */
 export interface AddTarget {
@@ -50,7 +55,15 @@ export class AddSender {
     const inbox = this.target.inbox();
     const mark = inbox?.mark();
     const reply = mark ? inbox!.channel : '';
-    const requests: ScheduleRequest[] = calls.map((c) => ({ key: c.key, mode: c.mode, when: c.when, task: c.task.name, args: c.args, reply }));
+    const requests: ScheduleRequest[] = calls.map((c) => ({
+      key: c.key,
+      mode: c.mode,
+      when: c.when,
+      task: c.task.name,
+      args: c.args,
+      reply,
+      token: `${TOKEN_PREFIX}${(sends++).toString(36)}`,
+    }));
     let replies;
     try {
       // Written before the first await when the connection is open: Redis starts on this chunk

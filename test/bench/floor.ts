@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     await rate('schedule script, raw EVALSHA', (i) => {
       const key = `raw-${i}`;
       const now = Date.now();
-      return redis.evalsha(sha, 3, k.stream, k.queue, k.runs(key), now, k.events(''), k.group, key, 'new', now, 'noop', '[]', '');
+      return redis.evalsha(sha, 3, k.stream, k.queue, k.runs(key), now, k.events(''), k.group, key, 'new', now, 'noop', '[]', '', `raw-${i}`);
     });
     const stats = (await redis.info('commandstats')).split('\n').find((l) => l.startsWith('cmdstat_evalsha'));
     console.log(`  Redis time per script call: ${stats?.match(/usec_per_call=([\d.]+)/)?.[1]} µs`);

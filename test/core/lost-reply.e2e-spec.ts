@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { Docket, ExecutionState, Worker } from '../../lib';
+import { Disposition, Docket, ExecutionState, Worker } from '../../lib';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { RedisServer } from '../support/redis-server';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -90,6 +90,44 @@ describe('a reply lost on its way to the worker', () => {
       expect(states).toEqual([ExecutionState.QUEUED, ExecutionState.RUNNING, ExecutionState.COMPLETED]);
     } finally {
       watching.unsubscribe();
+      await tearDown(setup);
+    }
+  });
+
+  it("loses the answer to an add: the add resends, says it scheduled the task, and it runs once", async () => {
+    const setup = await setUp('lost-add');
+    const { docket, ran } = setup;
+    try {
+      await docket.connect();
+      // The schedule script's answer to one add: its generation, 1.
+      const cut = proxy.cutOnce(/docket:command/, (chunk) => chunk === '*1\r\n:1\r\n');
+      const first = await docket.add('double')('first', 21);
+      await cut;
+      expect(first.disposition).toBe(Disposition.SCHEDULED);
+      await expect(first.getResult({ timeout: 15_000 })).resolves.toBe(42);
+      await expect((await docket.add('double')('second', 1)).getResult({ timeout: 15_000 })).resolves.toBe(2);
+      expect(ran).toEqual(['first', 'second']);
+    } finally {
+      await tearDown(setup);
+    }
+  });
+
+  it('loses the answer to a replace: the resent replace does not replace its own run again', async () => {
+    const setup = await setUp('lost-replace');
+    const { docket, ran } = setup;
+    try {
+      const key = `${docket.name}:digest`;
+      await docket.add('double', { key, delay: 60_000 })('original', 1);
+      // The answer to the replace: generation 2. By the time the replace is sent again, after the
+      // reconnect, the worker is running generation 2.
+      const cut = proxy.cutOnce(/docket:command/, (chunk) => chunk === '*1\r\n:2\r\n');
+      const replaced = await docket.replace('double', { key })('replacement', 21);
+      await cut;
+      expect(replaced.disposition).toBe(Disposition.REPLACED);
+      await expect(replaced.getResult({ timeout: 15_000 })).resolves.toBe(42);
+      await expect((await docket.add('double')('next', 1)).getResult({ timeout: 15_000 })).resolves.toBe(2);
+      expect(ran).toEqual(['replacement', 'next']);
+    } finally {
       await tearDown(setup);
     }
   });

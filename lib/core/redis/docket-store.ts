@@ -19,6 +19,8 @@ export interface ScheduleRequest {
   args: string;
   /** The result inbox channel of the adding process, or '' for none. */
   reply: string;
+  /** Unique to this send: the same send resent by ioredis is recognised (see the schedule script). */
+  token: string;
 }
 
 /** What the schedule script answered. */
@@ -88,7 +90,7 @@ export class DocketStore {
   private async scheduleChunk(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]> {
     const k = this.keys;
     const args: (string | number)[] = [now, k.events(''), k.group];
-    for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args, r.reply);
+    for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args, r.reply, r.token);
     const replies = await this.client.docketSchedule(requests.length + 2, k.stream, k.queue, ...requests.map((r) => k.runs(r.key)), ...args);
     return replies.map((raw, i) =>
       typeof raw === 'number'

@@ -8,10 +8,15 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * KEYS: 1 stream, 2 queue, 3.. the runs hash of each execution, in order
  * ARGV: 1 now (ms), 2 events channel prefix, 3 consumer group,
  *       then per execution: key, mode ('new' | 'add' | 'replace'), when (ms), task name, encoded args,
- *       reply (the adding process's result inbox channel, or '')
+ *       reply (the adding process's result inbox channel, or ''), send token (unique per send)
  * Reply: per execution, its new generation (an integer: it is queued when `when` ≤ now, else
  *        scheduled), or { 'exists', state, generation, when (ms) } when it was left alone. The
  *        integer is the common case: a reply of nested arrays costs Redis ~15 % more per add.
+ *
+ * The record keeps the token of the send that wrote it. The same send coming again (ioredis
+ * resends a command whose answer a dropped connection lost) finds its own token and is answered
+ * as the first time, with the record's generation, and changes nothing: a resent add is not
+ * reported as someone else's, and a resent replace does not replace the run it just started.
  *
  * `add` leaves a scheduled, queued or running execution alone. `new` is an add under a key the
  * producer generated: any record under it means the client resent the call after losing the
@@ -31,17 +36,19 @@ local function write_record(runs, reply, ...)
 end
 for i = 3, #KEYS do
   local runs = KEYS[i]
-  local j = 4 + (i - 3) * 6
-  local key, mode, when_s = ARGV[j], ARGV[j + 1], ARGV[j + 2]
+  local j = 4 + (i - 3) * 7
+  local key, mode, when_s, token = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 6]
   local announce = mode ~= 'new' or announce_to_patterns()
   local when = tonumber(when_s)
   -- A generated key almost never has a record: EXISTS is the cheaper question.
   local cur = NONE
   if mode ~= 'new' or redis.call('EXISTS', runs) == 1 then
-    cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when', 'reply')
+    cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when', 'reply', 'tok')
   end
   local state = cur[1]
-  if (mode == 'new' and state) or (mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running')) then
+  if cur[7] and cur[7] == token then
+    out[#out + 1] = tonumber(cur[2])
+  elseif (mode == 'new' and state) or (mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running')) then
     out[#out + 1] = {'exists', state, cur[2] or '0', cur[5] or '0'}
   else
     local gen = (tonumber(cur[2]) or 0) + 1
@@ -61,12 +68,12 @@ for i = 3, #KEYS do
     if when <= now then
       local id = redis.call('XADD', stream, '*', 'key', key, 'gen', gen)
       write_record(runs, ARGV[j + 5], 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
-        'gen', gen, 'seq', seq, 'sseq', seq, 'msg', id)
+        'gen', gen, 'seq', seq, 'sseq', seq, 'tok', token, 'msg', id)
       if announce then publish_state(prefix .. key, key, seq, 'queued', {when = when}) end
     else
       redis.call('ZADD', queue, when, key)
       write_record(runs, ARGV[j + 5], 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
-        'gen', gen, 'seq', seq, 'sseq', seq)
+        'gen', gen, 'seq', seq, 'sseq', seq, 'tok', token)
       if announce then publish_state(prefix .. key, key, seq, 'scheduled', {when = when}) end
     end
     out[#out + 1] = gen
