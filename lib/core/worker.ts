@@ -152,7 +152,10 @@ export class Worker {
       store,
       this.logger,
     ));
+    // A reconnect of either connection may have lost the answer to a claim: what Redis claimed
+    // for this worker then waits in its pending list, and is taken up again.
     this.waiter.onReconnect(() => void this.recoverOwn());
+    client.on('ready', () => void this.recoverOwn());
     await store.ensureGroup();
     this.unlistenCancel = await this.docket.hub().listen(this.docket.keys.cancelChannel, {
       onMessage: (key) => this.cancelLocal(key),

@@ -131,4 +131,29 @@ describe('a reply lost on its way to the worker', () => {
       await tearDown(setup);
     }
   });
+
+  it("loses a busy worker's claim: the claimed tasks run once, after the reconnect, not after the redelivery timeout", async () => {
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName('lost-busy-claim'), url: proxy.url, logger });
+    const ran: string[] = [];
+    docket.register(async function double(tag: string, n: number): Promise<number> {
+      ran.push(tag);
+      return n * 2;
+    });
+    // Queued before the worker starts: its first fetch is the busy worker's claim, on its command connection.
+    const queued = await docket.addMany(['a', 'b', 'c'].map((tag, n) => docket.call('double', { key: `${docket.name}:${tag}` })(tag, n)));
+    const cut = proxy.cutOnce(/docket:worker/, (chunk) => chunk.includes(`${docket.name}:a`));
+    const worker = new Worker(docket, { concurrency: 5, redeliveryTimeout: 600_000 });
+    const run = worker.runForever();
+    try {
+      await cut;
+      await expect(Promise.all(queued.map((e) => e.getResult({ timeout: 15_000 })))).resolves.toEqual([0, 2, 4]);
+      expect([...ran].sort()).toEqual(['a', 'b', 'c']);
+      expect(logger.lines.some((l) => /Lost the worker connection/.test(l))).toBe(true);
+    } finally {
+      await worker.stop();
+      await run;
+      await docket.close();
+    }
+  });
 });
