@@ -8,7 +8,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Cluster, Redis } from 'ioredis';
 import type { DocketLogger } from './logger';
-import { createConnection, openConnection, type RedisClient } from './redis/connection';
+import { createConnection, dropConnection, openConnection, type RedisClient } from './redis/connection';
 import type { DocketKeys } from './redis/keys';
 import { installWaitScripts, type ScriptCommands } from './redis/scripts';
 import { WorkerStore, type Fetched, type WaitRequest } from './redis/worker-store';
@@ -110,6 +110,6 @@ export class StreamWaiter {
   }
 
   disconnect(): void {
-    this.connection.disconnect();
+    dropConnection(this.connection);
   }
 }

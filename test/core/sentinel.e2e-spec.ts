@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -7,8 +8,11 @@ import { displayUrl, parseClusterUrl, parseSentinelUrl } from '../../lib/core/re
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { freePort, RedisServer } from '../support/redis-server';
 
-/** A Sentinel watching the master at `masterPort` under the name `mymaster`; it decides alone (quorum 1). */
-async function startSentinel(dir: string, masterPort: number): Promise<{ port: number; proc: ChildProcess }> {
+/**
+ * A Sentinel watching the master at `masterPort` under the name `mymaster` (and the one at
+ * `otherPort` as `other`); it decides alone (quorum 1).
+ */
+async function startSentinel(dir: string, masterPort: number, otherPort: number): Promise<{ port: number; proc: ChildProcess }> {
   const port = await freePort();
   const config = join(dir, 'sentinel.conf');
   writeFileSync(
@@ -20,6 +24,7 @@ async function startSentinel(dir: string, masterPort: number): Promise<{ port: n
       'user watcher on >watch-pass ~* &* +@all',
       `dir ${dir}`,
       `sentinel monitor mymaster 127.0.0.1 ${masterPort} 1`,
+      `sentinel monitor other 127.0.0.1 ${otherPort} 1`,
       'sentinel down-after-milliseconds mymaster 1000',
       'sentinel failover-timeout mymaster 5000',
       '',
@@ -44,16 +49,18 @@ async function startSentinel(dir: string, masterPort: number): Promise<{ port: n
 describe('redis+sentinel://', () => {
   let master: RedisServer;
   let replica: RedisServer;
+  let other: RedisServer;
   let sentinel: { port: number; proc: ChildProcess };
 
   beforeAll(async () => {
     master = await RedisServer.start();
+    other = await RedisServer.start();
     replica = await RedisServer.start();
     const admin = new Redis(replica.port);
     await admin.replicaof('127.0.0.1', master.port);
     await waitUntil(async () => /master_link_status:up/.test(await admin.info('replication')), 'the replica is in sync');
     admin.disconnect();
-    sentinel = await startSentinel(master.dir, master.port);
+    sentinel = await startSentinel(master.dir, master.port, other.port);
   });
 
   afterAll(async () => {
@@ -63,7 +70,18 @@ describe('redis+sentinel://', () => {
     });
     await replica.stop();
     await master.stop();
+    await other.stop();
   });
+
+  /** How many connections to the Sentinel are the failover watch's. */
+  async function watchConnections(): Promise<number> {
+    const admin = new Redis(sentinel.port);
+    try {
+      return ((await admin.client('LIST')) as string).split('\n').filter((line) => line.includes(' name=docket:sentinel-watch:')).length;
+    } finally {
+      admin.disconnect();
+    }
+  }
 
   it('finds the master through the Sentinels and follows it through a failover', async () => {
     const url = `redis+sentinel://127.0.0.1:${sentinel.port}/mymaster/0`;
@@ -183,6 +201,55 @@ describe('redis+sentinel://', () => {
       { host: '::1', port: 7000 },
       { host: 'fe80::1', port: 6379 },
     ]);
+  });
+
+  it('asks first, when it reconnects, the Sentinel that answered last', async () => {
+    // Not a Sentinel, first in the URL: it notes what each connection says first and hangs up.
+    const asked: string[] = [];
+    const hangsUp = createServer((socket) => {
+      socket.once('data', (chunk) => {
+        asked.push(chunk.toString());
+        socket.destroy();
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => hangsUp.listen(0, '127.0.0.1', resolve));
+    const fake = (hangsUp.address() as { port: number }).port;
+    const docket = new Docket({ name: uniqueName('sentinel-order'), url: `redis+sentinel://127.0.0.1:${fake},127.0.0.1:${sentinel.port}/mymaster/0`, logger: new MemoryLogger() });
+    docket.register(async function echo(value: string): Promise<string> {
+      return value;
+    });
+    const sentinelAdmin = new Redis(sentinel.port);
+    const [, port] = (await sentinelAdmin.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')) as string[];
+    sentinelAdmin.disconnect();
+    const onMaster = new Redis(Number(port));
+    try {
+      await docket.connect();
+      // Connections that came to look the master up (the failover watch's name themselves).
+      const lookups = (): number => asked.filter((first) => !first.includes('sentinel-watch')).length;
+      expect(lookups()).toBe(1);
+      const command = String(await onMaster.client('LIST')).split('\n').find((line) => line.includes(' name=docket:command:'))!;
+      await onMaster.client('KILL', 'ID', command.match(/\bid=(\d+)/)![1]);
+      await waitUntil(async () => String(await onMaster.client('LIST')).includes(' name=docket:command:'), 'the command connection is back');
+      await docket.add('echo')('after the reconnect');
+      expect(lookups()).toBe(1);
+    } finally {
+      onMaster.disconnect();
+      await docket.close();
+      await new Promise((resolve) => hangsUp.close(resolve));
+    }
+  });
+
+  it('closed while its master is down and it waits to reconnect, it leaves the Sentinel too', async () => {
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName('sentinel-close'), url: `redis+sentinel://127.0.0.1:${sentinel.port}/other/0`, logger });
+    await docket.connect();
+    await waitUntil(async () => (await watchConnections()) === 1, 'the failover watch is on');
+    await other.stop();
+    // ioredis emits no 'end' for a connection closed while it waits to reconnect.
+    await waitUntil(() => logger.lines.some((l) => l.includes('Lost the command connection')), 'the connection waits to reconnect');
+    await docket.close();
+    await waitUntil(async () => (await watchConnections()) === 0, 'the failover watch left the Sentinel');
   });
 
   it('names what is wrong with a Sentinel URL', async () => {

@@ -77,7 +77,8 @@ export class RedisServer {
   /** Stops the server and waits for the process to exit. */
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
+    // A process ended by a signal has a signalCode and no exitCode.
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
       proc.kill(signal);

@@ -61,6 +61,7 @@ export function parseClusterUrl(url: string): { nodes: { host: string; port: num
 }
 
 const SENTINEL_SCHEMES = /^rediss?\+sentinel:\/\//;
+const SENTINEL_COMMAND_TIMEOUT_MS = 5_000;
 
 /**
  * Splits `user:pass@host:port,host:port` (the authority of a cluster or Sentinel URL) into the
@@ -126,6 +127,8 @@ export function parseSentinelUrl(url: string): ParsedRedisUrl {
     options.enableTLSForSentinelMode = true;
     options.sentinelTLS = {};
   }
+  // A Sentinel that takes the connection but never answers is given up on, for the next one.
+  options.sentinelCommandTimeout = SENTINEL_COMMAND_TIMEOUT_MS;
   // Follow a failover at once: the Sentinels announce the new master (see FailoverWatch), and a
   // command that reaches the old one (now a replica) reconnects and is sent again.
   options.reconnectOnError = (err) => (err.message.startsWith('READONLY') ? 2 : false);
@@ -254,7 +257,14 @@ export function connectionKey(url: string, tls: ConnectionOptions | undefined): 
  * closes whatever ioredis opened beside it.
  */
 export async function closeConnection(client: RedisClient): Promise<void> {
+  if (client instanceof Redis) FailoverWatch.release(client);
   await client.quit().catch(() => undefined);
+  client.disconnect();
+}
+
+/** Drops `client` at once (no QUIT), and what follows it. */
+export function dropConnection(client: RedisClient): void {
+  if (client instanceof Redis) FailoverWatch.release(client);
   client.disconnect();
 }
 
@@ -277,7 +287,7 @@ export async function openConnection(client: RedisClient, url: string): Promise<
       await Promise.race([connecting, noSentinel]);
     } else await client.ping();
   } catch (err) {
-    client.disconnect();
+    dropConnection(client);
     const cause = lastErrors.get(client)?.replace(/ Retrying from scratch after \d+ms\./, '');
     throw new RedisUnavailableError(displayUrl(url), cause ?? (err instanceof Error ? err.message : String(err)));
   } finally {

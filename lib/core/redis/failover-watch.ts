@@ -16,12 +16,24 @@ const CHANNEL = '+switch-master';
 const MAX_RETRY_MS = 30_000;
 
 const watches = new Map<string, FailoverWatch>();
+/** The watch each connection is followed by, and the connections closed for good. */
+const following = new WeakMap<Redis, FailoverWatch>();
+const released = new WeakSet<Redis>();
+
+/** ioredis's cursor over a Sentinel URL's Sentinels (not public API; checked before use). */
+interface SentinelCursor {
+  connector?: { sentinelIterator?: { reset?: (moveCurrentFirst: boolean) => void } };
+}
 
 export class FailoverWatch {
   private readonly clients = new Set<Redis>();
   private readonly sentinels: Redis[] = [];
   /** The last announcement acted on: every Sentinel sends the same one. */
   private lastSwitch = '';
+  /** Where the last announcement put the master. */
+  private master?: { host: string; port: number };
+  /** Connections that were asking the Sentinels when it came: checked once they are ready. */
+  private readonly unsure = new Set<Redis>();
 
   private constructor(
     private readonly key: string,
@@ -31,26 +43,45 @@ export class FailoverWatch {
 
   /**
    * Has `client` (made with `options`, a Sentinel URL's) reconnect when its master fails over,
-   * from its first connect until it is closed for good.
+   * from its first connect until it is closed ({@link FailoverWatch.release}).
    */
   static follow(key: string, client: Redis, options: RedisOptions, logger: DocketLogger): void {
-    client.once('ready', () => {
-      if (client.status === 'end') return;
-      let watch = watches.get(key);
+    client.on('ready', () => {
+      // The next reconnect asks first the Sentinel that just answered, as ioredis does only in
+      // its own failover detector: otherwise every reconnect starts again at the URL's first
+      // Sentinel, and waits out its timeout when that one is down.
+      const cursor = (client as unknown as SentinelCursor).connector?.sentinelIterator;
+      if (typeof cursor?.reset === 'function') cursor.reset(true);
+      if (released.has(client)) return;
+      let watch = following.get(client) ?? watches.get(key);
       if (!watch) watches.set(key, (watch = new FailoverWatch(key, options, logger)));
+      following.set(client, watch);
       watch.add(client);
-      client.once('end', () => watch.remove(client));
     });
+    client.once('end', () => FailoverWatch.release(client));
+  }
+
+  /**
+   * Stops following `client`, which is being closed: ioredis emits no 'end' for a connection
+   * closed while it waits to reconnect. The watch closes with the last connection it follows.
+   */
+  static release(client: Redis): void {
+    released.add(client);
+    following.get(client)?.remove(client);
+    following.delete(client);
   }
 
   private add(client: Redis): void {
     this.clients.add(client);
     if (this.sentinels.length === 0) for (const address of this.options.sentinels ?? []) this.watch(address.host ?? '127.0.0.1', address.port ?? 26379);
+    // It was asking the Sentinels when the master moved: it may have been told the old one.
+    if (this.unsure.delete(client) && this.master && !isConnectedTo(client, this.master)) client.disconnect(true);
   }
 
   private remove(client: Redis): void {
+    this.unsure.delete(client);
     if (!this.clients.delete(client) || this.clients.size > 0) return;
-    watches.delete(this.key);
+    if (watches.get(this.key) === this) watches.delete(this.key);
     for (const sentinel of this.sentinels) sentinel.disconnect();
   }
 
@@ -90,7 +121,18 @@ export class FailoverWatch {
     if (message === this.lastSwitch) return;
     this.lastSwitch = message;
     const [name, , , host, port] = message.split(' ');
+    this.master = { host, port: Number(port) };
     this.logger.log(`The Sentinels moved the master "${name}" to ${host}:${port}; reconnecting ${this.clients.size} connection(s)`);
-    for (const client of this.clients) client.disconnect(true);
+    for (const client of this.clients) {
+      // A connection asking the Sentinels right now must not be cut (ioredis would give it up
+      // for good); it is checked once it is ready instead.
+      if (client.status === 'ready' || client.status === 'connect') client.disconnect(true);
+      else this.unsure.add(client);
+    }
   }
+}
+
+function isConnectedTo(client: Redis, master: { host: string; port: number }): boolean {
+  const socket = client.stream as { remoteAddress?: string; remotePort?: number } | undefined;
+  return socket?.remotePort === master.port && socket.remoteAddress?.replace(/^::ffff:/, '') === master.host;
 }
