@@ -122,8 +122,8 @@ export class Docket implements ExecutionHost {
    * @example
    * docket.register(async function sendEmail(to: string) { … });
    */
-  register<F extends TaskFunction>(fn: F, options: RegisterOptions = {}): F {
-    this.tasks.register(fn, options);
+  register<F extends TaskFunction>(fn: F, options: RegisterOptions<F> = {}): F {
+    this.tasks.register(fn, options as RegisterOptions);
     return fn;
   }
 

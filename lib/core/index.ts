@@ -19,7 +19,7 @@ export type { Codec } from './codec';
 export type { ErrorClass, SerializedFailure } from './error-codec';
 export { currentTask } from './task-context';
 export type { TaskContext } from './task-context';
-export type { TaskFunction, RegisterOptions, RetryOptions } from './task-registry';
+export type { TaskFunction, RegisterOptions, RetryOptions, ConcurrencyOptions } from './task-registry';
 export type { DocketLogger } from './logger';
 export type { CancelOutcome, WorkerInfo } from './redis/docket-store';
 export {

@@ -26,6 +26,34 @@ export interface TaskDefinition {
   readonly retry?: Readonly<RetryOptions>;
   /** How long a run may take, in ms; without it, as long as it takes. */
   readonly timeout?: number;
+  /** How many runs may go at once across the docket's workers; without it, any number. */
+  readonly concurrency?: Readonly<ConcurrencyLimit>;
+}
+
+/** A task's concurrency limit as the registry keeps it. */
+export interface ConcurrencyLimit {
+  readonly limit: number;
+  /** The limit's key for a run's arguments (per value), or undefined (one limit for the task). */
+  readonly key?: (args: unknown[]) => string;
+}
+
+/**
+ * At most `limit` runs of the task at once across every worker of the docket, or with `key`, at
+ * most `limit` at once per value of the key (one order per customer at a time, say). A run that
+ * finds the limit reached waits SCHEDULED, its message acknowledged, and is queued again as soon
+ * as a run holding the limit ends; it keeps its key, generation and attempt. A worker that dies
+ * holding a place loses it once its lease lapses (`redeliveryTimeout`).
+ *
+ * @typeParam A the task's arguments, which `key` is given
+ * @example
+ * docket.register(callPartnerApi, { concurrency: 5 });
+ * docket.register(syncCustomer, { concurrency: { limit: 1, key: (customerId: string) => customerId } });
+ */
+export interface ConcurrencyOptions<A extends unknown[] = never[]> {
+  /** How many runs may go at once (per key value, with `key`): a whole number ≥ 1. */
+  limit: number;
+  /** The value runs share the limit by, from the run's arguments (as the caller passed them). */
+  key?: (...args: A) => string | number;
 }
 
 /**
@@ -66,6 +94,17 @@ function checkRetry(task: string, retry: RetryOptions): Readonly<RetryOptions> {
   return Object.freeze({ attempts, delay, backoff, maxDelay });
 }
 
+function checkConcurrency(task: string, concurrency: number | ConcurrencyOptions<never[]>): Readonly<ConcurrencyLimit> {
+  const { limit, key } = typeof concurrency === 'number' ? { limit: concurrency, key: undefined } : concurrency;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new InvalidOptionsError(`Task "${task}": concurrency${typeof concurrency === 'number' ? '' : '.limit'} must be a whole number ≥ 1 (the runs at once), got ${limit}`);
+  }
+  if (key !== undefined && typeof key !== 'function') {
+    throw new InvalidOptionsError(`Task "${task}": concurrency.key must be a function of the task's arguments, got ${typeof key}`);
+  }
+  return Object.freeze({ limit, key: key && ((args: unknown[]) => String((key as (...a: unknown[]) => string | number)(...args))) });
+}
+
 function checkTimeout(task: string, timeout: number): number {
   // setTimeout fires at once past 2^31 − 1 ms (about 24.8 days).
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 2 ** 31 - 1) {
@@ -91,10 +130,11 @@ export function retryAt(retry: Readonly<RetryOptions>, attempt: number, now: num
 /**
  * Options of `docket.register`.
  *
+ * @typeParam F the task function, whose arguments a concurrency key is given
  * @example
  * docket.register(sendEmail, { name: 'emails.send' });
  */
-export interface RegisterOptions {
+export interface RegisterOptions<F extends TaskFunction = TaskFunction> {
   /** The name on the wire; workers find the task by it. @default the function's name */
   name?: string;
   /** @internal How to call it; defaults to calling the function with the arguments. */
@@ -110,6 +150,8 @@ export interface RegisterOptions {
    * TaskTimeoutError and the run fails with it (or is tried again, with `retry`).
    */
   timeout?: number;
+  /** How many runs may go at once across the docket's workers: see {@link ConcurrencyOptions}. */
+  concurrency?: number | ConcurrencyOptions<Parameters<F>>;
 }
 
 /** The tasks of one docket, by name and by function. */
@@ -135,6 +177,7 @@ export class TaskRegistry {
       describe: options.describe,
       retry: options.retry && checkRetry(name, options.retry),
       timeout: options.timeout === undefined ? undefined : checkTimeout(name, options.timeout),
+      concurrency: options.concurrency === undefined ? undefined : checkConcurrency(name, options.concurrency as number | ConcurrencyOptions<never[]>),
       invoke: options.invoke ?? ((args) => (fn as (...a: unknown[]) => unknown)(...args)),
     };
     this.byName.set(name, definition);

@@ -7,7 +7,7 @@ import { ExecutionCancelledError, TaskTimeoutError, UnknownTaskError } from './e
 import { ExecutionProgress } from './execution-progress';
 import { ExecutionState } from './execution-state.enum';
 import type { DocketLogger } from './logger';
-import type { ClaimedRun, Completion, WorkerStore } from './redis/worker-store';
+import type { ClaimedRun, Completion, Place, WorkerStore } from './redis/worker-store';
 import { runInTaskContext, type TaskContext } from './task-context';
 import { retryAt } from './task-registry';
 
@@ -66,6 +66,8 @@ export class RunCancellation {
 export interface ActiveRun {
   readonly run: ClaimedRun;
   readonly cancellation: RunCancellation;
+  /** The concurrency limit place the run holds, once it took one. */
+  place?: Place;
   /** Settles with the completion to write, or undefined when the run was abandoned. */
   readonly done: Promise<Completion | undefined>;
   abandoned: boolean;
@@ -82,16 +84,48 @@ function taskLogger(base: DocketLogger, label: string): DocketLogger {
 
 const ms = (n: number): string => `${Math.round(n)}ms`.padStart(7);
 
+/** Where a run is started: its docket, the worker's store and name, and its lease (ms). */
+export interface RunSite {
+  readonly docket: Docket;
+  readonly store: WorkerStore;
+  readonly worker: string;
+  readonly leaseMs: number;
+  readonly logger: DocketLogger;
+}
+
 /** Starts `run` and returns its handle at once. */
-export function startRun(docket: Docket, store: WorkerStore, worker: string, run: ClaimedRun, logger: DocketLogger): ActiveRun {
+export function startRun(site: RunSite, run: ClaimedRun): ActiveRun {
   const cancellation = new RunCancellation();
   if (run.cancelRequested) cancellation.abort(new ExecutionCancelledError(run.key));
   const active: ActiveRun = { run, cancellation, abandoned: false, done: Promise.resolve(undefined) };
-  (active as { done: Promise<Completion | undefined> }).done = execute(docket, store, worker, active, logger);
+  (active as { done: Promise<Completion | undefined> }).done = execute(site, active);
   return active;
 }
 
-async function execute(docket: Docket, store: WorkerStore, worker: string, active: ActiveRun, logger: DocketLogger): Promise<Completion | undefined> {
+/**
+ * Takes a place of the task's concurrency limit for the run. 'wait' means the run was parked (it
+ * is SCHEDULED again) or Redis could not be asked (the run is left to be taken up again): it
+ * must not start.
+ */
+async function takePlace(site: RunSite, active: ActiveRun, size: number, name: string, call: string): Promise<'go' | 'wait'> {
+  let answer;
+  try {
+    answer = await site.store.acquire(active.run, { name, size }, Date.now(), site.leaseMs);
+  } catch (err) {
+    site.logger.warn(`${call}: asking for a place of the concurrency limit "${name}" failed (${String(err)}); the run is left to be taken up again`);
+    return 'wait';
+  }
+  if (answer === 'parked') {
+    site.logger.log(`⏸ ${call} waits for a place: ${size} at once for "${name}"`);
+    return 'wait';
+  }
+  // A run whose record was replaced meanwhile goes on unrecorded, as any replaced run, with no place.
+  if (answer === 'acquired') active.place = { name, size };
+  return 'go';
+}
+
+async function execute(site: RunSite, active: ActiveRun): Promise<Completion | undefined> {
+  const { docket, store, worker, logger } = site;
   const { run, cancellation } = active;
   const definition = docket.tasks.get(run.task);
   // Made on first use: most runs of most tasks never touch their progress or logger.
@@ -105,6 +139,11 @@ async function execute(docket: Docket, store: WorkerStore, worker: string, activ
     if (!definition) throw new UnknownTaskError(run.task, docket.tasks.names());
     const args = docket.codec.decode(run.args) as unknown[];
     call = definition.describe ? `${definition.describe(args)}{${run.key}}` : call;
+    const { concurrency } = definition;
+    if (concurrency) {
+      const name = concurrency.key ? `${run.task}:${concurrency.key(args)}` : run.task;
+      if ((await takePlace(site, active, concurrency.limit, name, call)) === 'wait') return undefined;
+    }
     logger.log(`${run.attempt > 1 ? '↬' : '↪'} [${ms(started - run.when)}] ${call}`);
     const context: TaskContext = {
       docketName: docket.name,
@@ -136,16 +175,16 @@ async function execute(docket: Docket, store: WorkerStore, worker: string, activ
     if (progress) await progress.close();
     if (cancellation.cancelled) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
-      return { ...base, outcome: ExecutionState.CANCELLED };
+      return { ...base, place: active.place, outcome: ExecutionState.CANCELLED };
     }
     const result = value === undefined || docket.executionTtl === 0 ? '' : docket.codec.encode(value, 'result', `task "${run.task}"`);
     logger.log(`↩ [${ms(Date.now() - started)}] ${call}`);
-    return { ...base, outcome: ExecutionState.COMPLETED, result };
+    return { ...base, place: active.place, outcome: ExecutionState.COMPLETED, result };
   } catch (thrown) {
     if (progress) await progress.close();
     if (cancellation.cancelled) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
-      return { ...base, outcome: ExecutionState.CANCELLED };
+      return { ...base, place: active.place, outcome: ExecutionState.CANCELLED };
     }
     const failure = docket.errorCodec.serialize(thrown);
     const summary = docket.errorCodec.summary(failure);
@@ -159,6 +198,7 @@ async function execute(docket: Docket, store: WorkerStore, worker: string, activ
     }
     return {
       ...base,
+      place: active.place,
       outcome: ExecutionState.FAILED,
       errorSummary: summary,
       failure: docket.executionTtl === 0 && !again ? '' : JSON.stringify(failure),

@@ -7,7 +7,7 @@
 import { WORKER_TTL_MS, type Docket } from './docket';
 import type { DocketLogger } from './logger';
 import { parseDelivery, type Delivery } from './redis/execution-record';
-import type { WorkerStore } from './redis/worker-store';
+import type { Place, WorkerStore } from './redis/worker-store';
 import type { ResolvedWorkerOptions } from './worker.options';
 
 const DUE_BATCH = 1_000;
@@ -23,6 +23,8 @@ export interface UpkeepHost {
   activeCount(): number;
   /** The stream messages of the runs going now. */
   activeMessageIds(): string[];
+  /** The concurrency limit places the runs going now hold, by stream message. */
+  activePlaces(): { id: string; place: Place }[];
   /** True while the run of stream message `messageId` (under `key`) is going here. */
   isActive(key: string, messageId: string): boolean;
   /** Claims and starts deliveries (taken over or recovered). */
@@ -91,7 +93,7 @@ export class WorkerUpkeep {
   }
 
   private async renewLeases(): Promise<void> {
-    await this.store.renewLeases(this.host.name, this.host.activeMessageIds());
+    await this.store.renewLeases(this.host.name, this.host.activeMessageIds(), this.host.activePlaces(), this.host.options.redeliveryTimeout);
   }
 
   private async sweep(): Promise<void> {

@@ -146,6 +146,7 @@ export class Worker {
         running: () => !this.stopping,
         activeCount: () => this.active.size,
         activeMessageIds: () => [...this.active.values()].map((a) => a.run.id),
+        activePlaces: () => [...this.active.values()].flatMap((a) => (a.place ? [{ id: a.run.id, place: a.place }] : [])),
         isActive: (key, messageId) => this.isActive(key, messageId),
         claim: (deliveries) => this.claim(deliveries),
       },
@@ -258,7 +259,8 @@ export class Worker {
   }
 
   private launch(run: ClaimedRun): void {
-    const active = startRun(this.docket, this.store!, this.name, run, this.logger);
+    const site = { docket: this.docket, store: this.store!, worker: this.name, leaseMs: this.options.redeliveryTimeout, logger: this.logger };
+    const active = startRun(site, run);
     this.active.set(run.key, active);
     void active.done.then((completion) => {
       if (this.active.get(run.key) === active) this.active.delete(run.key);

@@ -9,6 +9,7 @@ import { DocketService } from './docket.service';
 import { UnknownTaskDocketError } from './errors/unknown-task-docket.error';
 import type { TaskMetadata, TaskOptions } from './interfaces/task-options.interface';
 import { createTaskBinding } from './task-binding.factory';
+import type { TaskFunction } from '../core/task-registry';
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -70,7 +71,8 @@ export class DocketExplorer implements OnModuleInit {
       logged: this.accessor.getLoggedParams(method),
       service: this.service,
     });
-    this.service.docket.register(method, { name: taskName, invoke, describe, origin, retry: options.retry, timeout: options.timeout });
+    const { retry, timeout, concurrency } = options;
+    this.service.docket.register<TaskFunction>(method, { name: taskName, invoke, describe, origin, retry, timeout, concurrency });
   }
 
   /** Literal options as they are; a factory's after resolving what it injects, app-wide. */

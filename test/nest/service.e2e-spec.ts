@@ -16,6 +16,17 @@ class ReportTasks {
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
   }
 
+  static going = 0;
+  static most = 0;
+
+  @Task({ concurrency: 1 })
+  async exclusive(n: number): Promise<number> {
+    ReportTasks.most = Math.max(ReportTasks.most, ++ReportTasks.going);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    ReportTasks.going--;
+    return n;
+  }
+
   @Task({ retry: { attempts: 2 } })
   async fetchOnce(url: string, @CurrentExecution() execution: Execution): Promise<string> {
     if (execution.attempt === 1) throw new Error(`${url} timed out`);
@@ -48,6 +59,13 @@ describe('DocketService', () => {
     const execution = await service.add(tasks.fetchOnce)('https://example.test/a');
     await new Worker(service.docket).runUntilFinished();
     await expect(execution.getResult()).resolves.toBe('https://example.test/a fetched on attempt 2');
+  });
+
+  it('runs a @Task({ concurrency }) method at most that many at once', async () => {
+    const executions = await Promise.all([1, 2, 3, 4].map((n) => service.add(tasks.exclusive)(n)));
+    await new Worker(service.docket, { concurrency: 4 }).runUntilFinished();
+    await expect(Promise.all(executions.map((e) => e.getResult()))).resolves.toEqual([1, 2, 3, 4]);
+    expect(ReportTasks.most).toBe(1);
   });
 
   it('times out a @Task({ timeout }) method past its time, aborting its signal', async () => {

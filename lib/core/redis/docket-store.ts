@@ -57,7 +57,7 @@ export function isNoGroup(err: unknown): boolean {
  * The answers of a pipeline's commands, in order; throws the first command's error instead of
  * answering for it (a connection cut mid-pipeline fails the commands it did not answer).
  */
-async function answers(pipeline: ChainableCommander): Promise<unknown[]> {
+export async function answers(pipeline: ChainableCommander): Promise<unknown[]> {
   const results = await pipeline.exec();
   if (!results) throw new Error('Redis discarded the pipeline');
   return results.map(([err, value]) => {

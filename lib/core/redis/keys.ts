@@ -50,6 +50,19 @@ export class DocketKeys {
     return `${this.prefix}:inbox:${token}`;
   }
 
+  /**
+   * The places of a concurrency limit (`task` or `task:value`): the stream messages of the runs
+   * holding one, scored by when their lease lapses.
+   */
+  slots(limit: string): string {
+    return `${this.prefix}:slots:${limit}`;
+  }
+
+  /** The runs waiting for a place of a concurrency limit, oldest first. */
+  waiting(limit: string): string {
+    return `${this.prefix}:waiting:${limit}`;
+  }
+
   /** The record a worker keeps fresh while alive: its tasks and settings. */
   worker(name: string): string {
     return `${this.prefix}:worker:${name}`;

@@ -6,7 +6,7 @@
 import Redis from 'ioredis';
 import type { ExecutionState } from '../execution-state.enum';
 import type { RedisClient } from './connection';
-import { DocketStore, type WorkerInfo } from './docket-store';
+import { answers, DocketStore, type WorkerInfo } from './docket-store';
 import { parseDelivery, type Delivery } from './execution-record';
 import type { DocketKeys } from './keys';
 import { scriptSha, type ScriptCommands } from './scripts';
@@ -39,6 +39,14 @@ export interface Completion {
   failure: string;
   /** For a failed run to be tried again: when (epoch ms). The run goes back to SCHEDULED. */
   retryAt?: number;
+  /** The concurrency limit whose place the run held, given up with this outcome. */
+  place?: Place;
+}
+
+/** A run's place in a concurrency limit: the limit's name (`task` or `task:value`) and size. */
+export interface Place {
+  name: string;
+  size: number;
 }
 
 /**
@@ -183,8 +191,10 @@ export class WorkerStore extends DocketStore {
   private static completeArgs(k: DocketKeys, batch: readonly Completion[], now: number, ttlMs: number): [number, ...(string | number)[]] {
     const args: [number, ...(string | number)[]] = [batch.length + 2, k.stream, k.queue];
     for (const c of batch) args.push(k.runs(c.key));
-    args.push(k.group, now, ttlMs, k.events(''));
-    for (const c of batch) args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure, c.retryAt ?? '');
+    args.push(k.group, now, ttlMs, k.events(''), k.prefix);
+    for (const c of batch) {
+      args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure, c.retryAt ?? '', c.place?.name ?? '', c.place?.size ?? '');
+    }
     return args;
   }
 
@@ -234,15 +244,46 @@ export class WorkerStore extends DocketStore {
     }
   }
 
+  /**
+   * Takes a place of a concurrency limit for `run`, or parks the run until one frees up (see the
+   * acquire script).
+   *
+   * @returns 'acquired'; 'parked' (the run must not start: it is SCHEDULED again and will be
+   *   queued when a place frees up); or 'replaced' (the record moved on: run it unrecorded)
+   */
+  async acquire(run: ClaimedRun, place: Place, now: number, leaseMs: number): Promise<'acquired' | 'parked' | 'replaced'> {
+    const k = this.keys;
+    const answer = await this.client.docketAcquire(
+      k.runs(run.key), k.slots(place.name), k.waiting(place.name), k.stream, k.queue,
+      run.key, run.generation, run.id, place.size, now, leaseMs, k.events(run.key), k.group,
+    );
+    return answer === 1 ? 'acquired' : answer === 0 ? 'parked' : 'replaced';
+  }
+
   async streamDue(now: number, limit: number): Promise<number> {
     const k = this.keys;
     return this.client.docketStreamDue(k.queue, k.stream, now, limit, k.prefix);
   }
 
-  /** Resets the idle time of messages this worker still runs, so no sweep takes them. */
-  async renewLeases(consumer: string, ids: readonly string[]): Promise<void> {
+  /**
+   * Resets the idle time of messages this worker still runs, so no sweep takes them, and extends
+   * the leases of the concurrency places they hold by `leaseMs`.
+   */
+  async renewLeases(consumer: string, ids: readonly string[], places: readonly { id: string; place: Place }[], leaseMs: number): Promise<void> {
     if (ids.length === 0) return;
-    await this.client.call('XCLAIM', this.keys.stream, this.keys.group, consumer, 0, ...ids, 'IDLE', 0, 'JUSTID');
+    if (places.length === 0) {
+      await this.client.call('XCLAIM', this.keys.stream, this.keys.group, consumer, 0, ...ids, 'IDLE', 0, 'JUSTID');
+      return;
+    }
+    const pipeline = this.client.pipeline();
+    pipeline.call('XCLAIM', this.keys.stream, this.keys.group, consumer, 0, ...ids, 'IDLE', 0, 'JUSTID');
+    const until = Date.now() + leaseMs;
+    for (const { id, place } of places) {
+      // XX: a place that lapsed (and may have gone to another run) is not taken back.
+      pipeline.zadd(this.keys.slots(place.name), 'XX', until, id);
+      pipeline.pexpire(this.keys.slots(place.name), leaseMs);
+    }
+    await answers(pipeline);
   }
 
   /**

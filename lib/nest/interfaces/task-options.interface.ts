@@ -1,13 +1,16 @@
 import type { InjectionToken } from '@nestjs/common';
-import type { RetryOptions } from '../../core/task-registry';
+import type { ConcurrencyOptions, RetryOptions } from '../../core/task-registry';
 
 /**
- * How a `@Task()` method is registered. Later options (concurrency limits) join these fields, and
- * all of them may come from configuration through {@link TaskOptionsFactory}.
+ * How a `@Task()` method is registered; all of it may come from configuration through
+ * {@link TaskOptionsFactory}.
  *
  * @example
  * @Task({ name: 'orders.process', docket: 'orders', retry: { attempts: 3, delay: 1_000 }, timeout: 30_000 })
  * async processOrder(@Logged() orderId: number) { … }
+ *
+ * @Task({ concurrency: { limit: 1, key: (customerId: string) => customerId } })
+ * async syncCustomer(@Logged() customerId: string) { … }
  */
 export interface TaskOptions {
   /** The task's name on the wire; workers find the method by it. @default the method's name */
@@ -24,6 +27,12 @@ export interface TaskOptions {
    * aborted and the run fails with TaskTimeoutError (or is tried again, with `retry`).
    */
   readonly timeout?: number;
+  /**
+   * How many runs may go at once across every worker of the docket, or with `key`, per value of
+   * the key, which is given the arguments as the caller passed them (injected ones left out):
+   * see {@link ConcurrencyOptions}.
+   */
+  readonly concurrency?: number | ConcurrencyOptions;
 }
 
 /**

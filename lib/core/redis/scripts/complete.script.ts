@@ -7,9 +7,11 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  *
  * KEYS: 1 stream, 2 queue, 3.. the runs hash of each run, in order
  * ARGV: 1 group, 2 now (ms), 3 executionTtl (ms, 0 = delete the record), 4 events channel prefix,
+ *       5 key prefix,
  *       then per run: message id, generation, outcome ('completed' | 'failed' | 'cancelled'),
- *       key, encoded result ('' = none), error summary, serialized failure (JSON), and for a
- *       failure to be tried again its time (ms; '' = final)
+ *       key, encoded result ('' = none), error summary, serialized failure (JSON), for a
+ *       failure to be tried again its time (ms; '' = final), and for a run that holds a place of
+ *       a concurrency limit the limit's name and size ('' and '' for none)
  * Reply: per run, the state recorded ('queued' or 'scheduled' for a retry), or 'superseded' when the record
  *        belongs to a newer run,
  *        another worker already finished this one, or it runs another message (the same key added
@@ -22,11 +24,38 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * carries the encoded result or failure (up to 64 KiB) for the waiters of getResult(); parseEvent
  * keeps it off the public event. It also goes to the result inbox of the process that added the
  * run, when it asked for one.
+ *
+ * A run that held a place of a concurrency limit gives it up, whatever became of it (superseded
+ * too), and as many runs as there are free places are woken from the limit's waiting set: queued
+ * again, as the scheduler would. A waiting entry whose record is no longer parked for this limit
+ * (cancelled, replaced, or already run) is dropped.
  */
 export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
   lua: `${LUA_PRELUDE}
-local stream, queue, group, now, ttl, prefix = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local stream, queue, group, now, ttl, prefix, kprefix = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local STRIDE = 10
+local function release_and_wake(limit_name, limit, id)
+  local slots, waiting = kprefix .. ':slots:' .. limit_name, kprefix .. ':waiting:' .. limit_name
+  redis.call('ZREM', slots, id)
+  redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+  local free = tonumber(limit) - redis.call('ZCARD', slots)
+  while free > 0 do
+    local head = redis.call('ZRANGE', waiting, 0, 0)[1]
+    if not head then break end
+    redis.call('ZREM', waiting, head)
+    local runs = kprefix .. ':runs:' .. head
+    local w = redis.call('HMGET', runs, 'state', 'parked', 'gen', 'seq')
+    if w[1] == 'scheduled' and w[2] == slots then
+      redis.call('ZREM', queue, head)
+      local seq = tonumber(w[4]) + 1
+      redis.call('HSET', runs, 'state', 'queued', 'when', now, 'seq', seq, 'sseq', seq,
+        'msg', redis.call('XADD', stream, '*', 'key', head, 'gen', w[3]))
+      publish_state(prefix .. head, head, seq, 'queued', {when = now})
+      free = free - 1
+    end
+  end
+end
 local FIELDS = {'gen', 'state', 'seq', 'cancel', 'worker', 'started', 'reply', 'msg', 'attempt'}
 local out, ids, records, unanswered, seen = {}, {}, {}, {}, {}
 -- Records are read first, so that only the runs without a result inbox (which publish their
@@ -37,14 +66,15 @@ for i = 3, #KEYS do
     seen[KEYS[i]] = true
     local r = redis.call('HMGET', KEYS[i], unpack(FIELDS))
     records[i] = r
-    if not r[7] then unanswered[#unanswered + 1] = prefix .. ARGV[5 + (i - 3) * 8 + 3] end
+    if not r[7] then unanswered[#unanswered + 1] = prefix .. ARGV[6 + (i - 3) * STRIDE + 3] end
   end
 end
 local listened = listened_channels(unanswered)
 for i = 3, #KEYS do
   local runs = KEYS[i]
-  local j = 5 + (i - 3) * 8
+  local j = 6 + (i - 3) * STRIDE
   local id, gen, outcome, key = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
+  if ARGV[j + 8] ~= '' then release_and_wake(ARGV[j + 8], ARGV[j + 9], id) end
   ids[#ids + 1] = id
   local r, heard = records[i], nil
   if r then heard = listened[prefix .. key] or false else r = redis.call('HMGET', runs, unpack(FIELDS)) end

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../connection';
+import { acquireScript } from './acquire.script';
 import { cancelScript } from './cancel.script';
 import { claimNextScript, claimScript } from './claim.script';
 import { completeScript } from './complete.script';
@@ -9,7 +10,7 @@ import { scheduleScript } from './schedule.script';
 import { scriptForConnection, type ScriptDefinition } from './script';
 import { streamDueScript } from './stream-due.script';
 
-const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript];
+const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript, acquireScript];
 
 type Arg = string | number;
 
@@ -23,6 +24,7 @@ export interface ScriptCommands {
   docketStreamDue(...args: Arg[]): Promise<number>;
   docketProgress(...args: Arg[]): Promise<number>;
   docketReleaseLease(...args: Arg[]): Promise<number>;
+  docketAcquire(...args: Arg[]): Promise<number>;
 }
 
 /** Registers every script on `client` once; ioredis then uses EVALSHA with a NOSCRIPT fallback. */
