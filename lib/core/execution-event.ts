@@ -22,6 +22,11 @@ export interface ExecutionStateEvent {
   readonly error?: string;
   /** Which run of the execution this is about (1 for the first; a retry counts up). */
   readonly attempt?: number;
+  /**
+   * On SCHEDULED: the concurrency limit (`task`, or `task:value` with a key) the run waits for a
+   * place of; it is queued again as soon as one frees up.
+   */
+  readonly waitingFor?: string;
 }
 
 /**
@@ -103,6 +108,7 @@ function fromWire(raw: Record<string, unknown>): ExecutionEvent {
     completedAt: date(raw.completedAt),
     error: raw.error as string | undefined,
     attempt: raw.attempt as number | undefined,
+    waitingFor: raw.waitingFor as string | undefined,
   });
 }
 

@@ -86,6 +86,8 @@ export class Execution<R = unknown> {
   /** `Name: message` of the failure, when FAILED. */
   error?: string;
   attempt = 1;
+  /** While SCHEDULED for want of a place: the concurrency limit it waits for (`task` or `task:value`). */
+  waitingFor?: string;
   progress: ProgressSnapshot = EMPTY_PROGRESS;
   private encodedArgs?: string;
   private outcome?: { result?: string; failure?: string };
@@ -145,6 +147,7 @@ export class Execution<R = unknown> {
     this.completedAt = record.completedAt !== undefined ? new Date(record.completedAt) : undefined;
     this.error = record.error;
     this.attempt = record.attempt;
+    this.waitingFor = record.waitingFor;
     this.encodedArgs = record.args;
     if (record.progress) {
       this.progress = { ...record.progress, updatedAt: new Date(record.progress.updatedAt) };
@@ -172,6 +175,7 @@ export class Execution<R = unknown> {
     // A retry's event carries the error that caused it; an attempt that completes clears it.
     if (event.error || event.state === ExecutionState.COMPLETED) this.error = event.error;
     if (event.attempt) this.attempt = event.attempt;
+    this.waitingFor = event.waitingFor;
   }
 
   /**

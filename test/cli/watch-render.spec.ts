@@ -121,6 +121,16 @@ describe('renderWatchLine and applyWatchEvent', () => {
     expect(renderWatchView(done, t(10, 31, 3)).join('\n')).not.toMatch(/error/i);
   });
 
+  it('shows a run parked by a concurrency limit as waiting for a place, not as due', () => {
+    const parked = { type: 'state', key: 'k1', seq: 3, state: ExecutionState.SCHEDULED, when: t(10, 35, 0), waitingFor: 'importRecords' } as const;
+    const waiting = applyWatchEvent(running, parked);
+    expect(renderWatchView(waiting, now)).toEqual(expect.arrayContaining(['State: SCHEDULED', 'Waiting: for a place of the concurrency limit "importRecords"']));
+    expect(renderWatchView(waiting, now).join('\n')).not.toMatch(/Due:/);
+    expect(renderWatchLine(waiting, parked, now)).toBe('2025-01-15 10:30:16 SCHEDULED waiting for a place of the concurrency limit "importRecords"');
+    const woken = applyWatchEvent(waiting, { type: 'state', key: 'k1', seq: 4, state: ExecutionState.QUEUED, when: now });
+    expect(woken.waitingFor).toBeUndefined();
+  });
+
   it('writes one plain line per event', () => {
     expect(renderWatchHeader(queued)).toBe('Task: importRecords  Key: k1  Docket: emails');
     expect(renderWatchLine(queued, { type: 'state', key: 'k1', seq: 1, state: ExecutionState.QUEUED }, now)).toBe('2025-01-15 10:30:16 QUEUED');

@@ -88,6 +88,8 @@ describe('concurrency limits', () => {
     const executions = await docket.addMany([0, 1, 2, 3, 4, 5].map((n) => docket.call('report')(n)));
     await waitUntil(async () => gates.waiting().length === 2 && (await snapshotCounts(docket)).scheduled === 4, 'two run and four wait');
     expect(await snapshotCounts(docket)).toEqual({ running: 2, scheduled: 4, queued: 0 });
+    const parked = await docket.getExecution((await docket.snapshot()).scheduled[0].key);
+    expect(parked).toMatchObject({ state: ExecutionState.SCHEDULED, waitingFor: 'report' });
     await expect(finishAll(gates, executions)).resolves.toEqual([0, 1, 2, 3, 4, 5]);
     expect(gates.most.get('all')).toBe(2);
     expect([...gates.ran].sort()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5']);
@@ -106,6 +108,7 @@ describe('concurrency limits', () => {
     const executions = await docket.addMany([docket.call('sync')('a', 1), docket.call('sync')('a', 2), docket.call('sync')('b', 1)]);
     await waitUntil(async () => gates.waiting().length === 2 && (await snapshotCounts(docket)).scheduled === 1, 'one run of each customer');
     expect(gates.waiting()).toEqual(['a1', 'b1']);
+    expect((await executions[1].sync()).waitingFor).toBe('sync:a');
     await expect(finishAll(gates, executions)).resolves.toEqual(['a1', 'a2', 'b1']);
     expect(gates.most.get('a')).toBe(1);
     expect(gates.most.get('all')).toBe(2);

@@ -21,7 +21,7 @@ export interface WatchProgress {
  * const view = applyWatchEvent(watchViewOf(execution, 'emails'), event);
  */
 export interface WatchView
-  extends Pick<ExecutionStateEvent, 'key' | 'state' | 'when' | 'worker' | 'startedAt' | 'completedAt' | 'error' | 'attempt'> {
+  extends Pick<ExecutionStateEvent, 'key' | 'state' | 'when' | 'worker' | 'startedAt' | 'completedAt' | 'error' | 'attempt' | 'waitingFor'> {
   readonly docket: string;
   /** The registered task name ('' when unknown). */
   readonly task: string;
@@ -48,6 +48,7 @@ export function watchViewOf(execution: Execution, docket: string): WatchView {
     completedAt: execution.completedAt,
     error: execution.error,
     attempt: execution.attempt,
+    waitingFor: execution.waitingFor,
     progress: updatedAt ? { current, total, message, updatedAt } : undefined,
   };
 }
@@ -76,5 +77,6 @@ export function applyWatchEvent(view: WatchView, event: ExecutionEvent): WatchVi
     completedAt: event.completedAt ?? view.completedAt,
     error: event.state === ExecutionState.COMPLETED ? event.error : (event.error ?? view.error),
     attempt: event.attempt ?? view.attempt,
+    waitingFor: event.waitingFor,
   };
 }

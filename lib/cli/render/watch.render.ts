@@ -41,7 +41,9 @@ export function renderWatchView(view: WatchView, now: Date, options: WatchRender
   const label = (text: string): string => style(text, 'dim');
   const state = style(view.state.toUpperCase(), STATE_COLORS[view.state]);
   const lines = [renderWatchHeader(view, style), `${label('State:')} ${state}${view.worker ? ` (${view.worker})` : ''}`];
-  if (view.state === ExecutionState.SCHEDULED && view.when) {
+  if (view.state === ExecutionState.SCHEDULED && view.waitingFor) {
+    lines.push(`${label('Waiting:')} for a place of the concurrency limit "${view.waitingFor}"`);
+  } else if (view.state === ExecutionState.SCHEDULED && view.when) {
     lines.push(`${label('Due:')} ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`);
   }
   if (view.attempt !== undefined && view.attempt > 1) lines.push(`${label('Attempt:')} ${view.attempt}`);
@@ -89,6 +91,7 @@ export function renderWatchLine(view: WatchView, event: ExecutionEvent, now: Dat
   const state = event.state.toUpperCase();
   switch (event.state) {
     case ExecutionState.SCHEDULED:
+      if (event.waitingFor) return `${stamp} ${state} waiting for a place of the concurrency limit "${event.waitingFor}"`;
       return `${stamp} ${state}${view.when ? ` due ${formatDateTime(view.when)} (${formatRelative(view.when, now)})` : ''}${retrying(event)}`;
     case ExecutionState.QUEUED:
       return `${stamp} ${state}${retrying(event)}`;

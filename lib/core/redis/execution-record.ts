@@ -23,6 +23,8 @@ export interface ExecutionRecord {
   failure?: string;
   result?: string;
   cancelRequested: boolean;
+  /** The concurrency limit a parked run waits for a place of (SCHEDULED only). */
+  waitingFor?: string;
   progress?: { current: number; total: number; message: string | null; updatedAt: number };
 }
 
@@ -57,6 +59,7 @@ export function parseRecord(key: string, h: Record<string, string>): ExecutionRe
     failure: h.failure,
     result: h.result,
     cancelRequested: h.cancel === '1',
+    waitingFor: h.state === 'scheduled' ? h.parked : undefined,
     progress:
       h.pseq !== undefined
         ? {

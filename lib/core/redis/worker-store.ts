@@ -255,7 +255,7 @@ export class WorkerStore extends DocketStore {
     const k = this.keys;
     const answer = await this.client.docketAcquire(
       k.runs(run.key), k.slots(place.name), k.waiting(place.name), k.stream, k.queue,
-      run.key, run.generation, run.id, place.size, now, leaseMs, k.events(run.key), k.group,
+      run.key, run.generation, run.id, place.size, now, leaseMs, k.events(run.key), k.group, place.name,
     );
     return answer === 1 ? 'acquired' : answer === 0 ? 'parked' : 'replaced';
   }

@@ -7,7 +7,7 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * KEYS: 1 runs hash, 2 the limit's places (sorted set of message ids, scored by lease end),
  *       3 the limit's waiting runs (sorted set of keys), 4 stream, 5 queue
  * ARGV: 1 key, 2 generation, 3 message id, 4 limit, 5 now (ms), 6 lease (ms), 7 events channel,
- *       8 consumer group
+ *       8 consumer group, 9 the limit's name (`task` or `task:value`)
  * Reply: 1 when the run holds a place (taken now, or still its own after a redelivery), 0 when
  *        it was parked, -1 when the record is no longer this run's (replaced meanwhile: it runs
  *        unrecorded, as any replaced run, and takes no place)
@@ -39,11 +39,11 @@ local seq, at = tonumber(r[4]) + 1, now + lease
 redis.call('ZADD', queue, at, key)
 redis.call('ZADD', waiting, 'NX', now, key)
 redis.call('PEXPIRE', waiting, lease * 2)
-redis.call('HSET', runs, 'state', 'scheduled', 'when', at, 'seq', seq, 'sseq', seq, 'parked', slots)
+redis.call('HSET', runs, 'state', 'scheduled', 'when', at, 'seq', seq, 'sseq', seq, 'parked', ARGV[9])
 redis.call('HDEL', runs, 'msg', 'worker', 'started')
 redis.call('XACK', stream, ARGV[8], id)
 redis.call('XDEL', stream, id)
-publish_state(ARGV[7], key, seq, 'scheduled', {when = at})
+publish_state(ARGV[7], key, seq, 'scheduled', {when = at, waitingFor = ARGV[9]})
 return 0
 `,
 };

@@ -46,7 +46,7 @@ local function release_and_wake(limit_name, limit, id)
     redis.call('ZREM', waiting, head)
     local runs = kprefix .. ':runs:' .. head
     local w = redis.call('HMGET', runs, 'state', 'parked', 'gen', 'seq')
-    if w[1] == 'scheduled' and w[2] == slots then
+    if w[1] == 'scheduled' and w[2] == limit_name then
       redis.call('ZREM', queue, head)
       local seq = tonumber(w[4]) + 1
       redis.call('HSET', runs, 'state', 'queued', 'when', now, 'seq', seq, 'sseq', seq,
