@@ -104,10 +104,10 @@ export function startRun(site: RunSite, run: ClaimedRun): ActiveRun {
 
 /**
  * Takes a place of the task's concurrency limit for the run. 'wait' means the run was parked (it
- * is SCHEDULED again) or Redis could not be asked (the run is left to be taken up again): it
- * must not start.
+ * is SCHEDULED again) or Redis could not be asked (the run is left to be taken up again), and
+ * 'cancel' that its cancel came since the claim: either way it must not start.
  */
-async function takePlace(site: RunSite, active: ActiveRun, size: number, name: string, call: string): Promise<'go' | 'wait'> {
+async function takePlace(site: RunSite, active: ActiveRun, size: number, name: string, call: string): Promise<'go' | 'wait' | 'cancel'> {
   let answer;
   try {
     answer = await site.store.acquire(active.run, { name, size }, Date.now(), site.leaseMs);
@@ -119,6 +119,7 @@ async function takePlace(site: RunSite, active: ActiveRun, size: number, name: s
     site.logger.log(`⏸ ${call} waits for a place: ${size} at once for "${name}"`);
     return 'wait';
   }
+  if (answer === 'cancelled') return 'cancel';
   // A run whose record was replaced meanwhile goes on unrecorded, as any replaced run, with no place.
   if (answer === 'acquired') active.place = { name, size };
   return 'go';
@@ -142,7 +143,12 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
     const { concurrency } = definition;
     if (concurrency) {
       const name = concurrency.key ? `${run.task}:${concurrency.key(args)}` : run.task;
-      if ((await takePlace(site, active, concurrency.limit, name, call)) === 'wait') return undefined;
+      const placed = await takePlace(site, active, concurrency.limit, name, call);
+      if (placed === 'wait') return undefined;
+      if (placed === 'cancel') {
+        logger.log(`✗ ${call} (cancelled before it started)`);
+        return { ...base, outcome: ExecutionState.CANCELLED };
+      }
     }
     logger.log(`${run.attempt > 1 ? '↬' : '↪'} [${ms(started - run.when)}] ${call}`);
     const context: TaskContext = {

@@ -1,5 +1,7 @@
 import { Docket, ExecutionCancelledError, ExecutionState, InvalidOptionsError, Worker, type Execution } from '../../lib';
-import { dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
+import { createConnection, openConnection } from '../../lib/core/redis/connection';
+import { WorkerStore } from '../../lib/core/redis/worker-store';
+import { dropDocket, leakedKeys, MemoryLogger, testDocket, waitUntil } from '../support/docket-test';
 
 /** Runs that wait for the test to let them finish, counting how many go at once (per group too). */
 class Gates {
@@ -188,6 +190,24 @@ describe('concurrency limits', () => {
     start(new Worker(docket, { concurrency: 5, redeliveryTimeout: 300 }));
     await expect(Promise.all([first.getResult({ timeout: 20_000 }), second.getResult({ timeout: 20_000 })])).resolves.toEqual([1, 2]);
     expect(runsOfFirst).toBe(2);
+  });
+
+  it('a run whose cancel came between its claim and its place ends without taking one', async () => {
+    docket.register(async function job(): Promise<void> {}, { concurrency: 1 });
+    await docket.add('job')();
+    const connection = createConnection(docket.url, 'worker', new MemoryLogger());
+    await openConnection(connection, docket.url);
+    const store = new WorkerStore(docket.keys, connection);
+    try {
+      await store.ensureGroup();
+      const [run] = (await store.claimNext('w1', 1, Date.now(), docket.executionTtl)).runs;
+      expect(await docket.cancel(run.key)).toBe('cancelling');
+      await expect(store.acquire(run, { name: 'job', size: 1 }, Date.now(), 60_000)).resolves.toBe('cancelled');
+      expect(await connection.zcard(docket.keys.slots('job'))).toBe(0);
+      await store.complete([{ key: run.key, messageId: run.id, generation: run.generation, outcome: ExecutionState.CANCELLED, result: '', errorSummary: '', failure: '' }], Date.now(), docket.executionTtl);
+    } finally {
+      connection.disconnect();
+    }
   });
 
   it('names a limit that is not a whole number ≥ 1, or a key that is not a function', () => {

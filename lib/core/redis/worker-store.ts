@@ -249,15 +249,16 @@ export class WorkerStore extends DocketStore {
    * acquire script).
    *
    * @returns 'acquired'; 'parked' (the run must not start: it is SCHEDULED again and will be
-   *   queued when a place frees up); or 'replaced' (the record moved on: run it unrecorded)
+   *   queued when a place frees up); 'replaced' (the record moved on: it runs unrecorded, with
+   *   no place); or 'cancelled' (asked to cancel since its claim: it must not start)
    */
-  async acquire(run: ClaimedRun, place: Place, now: number, leaseMs: number): Promise<'acquired' | 'parked' | 'replaced'> {
+  async acquire(run: ClaimedRun, place: Place, now: number, leaseMs: number): Promise<'acquired' | 'parked' | 'replaced' | 'cancelled'> {
     const k = this.keys;
     const answer = await this.client.docketAcquire(
       k.runs(run.key), k.slots(place.name), k.waiting(place.name), k.stream, k.queue,
       run.key, run.generation, run.id, place.size, now, leaseMs, k.events(run.key), k.group, place.name,
     );
-    return answer === 1 ? 'acquired' : answer === 0 ? 'parked' : 'replaced';
+    return answer === 1 ? 'acquired' : answer === 0 ? 'parked' : answer === -2 ? 'cancelled' : 'replaced';
   }
 
   async streamDue(now: number, limit: number): Promise<number> {

@@ -9,8 +9,9 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  * ARGV: 1 key, 2 generation, 3 message id, 4 limit, 5 now (ms), 6 lease (ms), 7 events channel,
  *       8 consumer group, 9 the limit's name (`task` or `task:value`)
  * Reply: 1 when the run holds a place (taken now, or still its own after a redelivery), 0 when
- *        it was parked, -1 when the record is no longer this run's (replaced meanwhile: it runs
- *        unrecorded, as any replaced run, and takes no place)
+ *        it was parked, -1 when its record is no longer this run's (replaced meanwhile: it runs
+ *        unrecorded, as any replaced run, and takes no place), -2 when its cancel was asked for
+ *        since the claim (it ends CANCELLED without starting, instead of waiting to be woken)
  *
  * Places whose lease lapsed (a worker that died holding them) are dropped first. A parked run
  * goes back to SCHEDULED with its message acknowledged and deleted: it waits in the limit's
@@ -23,8 +24,9 @@ export const acquireScript: ScriptDefinition = {
   lua: `${LUA_PRELUDE}
 local runs, slots, waiting, stream, queue = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local key, gen, id, limit, now, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local r = redis.call('HMGET', runs, 'gen', 'state', 'msg', 'seq', 'parked')
+local r = redis.call('HMGET', runs, 'gen', 'state', 'msg', 'seq', 'parked', 'cancel')
 if r[1] ~= gen or r[2] ~= 'running' or r[3] ~= id then return -1 end
+if r[6] == '1' then return -2 end
 redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
 if redis.call('ZSCORE', slots, id) or redis.call('ZCARD', slots) < limit then
   redis.call('ZADD', slots, now + lease, id)
