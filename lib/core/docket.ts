@@ -122,7 +122,7 @@ export class Docket implements ExecutionHost {
    * @example
    * docket.register(async function sendEmail(to: string) { … });
    */
-  register<F extends TaskFunction>(fn: F, options: RegisterOptions<F> = {}): F {
+  register<F extends TaskFunction>(fn: F, options: NoInfer<RegisterOptions<F>> = {}): F {
     this.tasks.register(fn, options as RegisterOptions);
     return fn;
   }

@@ -49,7 +49,7 @@ export interface ConcurrencyLimit {
  * docket.register(callPartnerApi, { concurrency: 5 });
  * docket.register(syncCustomer, { concurrency: { limit: 1, key: (customerId: string) => customerId } });
  */
-export interface ConcurrencyOptions<A extends unknown[] = never[]> {
+export interface ConcurrencyOptions<A extends unknown[] = unknown[]> {
   /** How many runs may go at once (per key value, with `key`): a whole number ≥ 1. */
   limit: number;
   /** The value runs share the limit by, from the run's arguments (as the caller passed them). */

@@ -104,10 +104,11 @@ export function startRun(site: RunSite, run: ClaimedRun): ActiveRun {
 
 /**
  * Takes a place of the task's concurrency limit for the run. 'wait' means the run was parked (it
- * is SCHEDULED again) or Redis could not be asked (the run is left to be taken up again), and
- * 'cancel' that its cancel came since the claim: either way it must not start.
+ * is SCHEDULED again) or Redis could not be asked (the run is left to be taken up again);
+ * 'cancel' that its cancel came since the claim; 'stale' that its record moved on (replaced, or
+ * taken up elsewhere). Only 'go' starts it.
  */
-async function takePlace(site: RunSite, active: ActiveRun, size: number, name: string, call: string): Promise<'go' | 'wait' | 'cancel'> {
+async function takePlace(site: RunSite, active: ActiveRun, size: number, name: string, call: string): Promise<'go' | 'wait' | 'cancel' | 'stale'> {
   let answer;
   try {
     answer = await site.store.acquire(active.run, { name, size }, Date.now(), site.leaseMs);
@@ -120,8 +121,8 @@ async function takePlace(site: RunSite, active: ActiveRun, size: number, name: s
     return 'wait';
   }
   if (answer === 'cancelled') return 'cancel';
-  // A run whose record was replaced meanwhile goes on unrecorded, as any replaced run, with no place.
-  if (answer === 'acquired') active.place = { name, size };
+  if (answer === 'replaced') return 'stale';
+  active.place = { name, size };
   return 'go';
 }
 
@@ -145,8 +146,9 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
       const name = concurrency.key ? `${run.task}:${concurrency.key(args)}` : run.task;
       const placed = await takePlace(site, active, concurrency.limit, name, call);
       if (placed === 'wait') return undefined;
-      if (placed === 'cancel') {
-        logger.log(`✗ ${call} (cancelled before it started)`);
+      if (placed === 'cancel' || placed === 'stale') {
+        // The outcome acknowledges the message; for a stale run the complete script records nothing.
+        logger.log(`✗ ${call} (${placed === 'cancel' ? 'cancelled' : 'replaced'} before it started)`);
         return { ...base, outcome: ExecutionState.CANCELLED };
       }
     }

@@ -46,6 +46,12 @@ export class Worker {
   readonly options: ResolvedWorkerOptions;
   private readonly logger: DocketLogger;
   private readonly active = new Map<string, ActiveRun>();
+  /**
+   * Every run going on here, by run: `active` holds the latest run of each key, and a run
+   * replaced while it goes on is no longer there, though its message and place still need
+   * their leases renewed.
+   */
+  private readonly live = new Set<ActiveRun>();
   private store?: WorkerStore;
   private waiter?: StreamWaiter;
   /** The highest stream id this worker has read (new messages come after it). */
@@ -74,7 +80,7 @@ export class Worker {
 
   /** How many tasks are running now. */
   get activeCount(): number {
-    return this.active.size;
+    return this.live.size;
   }
 
   /**
@@ -144,9 +150,9 @@ export class Worker {
         options: this.options,
         name: this.name,
         running: () => !this.stopping,
-        activeCount: () => this.active.size,
-        activeMessageIds: () => [...this.active.values()].map((a) => a.run.id),
-        activePlaces: () => [...this.active.values()].flatMap((a) => (a.place ? [{ id: a.run.id, place: a.place }] : [])),
+        activeCount: () => this.live.size,
+        activeMessageIds: () => [...this.live].map((a) => a.run.id),
+        activePlaces: () => [...this.live].flatMap((a) => (a.place ? [{ id: a.run.id, place: a.place }] : [])),
         isActive: (key, messageId) => this.isActive(key, messageId),
         claim: (deliveries) => this.claim(deliveries),
       },
@@ -184,7 +190,7 @@ export class Worker {
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
-      const available = concurrency - this.active.size;
+      const available = concurrency - this.live.size;
       if (available <= 0) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
@@ -215,7 +221,7 @@ export class Worker {
           launched = true;
         }
         idle = waited.read < available;
-        if (waited.read === 0 && untilFinished && this.active.size === 0) {
+        if (waited.read === 0 && untilFinished && this.live.size === 0) {
           await this.upkeep!.moveDue();
           await this.outcomes!.settled();
           if (!(await store.hasWork())) return;
@@ -262,7 +268,9 @@ export class Worker {
     const site = { docket: this.docket, store: this.store!, worker: this.name, leaseMs: this.options.redeliveryTimeout, logger: this.logger };
     const active = startRun(site, run);
     this.active.set(run.key, active);
+    this.live.add(active);
     void active.done.then((completion) => {
+      this.live.delete(active);
       if (this.active.get(run.key) === active) this.active.delete(run.key);
       if (completion && !active.abandoned) this.outcomes!.add(completion);
       const wake = this.slotFreed;
@@ -292,13 +300,13 @@ export class Worker {
   private async drainAndClose(drainTimeout: number): Promise<void> {
     this.stopping = true;
     this.upkeep?.stop();
-    if (this.active.size > 0) {
-      this.logger.log(`Worker ${this.name}: finishing ${this.active.size} running task(s) (up to ${drainTimeout} ms)`);
+    if (this.live.size > 0) {
+      this.logger.log(`Worker ${this.name}: finishing ${this.live.size} running task(s) (up to ${drainTimeout} ms)`);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeout)));
-      await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), deadline]);
+      await Promise.race([Promise.all([...this.live].map((a) => a.done)), deadline]);
       clearTimeout(timer);
-      for (const active of this.active.values()) {
+      for (const active of this.live) {
         active.abandoned = true;
         active.cancellation.abort(new Error(`Worker ${this.name} stopped; the task will be redelivered`));
         this.logger.warn(`Worker ${this.name}: left ${active.run.task}{${active.run.key}} to redelivery`);

@@ -1,4 +1,4 @@
-import { Docket, ExecutionCancelledError, ExecutionState, InvalidOptionsError, Worker, type Execution } from '../../lib';
+import { Docket, ExecutionCancelledError, ExecutionState, InvalidOptionsError, Worker, type ConcurrencyOptions, type Execution, type RegisterOptions } from '../../lib';
 import { createConnection, openConnection } from '../../lib/core/redis/connection';
 import { WorkerStore } from '../../lib/core/redis/worker-store';
 import { dropDocket, leakedKeys, MemoryLogger, testDocket, waitUntil } from '../support/docket-test';
@@ -208,6 +208,25 @@ describe('concurrency limits', () => {
     } finally {
       connection.disconnect();
     }
+  });
+
+  it("types a key by the task's arguments, and keeps a task typed when its options are a shared object", () => {
+    const shared: RegisterOptions = { retry: { attempts: 2 } };
+    const send = docket.register(async function send(to: string): Promise<{ sent: boolean }> {
+      return { sent: to !== '' };
+    }, shared);
+    const five: ConcurrencyOptions = { limit: 5 };
+    docket.register(async function batch(id: number): Promise<number> {
+      return id;
+    }, { concurrency: five });
+    docket.register(async function keyed(id: number): Promise<number> {
+      return id;
+    // @ts-expect-error the key takes the task's arguments: a number, not a string
+    }, { concurrency: { limit: 1, key: (id: string) => id } });
+    // Checked by the compiler only: the add and the result keep the task's types.
+    const typed = async (): Promise<{ sent: boolean }> => (await docket.add(send)('a@b.c')).getResult();
+    expect(typeof typed).toBe('function');
+    expect(docket.tasks.names()).toEqual(['batch', 'keyed', 'send']);
   });
 
   it('names a limit that is not a whole number ≥ 1, or a key that is not a function', () => {

@@ -156,4 +156,45 @@ describe('a reply lost on its way to the worker', () => {
       await docket.close();
     }
   });
+
+  it('loses the answer to a run parked by its concurrency limit: the resent ask parks it again, and it runs once, after the holder', async () => {
+    const docket = new Docket({ name: uniqueName('lost-acquire'), url: proxy.url, logger: new MemoryLogger() });
+    const ran: string[] = [];
+    let release!: () => void;
+    const holding = new Promise<void>((resolve) => (release = resolve));
+    let going = 0;
+    let most = 0;
+    docket.register(
+      async function exclusive(tag: string): Promise<string> {
+        ran.push(tag);
+        most = Math.max(most, ++going);
+        if (tag === 'holder') await holding;
+        going--;
+        return tag;
+      },
+      { concurrency: 1 },
+    );
+    // No due-work ticks on the worker connection meanwhile: the lost answer is the acquire's.
+    const worker = new Worker(docket, { concurrency: 5, schedulingResolution: 600_000 });
+    const run = worker.runForever();
+    try {
+      const holder = await docket.add('exclusive')('holder');
+      await waitUntil(() => ran.length === 1, 'the holder runs');
+      // The acquire script answers 0 when it parks a run; that answer is lost.
+      const cut = proxy.cutOnce(/docket:worker/, (chunk) => chunk === ':0\r\n');
+      const waiter = await docket.add('exclusive')('waiter');
+      await cut;
+      await waitUntil(async () => (await waiter.sync()).waitingFor === 'exclusive', 'the waiter is parked');
+      expect(ran).toEqual(['holder']);
+      release();
+      await expect(Promise.all([holder.getResult({ timeout: 15_000 }), waiter.getResult({ timeout: 15_000 })])).resolves.toEqual(['holder', 'waiter']);
+      expect(ran).toEqual(['holder', 'waiter']);
+      expect(most).toBe(1);
+    } finally {
+      release();
+      await worker.stop();
+      await run;
+      await docket.close();
+    }
+  });
 });

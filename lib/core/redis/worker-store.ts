@@ -249,14 +249,15 @@ export class WorkerStore extends DocketStore {
    * acquire script).
    *
    * @returns 'acquired'; 'parked' (the run must not start: it is SCHEDULED again and will be
-   *   queued when a place frees up); 'replaced' (the record moved on: it runs unrecorded, with
-   *   no place); or 'cancelled' (asked to cancel since its claim: it must not start)
+   *   queued when a place frees up); 'replaced' (the record moved on: replaced, or taken up
+   *   elsewhere; it must not start); or 'cancelled' (asked to cancel since its claim: it must not
+   *   start)
    */
   async acquire(run: ClaimedRun, place: Place, now: number, leaseMs: number): Promise<'acquired' | 'parked' | 'replaced' | 'cancelled'> {
     const k = this.keys;
     const answer = await this.client.docketAcquire(
       k.runs(run.key), k.slots(place.name), k.waiting(place.name), k.stream, k.queue,
-      run.key, run.generation, run.id, place.size, now, leaseMs, k.events(run.key), k.group, place.name,
+      run.key, run.generation, run.id, place.size, now, leaseMs, k.events(run.key), k.group, place.name, k.prefix,
     );
     return answer === 1 ? 'acquired' : answer === 0 ? 'parked' : answer === -2 ? 'cancelled' : 'replaced';
   }
@@ -282,7 +283,7 @@ export class WorkerStore extends DocketStore {
     for (const { id, place } of places) {
       // XX: a place that lapsed (and may have gone to another run) is not taken back.
       pipeline.zadd(this.keys.slots(place.name), 'XX', until, id);
-      pipeline.pexpire(this.keys.slots(place.name), leaseMs);
+      pipeline.pexpire(this.keys.slots(place.name), leaseMs, 'GT');
     }
     await answers(pipeline);
   }

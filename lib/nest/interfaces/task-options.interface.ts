@@ -32,7 +32,7 @@ export interface TaskOptions {
    * the key, which is given the arguments as the caller passed them (injected ones left out):
    * see {@link ConcurrencyOptions}.
    */
-  readonly concurrency?: number | ConcurrencyOptions;
+  readonly concurrency?: number | ConcurrencyOptions<never[]>;
 }
 
 /**

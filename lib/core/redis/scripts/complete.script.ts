@@ -1,4 +1,4 @@
-import { LUA_PRELUDE, type ScriptDefinition } from './script';
+import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * Records the terminal state of a batch of runs, publishes each, and only then acknowledges
@@ -32,29 +32,13 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  */
 export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
-  lua: `${LUA_PRELUDE}
+  lua: `${LUA_PRELUDE}${LIMITS_LUA}
 local stream, queue, group, now, ttl, prefix, kprefix = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local STRIDE = 10
-local function release_and_wake(limit_name, limit, id)
-  local slots, waiting = kprefix .. ':slots:' .. limit_name, kprefix .. ':waiting:' .. limit_name
+local function release_and_wake(name, size, id)
+  local slots = kprefix .. ':slots:' .. name
   redis.call('ZREM', slots, id)
-  redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
-  local free = tonumber(limit) - redis.call('ZCARD', slots)
-  while free > 0 do
-    local head = redis.call('ZRANGE', waiting, 0, 0)[1]
-    if not head then break end
-    redis.call('ZREM', waiting, head)
-    local runs = kprefix .. ':runs:' .. head
-    local w = redis.call('HMGET', runs, 'state', 'parked', 'gen', 'seq')
-    if w[1] == 'scheduled' and w[2] == limit_name then
-      redis.call('ZREM', queue, head)
-      local seq = tonumber(w[4]) + 1
-      redis.call('HSET', runs, 'state', 'queued', 'when', now, 'seq', seq, 'sseq', seq,
-        'msg', redis.call('XADD', stream, '*', 'key', head, 'gen', w[3]))
-      publish_state(prefix .. head, head, seq, 'queued', {when = now})
-      free = free - 1
-    end
-  end
+  wake_waiters(kprefix, name, free_places(slots, tonumber(size), now), stream, queue, now)
 end
 local FIELDS = {'gen', 'state', 'seq', 'cancel', 'worker', 'started', 'reply', 'msg', 'attempt'}
 local out, ids, records, unanswered, seen = {}, {}, {}, {}, {}

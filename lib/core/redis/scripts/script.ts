@@ -61,6 +61,45 @@ local function finish_record(runs, ttl)
 end
 `;
 
+/**
+ * Lua helpers of concurrency limits (with {@link LUA_PRELUDE}), shared by the acquire and
+ * complete scripts.
+ *
+ * - `free_places(slots, size, now)` drops the places whose lease lapsed and says how many are free.
+ * - `wake_waiters(kprefix, name, free, stream, queue, now)` queues up to `free` runs parked for
+ *   the limit `name`, oldest first, as the scheduler would; a waiting entry whose record is no
+ *   longer parked for it (cancelled, replaced, already run) is dropped.
+ * - `extend(key, ms)` makes the key live at least `ms` more (never shortens a longer life, so
+ *   workers with different leases do not cut each other's places short).
+ */
+export const LIMITS_LUA = `
+local function free_places(slots, size, now)
+  redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+  return size - redis.call('ZCARD', slots)
+end
+local function wake_waiters(kprefix, name, free, stream, queue, now)
+  local waiting = kprefix .. ':waiting:' .. name
+  while free > 0 do
+    local head = redis.call('ZRANGE', waiting, 0, 0)[1]
+    if not head then break end
+    redis.call('ZREM', waiting, head)
+    local runs = kprefix .. ':runs:' .. head
+    local w = redis.call('HMGET', runs, 'state', 'parked', 'gen', 'seq')
+    if w[1] == 'scheduled' and w[2] == name then
+      redis.call('ZREM', queue, head)
+      local seq = tonumber(w[4]) + 1
+      redis.call('HSET', runs, 'state', 'queued', 'when', now, 'seq', seq, 'sseq', seq,
+        'msg', redis.call('XADD', stream, '*', 'key', head, 'gen', w[3]))
+      publish_state(kprefix .. ':events:' .. head, head, seq, 'queued', {when = now})
+      free = free - 1
+    end
+  end
+end
+local function extend(key, ms)
+  if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
+end
+`;
+
 /** The script's source as run on a single node, or on a cluster (see {@link LUA_PRELUDE}). */
 export function scriptForConnection(lua: string, cluster: boolean): string {
   return cluster ? lua.replace('local EVERY_NODE_MAY_LISTEN = false', 'local EVERY_NODE_MAY_LISTEN = true') : lua;
