@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { Docket, ExecutionCancelledError, ExecutionState, InvalidOptionsError, Worker, type ConcurrencyOptions, type Execution, type RegisterOptions } from '../../lib';
 import { createConnection, openConnection } from '../../lib/core/redis/connection';
 import { WorkerStore } from '../../lib/core/redis/worker-store';
@@ -190,6 +191,35 @@ describe('concurrency limits', () => {
     start(new Worker(docket, { concurrency: 5, redeliveryTimeout: 300 }));
     await expect(Promise.all([first.getResult({ timeout: 20_000 }), second.getResult({ timeout: 20_000 })])).resolves.toEqual([1, 2]);
     expect(runsOfFirst).toBe(2);
+  });
+
+  it('a holder replaced while it runs keeps its place renewed until it ends, and only then does the replacement run', async () => {
+    const gates = new Gates();
+    docket.register(
+      async function slow(n: number): Promise<number> {
+        await gates.pass(`s${n}`);
+        return n;
+      },
+      { concurrency: 1 },
+    );
+    const lease = 400;
+    start(new Worker(docket, { concurrency: 5, redeliveryTimeout: lease }));
+    await docket.add('slow', { key: 'report' })(1);
+    await waitUntil(() => gates.waiting().length === 1, 'the first run holds the place');
+    const replacement = await docket.replace('slow', { key: 'report' })(2);
+    await waitUntil(async () => (await replacement.sync()).waitingFor === 'slow', 'the replacement waits for the place');
+    const admin = new Redis(docket.url);
+    try {
+      const [holder, score] = (await admin.zrange(docket.keys.slots('slow'), '0', '-1', 'WITHSCORES')) as string[];
+      // Renewed past the end of its first lease: a place whose renewal stopped would lapse and go to the replacement.
+      await waitUntil(async () => Number(await admin.zscore(docket.keys.slots('slow'), holder)) > Number(score) + lease, 'the place is renewed');
+    } finally {
+      admin.disconnect();
+    }
+    expect(gates.ran).toEqual(['s1']);
+    await expect(finishAll(gates, [replacement])).resolves.toEqual([2]);
+    expect(gates.ran).toEqual(['s1', 's2']);
+    expect(gates.most.get('all')).toBe(1);
   });
 
   it('a run whose cancel came between its claim and its place ends without taking one', async () => {
