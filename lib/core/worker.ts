@@ -16,7 +16,7 @@ import { isNoGroup } from './redis/docket-store';
 import type { Delivery } from './redis/execution-record';
 import { isAborted, WorkerStore, type ClaimedRun, type Fetched } from './redis/worker-store';
 import { StreamWaiter } from './stream-waiter';
-import { startRun, type ActiveRun } from './task-runner';
+import { startRun, type ActiveRun, type RunSite } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
 import { WorkerUpkeep } from './worker-upkeep';
 
@@ -62,6 +62,8 @@ export class Worker {
   private stopping = false;
   private slotFreed: (() => void) | undefined;
   private upkeep?: WorkerUpkeep;
+  /** Where runs start (made once the worker's store is open). */
+  private site?: RunSite;
   private unlistenCancel?: () => void;
   private outcomes?: OutcomeWriter;
 
@@ -265,8 +267,8 @@ export class Worker {
   }
 
   private launch(run: ClaimedRun): void {
-    const site = { docket: this.docket, store: this.store!, worker: this.name, leaseMs: this.options.redeliveryTimeout, logger: this.logger };
-    const active = startRun(site, run);
+    this.site ??= { docket: this.docket, store: this.store!, worker: this.name, leaseMs: this.options.redeliveryTimeout, logger: this.logger };
+    const active = startRun(this.site, run);
     this.active.set(run.key, active);
     this.live.add(active);
     void active.done.then((completion) => {
@@ -322,6 +324,7 @@ export class Worker {
     }
     this.waiter?.disconnect();
     this.store = undefined;
+    this.site = undefined;
     this.waiter = undefined;
   }
 }

@@ -192,9 +192,10 @@ export class WorkerStore extends DocketStore {
     const args: [number, ...(string | number)[]] = [batch.length + 2, k.stream, k.queue];
     for (const c of batch) args.push(k.runs(c.key));
     args.push(k.group, now, ttlMs, k.events(''), k.prefix);
-    for (const c of batch) {
-      args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure, c.retryAt ?? '', c.place?.name ?? '', c.place?.size ?? '');
-    }
+    for (const c of batch) args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure, c.retryAt ?? '');
+    batch.forEach((c, i) => {
+      if (c.place) args.push(i + 1, c.place.name, c.place.size);
+    });
     return args;
   }
 

@@ -9,9 +9,10 @@ import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
  * ARGV: 1 group, 2 now (ms), 3 executionTtl (ms, 0 = delete the record), 4 events channel prefix,
  *       5 key prefix,
  *       then per run: message id, generation, outcome ('completed' | 'failed' | 'cancelled'),
- *       key, encoded result ('' = none), error summary, serialized failure (JSON), for a
- *       failure to be tried again its time (ms; '' = final), and for a run that holds a place of
- *       a concurrency limit the limit's name and size ('' and '' for none)
+ *       key, encoded result ('' = none), error summary, serialized failure (JSON), and for a
+ *       failure to be tried again its time (ms; '' = final);
+ *       then, for each run that holds a place of a concurrency limit (most hold none, and cost
+ *       nothing here): its position in the batch (1-based), the limit's name and its size
  * Reply: per run, the state recorded ('queued' or 'scheduled' for a retry), or 'superseded' when the record
  *        belongs to a newer run,
  *        another worker already finished this one, or it runs another message (the same key added
@@ -34,12 +35,14 @@ export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
   lua: `${LUA_PRELUDE}${LIMITS_LUA}
 local stream, queue, group, now, ttl, prefix, kprefix = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
-local STRIDE = 10
+local STRIDE = 8
 local function release_and_wake(name, size, id)
   local slots = kprefix .. ':slots:' .. name
   redis.call('ZREM', slots, id)
   wake_waiters(kprefix, name, free_places(slots, tonumber(size), now), stream, queue, now)
 end
+local places = {}
+for p = 6 + (#KEYS - 2) * STRIDE, #ARGV, 3 do places[tonumber(ARGV[p])] = p end
 local FIELDS = {'gen', 'state', 'seq', 'cancel', 'worker', 'started', 'reply', 'msg', 'attempt'}
 local out, ids, records, unanswered, seen = {}, {}, {}, {}, {}
 -- Records are read first, so that only the runs without a result inbox (which publish their
@@ -58,7 +61,8 @@ for i = 3, #KEYS do
   local runs = KEYS[i]
   local j = 6 + (i - 3) * STRIDE
   local id, gen, outcome, key = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
-  if ARGV[j + 8] ~= '' then release_and_wake(ARGV[j + 8], ARGV[j + 9], id) end
+  local place = places[i - 2]
+  if place then release_and_wake(ARGV[place + 1], ARGV[place + 2], id) end
   ids[#ids + 1] = id
   local r, heard = records[i], nil
   if r then heard = listened[prefix .. key] or false else r = redis.call('HMGET', runs, unpack(FIELDS)) end
