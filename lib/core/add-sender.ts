@@ -20,6 +20,13 @@ const TICK_CHUNK = 20;
 /** Send tokens: this process's random prefix and a counter (see the schedule script). */
 const TOKEN_PREFIX = randomBytes(6).toString('base64url');
 let sends = 0;
+function requestOf(call: TaskCall, reply: string): ScheduleRequest {
+  const generated = call.mode === 'new';
+  const mode = generated && call.sent ? 'again' : call.mode;
+  call.sent = true;
+  const token = generated ? '' : `${TOKEN_PREFIX}${(sends++).toString(36)}`;
+  return { key: call.key, mode, when: call.when, task: call.task.name, args: call.args, reply, token };
+}
 
 /** What the sender needs of its docket. */
 export interface AddTarget {
@@ -55,15 +62,7 @@ export class AddSender {
     const inbox = this.target.inbox();
     const mark = inbox?.mark();
     const reply = mark ? inbox!.channel : '';
-    const requests: ScheduleRequest[] = calls.map((c) => ({
-      key: c.key,
-      mode: c.mode,
-      when: c.when,
-      task: c.task.name,
-      args: c.args,
-      reply,
-      token: `${TOKEN_PREFIX}${(sends++).toString(36)}`,
-    }));
+    const requests = calls.map((c) => requestOf(c, reply));
     let replies;
     try {
       // Written before the first await when the connection is open: Redis starts on this chunk

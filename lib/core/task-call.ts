@@ -52,6 +52,8 @@ export interface TaskCall<R = unknown> {
   readonly args: string;
   /** @internal carries the result type */
   readonly _result?: R;
+  /** @internal Set once it was sent: sent again, a `new` call goes as `again` (see the schedule script). */
+  sent: boolean;
 }
 
 /** @internal The due time of `options` (a Date, or a delay from the moment of each call). */

@@ -13,13 +13,14 @@ import { parseDelivery, parseRecord, type ExecutionRecord } from './execution-re
 /** One add or replace. */
 export interface ScheduleRequest {
   key: string;
-  mode: 'new' | 'add' | 'replace';
+  /** `again`: a prepared call (mode `new`) sent once more by its caller. */
+  mode: 'new' | 'again' | 'add' | 'replace';
   when: number;
   task: string;
   args: string;
   /** The result inbox channel of the adding process, or '' for none. */
   reply: string;
-  /** Unique to this send: the same send resent by ioredis is recognised (see the schedule script). */
+  /** Unique to this send of an add or replace under a caller's key, '' otherwise (see the schedule script). */
   token: string;
 }
 

@@ -7,21 +7,24 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  *
  * KEYS: 1 stream, 2 queue, 3.. the runs hash of each execution, in order
  * ARGV: 1 now (ms), 2 events channel prefix, 3 consumer group,
- *       then per execution: key, mode ('new' | 'add' | 'replace'), when (ms), task name, encoded args,
- *       reply (the adding process's result inbox channel, or ''), send token (unique per send)
+ *       then per execution: key, mode ('new' | 'again' | 'add' | 'replace'), when (ms), task name,
+ *       encoded args, reply (the adding process's result inbox channel, or ''), send token (unique
+ *       per send of an add or replace under a caller's key; '' otherwise)
  * Reply: per execution, its new generation (an integer: it is queued when `when` ≤ now, else
  *        scheduled), or { 'exists', state, generation, when (ms) } when it was left alone. The
  *        integer is the common case: a reply of nested arrays costs Redis ~15 % more per add.
  *
- * The record keeps the token of the send that wrote it. The same send coming again (ioredis
- * resends a command whose answer a dropped connection lost) finds its own token and is answered
- * as the first time, with the record's generation, and changes nothing: a resent add is not
- * reported as someone else's, and a resent replace does not replace the run it just started.
+ * ioredis sends a command again when a dropped connection lost its answer; the same send coming
+ * again is answered as the first time, with the record's generation, and changes nothing, so a
+ * resent add is not reported as someone else's and a resent replace does not replace the run it
+ * just started. Under a caller's key the record keeps the token of the send that wrote it, and
+ * the send is known by it. A generated key (`new`) needs no token: nothing but this very send
+ * can have written its record, since a prepared call sent again by its caller goes as `again`.
  *
- * `add` leaves a scheduled, queued or running execution alone. `new` is an add under a key the
- * producer generated: any record under it means the client resent the call after losing the
- * reply, so it says 'exists' even for a finished run; and as nobody can be subscribed to that
- * key's channel yet, its first event is published only for a pattern subscriber. `replace`
+ * `add` leaves a scheduled, queued or running execution alone. `new` is the first send of an add
+ * under a key the producer generated; as nobody can be subscribed to that key's channel yet, its
+ * first event is published only for a pattern subscriber. `again` is a later send of the same
+ * prepared call: any record under its key says 'exists', even for a finished run. `replace`
  * removes the old stream entry or queue member and bumps the generation, so a message of the
  * old run that is already in flight is a no-op at claim and at completion; the result inbox
  * that was waiting for the old run is told it was superseded.
@@ -31,24 +34,28 @@ export const scheduleScript: ScriptDefinition = {
   lua: `${LUA_PRELUDE}
 local stream, queue, now, prefix, group = KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local out, NONE = {}, {}
-local function write_record(runs, reply, ...)
-  if reply ~= '' then redis.call('HSET', runs, 'reply', reply, ...) else redis.call('HSET', runs, ...) end
+local function write_record(runs, reply, token, ...)
+  if reply ~= '' and token ~= '' then redis.call('HSET', runs, 'reply', reply, 'tok', token, ...)
+  elseif reply ~= '' then redis.call('HSET', runs, 'reply', reply, ...)
+  elseif token ~= '' then redis.call('HSET', runs, 'tok', token, ...)
+  else redis.call('HSET', runs, ...) end
 end
 for i = 3, #KEYS do
   local runs = KEYS[i]
   local j = 4 + (i - 3) * 7
   local key, mode, when_s, token = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 6]
-  local announce = mode ~= 'new' or announce_to_patterns()
+  local generated = mode == 'new' or mode == 'again'
+  local announce = not generated or announce_to_patterns()
   local when = tonumber(when_s)
   -- A generated key almost never has a record: EXISTS is the cheaper question.
   local cur = NONE
-  if mode ~= 'new' or redis.call('EXISTS', runs) == 1 then
+  if not generated or redis.call('EXISTS', runs) == 1 then
     cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when', 'reply', 'tok')
   end
   local state = cur[1]
-  if cur[7] and cur[7] == token then
+  if (mode == 'new' and state) or (token ~= '' and cur[7] == token) then
     out[#out + 1] = tonumber(cur[2])
-  elseif (mode == 'new' and state) or (mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running')) then
+  elseif (mode == 'again' and state) or (mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running')) then
     out[#out + 1] = {'exists', state, cur[2] or '0', cur[5] or '0'}
   else
     local gen = (tonumber(cur[2]) or 0) + 1
@@ -67,13 +74,13 @@ for i = 3, #KEYS do
     end
     if when <= now then
       local id = redis.call('XADD', stream, '*', 'key', key, 'gen', gen)
-      write_record(runs, ARGV[j + 5], 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
-        'gen', gen, 'seq', seq, 'sseq', seq, 'tok', token, 'msg', id)
+      write_record(runs, ARGV[j + 5], token, 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
+        'gen', gen, 'seq', seq, 'sseq', seq, 'msg', id)
       if announce then publish_state(prefix .. key, key, seq, 'queued', {when = when}) end
     else
       redis.call('ZADD', queue, when, key)
-      write_record(runs, ARGV[j + 5], 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
-        'gen', gen, 'seq', seq, 'sseq', seq, 'tok', token)
+      write_record(runs, ARGV[j + 5], token, 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
+        'gen', gen, 'seq', seq, 'sseq', seq)
       if announce then publish_state(prefix .. key, key, seq, 'scheduled', {when = when}) end
     end
     out[#out + 1] = gen
