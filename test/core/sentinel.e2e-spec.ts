@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Docket, RedisUnavailableError, Worker } from '../../lib';
-import { displayUrl, parseClusterUrl, parseSentinelUrl } from '../../lib/core/redis/connection';
+import { displayUrl, parseClusterUrl, parseSentinelUrl } from '../../lib/core/redis/redis-url';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { freePort, RedisServer } from '../support/redis-server';
 

@@ -13,184 +13,21 @@
  * `{name}` hash tag, so every key (and so every script and pipeline) stays on one slot.
  * `redis+sentinel://` URLs ask the Sentinels for the master and follow it through failovers.
  */
-import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from '../errors/docket.errors';
 import type { DocketLogger } from '../logger';
 import { FailoverWatch } from './failover-watch';
+import { displayUrl, isClusterUrl, isSentinelUrl, parseClusterUrl, parseRedisUrl, parseSentinelUrl } from './redis-url';
+
+export { displayUrl, isClusterUrl } from './redis-url';
 
 const lastErrors = new WeakMap<RedisClient, string>();
 
 /** A connection to one Redis server, or to a Redis Cluster (`redis+cluster://`). */
 export type RedisClient = Redis | Cluster;
 
-const CLUSTER_SCHEMES = /^rediss?\+cluster:\/\//;
-
-/**
- * Splits `host:port,[v6 address]:port,host` into addresses; a missing host is 127.0.0.1 and a
- * missing port `defaultPort`. A port that is not a number comes back as NaN, for the caller to name.
- */
-function parseHosts(list: string, defaultPort: number): { host: string; port: number }[] {
-  return list.split(',').filter(Boolean).map((hostPort) => {
-    const v6 = /^\[([^\]]+)\](?::(.*))?$/.exec(hostPort);
-    const [host, port] = v6 ? [v6[1], v6[2]] : hostPort.split(':');
-    return { host: host || '127.0.0.1', port: port ? Number(port) : defaultPort };
-  });
-}
-
-/** True for `redis+cluster://` and `rediss+cluster://` URLs. */
-export function isClusterUrl(url: string): boolean {
-  return CLUSTER_SCHEMES.test(url);
-}
-
-/**
- * Parses `redis+cluster://[user:pass@]host:port[,host:port…]` (or `rediss+cluster://` for TLS;
- * IPv6 hosts in brackets): the seed nodes of a Redis Cluster.
- */
-export function parseClusterUrl(url: string): { nodes: { host: string; port: number }[]; options: RedisOptions; display: string } {
-  const tls = url.startsWith('rediss+');
-  const rest = url.replace(CLUSTER_SCHEMES, '').replace(/\/.*$/, '');
-  const { hosts, options, display } = splitUserinfo(url, rest);
-  if (tls) options.tls = {};
-  const nodes = parseHosts(hosts, 6379);
-  if (nodes.length === 0 || nodes.some((n) => !Number.isInteger(n.port))) {
-    throw new RedisUnavailableError(display, 'the URL names no cluster node (expected redis+cluster://host:port,host:port)');
-  }
-  return { nodes, options, display };
-}
-
-const SENTINEL_SCHEMES = /^rediss?\+sentinel:\/\//;
-const SENTINEL_COMMAND_TIMEOUT_MS = 5_000;
-
-/**
- * Splits `user:pass@host:port,host:port` (the authority of a cluster or Sentinel URL) into the
- * hosts and the credentials, and masks the password in `url` for printing.
- */
-function splitUserinfo(url: string, authority: string): { hosts: string; options: RedisOptions; display: string } {
-  const at = authority.lastIndexOf('@');
-  const options: RedisOptions = {};
-  let display = url;
-  if (at >= 0) {
-    const [user, password] = authority.slice(0, at).split(':');
-    if (user) options.username = decodeURIComponent(user);
-    if (password !== undefined) {
-      options.password = decodeURIComponent(password);
-      display = url.replace(`:${password}@`, ':***@');
-    }
-  }
-  return { hosts: at >= 0 ? authority.slice(at + 1) : authority, options, display };
-}
-
-/**
- * Parses `redis+sentinel://[user:pass@]host:port,host:port/<master name>[/<db>]` (with
- * `rediss+sentinel://` for TLS; `?sentinelUsername=…&sentinelPassword=…` when the Sentinels ask
- * for credentials of their own; `?db=` as another way to name the database; IPv6 hosts in
- * brackets): the Sentinels to ask for the master, and the master's credentials and database.
- *
- * @example
- * parseSentinelUrl('redis+sentinel://10.0.0.5:26379,10.0.0.6:26379/mymaster/0');
- */
-export function parseSentinelUrl(url: string): ParsedRedisUrl {
-  const tls = url.startsWith('rediss+');
-  const [withoutQuery, query = ''] = url.replace(SENTINEL_SCHEMES, '').split('?');
-  const slash = withoutQuery.indexOf('/');
-  const authority = slash < 0 ? withoutQuery : withoutQuery.slice(0, slash);
-  const [master, db] = (slash < 0 ? '' : withoutQuery.slice(slash + 1)).split('/');
-  const split = splitUserinfo(url, authority);
-  const { options } = split;
-  let { display } = split;
-  const param = (name: string): string | undefined => {
-    const pair = query.split('&').find((p) => p.startsWith(`${name}=`));
-    return pair === undefined ? undefined : decodeURIComponent(pair.slice(name.length + 1));
-  };
-  const sentinelPassword = param('sentinelPassword');
-  if (sentinelPassword !== undefined) {
-    options.sentinelPassword = sentinelPassword;
-    display = display.replace(/([?&]sentinelPassword=)[^&]*/, '$1***');
-  }
-  const sentinelUsername = param('sentinelUsername');
-  if (sentinelUsername !== undefined) options.sentinelUsername = sentinelUsername;
-  options.sentinels = parseHosts(split.hosts, 26379);
-  if (options.sentinels.length === 0 || options.sentinels.some((s) => !Number.isInteger(s.port))) {
-    throw new RedisUnavailableError(display, 'the URL names no Sentinel (expected redis+sentinel://host:port,host:port/<master name>)');
-  }
-  if (!master) throw new RedisUnavailableError(display, 'the URL names no master (expected redis+sentinel://host:port/<master name>[/db])');
-  options.name = decodeURIComponent(master);
-  const dbParam = param('db') ?? db;
-  if (dbParam) {
-    options.db = Number(dbParam);
-    if (!Number.isInteger(options.db)) throw new RedisUnavailableError(display, 'the database number is not an integer');
-  }
-  if (tls) {
-    options.tls = {};
-    options.enableTLSForSentinelMode = true;
-    options.sentinelTLS = {};
-  }
-  // A Sentinel that takes the connection but never answers is given up on, for the next one.
-  options.sentinelCommandTimeout = SENTINEL_COMMAND_TIMEOUT_MS;
-  // Follow a failover at once: the Sentinels announce the new master (see FailoverWatch), and a
-  // command that reaches the old one (now a replica) reconnects and is sent again.
-  options.reconnectOnError = (err) => (err.message.startsWith('READONLY') ? 2 : false);
-  return { options, display };
-}
-
-/** The URL as it may be printed: the password masked. */
-export function displayUrl(url: string): string {
-  if (isClusterUrl(url)) return parseClusterUrl(url).display;
-  return SENTINEL_SCHEMES.test(url) ? parseSentinelUrl(url).display : parseRedisUrl(url).display;
-}
-
 export type ConnectionRole = 'command' | 'worker' | 'blocking' | 'subscriber';
-
-/** Parsed connection settings plus a printable URL with the password masked. */
-export interface ParsedRedisUrl {
-  options: RedisOptions;
-  display: string;
-}
-
-/**
- * Parses `redis://`, `rediss://` (TLS) and `unix://` URLs, with user and password (ACL) and a
- * database number (`/2` or `?db=2`).
- */
-export function parseRedisUrl(url: string): ParsedRedisUrl {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new RedisUnavailableError(url, 'the URL is malformed (expected redis://host:port/db)');
-  }
-  const display = parsed.password ? url.replace(`:${parsed.password}@`, ':***@') : url;
-  const options: RedisOptions = {};
-  if (parsed.username) options.username = decodeURIComponent(parsed.username);
-  if (parsed.password) options.password = decodeURIComponent(parsed.password);
-  const dbParam = parsed.searchParams.get('db');
-  switch (parsed.protocol) {
-    case 'redis:':
-    case 'rediss:': {
-      options.host = parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
-      options.port = parsed.port ? Number(parsed.port) : 6379;
-      const path = parsed.pathname.replace(/^\//, '');
-      if (path) options.db = Number(path);
-      // SNI takes host names only; for an IP address the certificate is checked against the IP.
-      if (parsed.protocol === 'rediss:') options.tls = isIP(options.host) ? {} : { servername: options.host };
-      break;
-    }
-    case 'unix:':
-      options.path = parsed.pathname;
-      break;
-    default:
-      throw new RedisUnavailableError(
-        display,
-        `the scheme ${parsed.protocol}// is not supported (use redis://, rediss://, unix://, redis+cluster:// or redis+sentinel://)`,
-      );
-  }
-  if (dbParam !== null) options.db = Number(dbParam);
-  if (options.db !== undefined && !Number.isInteger(options.db)) {
-    throw new RedisUnavailableError(display, 'the database number is not an integer');
-  }
-  return { options, display };
-}
 
 /**
  * Creates a connection for `role`; it connects lazily on first use or on `connect()`. `tls` adds
@@ -198,7 +35,7 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
  */
 export function createConnection(url: string, role: ConnectionRole, logger: DocketLogger, tls?: ConnectionOptions): RedisClient {
   const cluster = isClusterUrl(url) ? parseClusterUrl(url) : undefined;
-  const sentinel = !cluster && SENTINEL_SCHEMES.test(url);
+  const sentinel = !cluster && isSentinelUrl(url);
   const { options, display } = cluster ?? (sentinel ? parseSentinelUrl(url) : parseRedisUrl(url));
   if (tls && options.tls) options.tls = { ...options.tls, ...tls };
   if (tls && options.sentinelTLS) options.sentinelTLS = { ...options.sentinelTLS, ...tls };
