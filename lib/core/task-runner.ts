@@ -151,6 +151,8 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
         logger.log(`✗ ${call} (${placed === 'cancel' ? 'cancelled' : 'replaced'} before it started)`);
         return { ...base, outcome: ExecutionState.CANCELLED };
       }
+      // Every outcome from here gives the place up.
+      base.place = active.place;
     }
     logger.log(`${run.attempt > 1 ? '↬' : '↪'} [${ms(started - run.when)}] ${call}`);
     const context: TaskContext = {
@@ -183,16 +185,16 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
     if (progress) await progress.close();
     if (cancellation.cancelled) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
-      return { ...base, place: active.place, outcome: ExecutionState.CANCELLED };
+      return { ...base, outcome: ExecutionState.CANCELLED };
     }
     const result = value === undefined || docket.executionTtl === 0 ? '' : docket.codec.encode(value, 'result', `task "${run.task}"`);
     logger.log(`↩ [${ms(Date.now() - started)}] ${call}`);
-    return { ...base, place: active.place, outcome: ExecutionState.COMPLETED, result };
+    return { ...base, outcome: ExecutionState.COMPLETED, result };
   } catch (thrown) {
     if (progress) await progress.close();
     if (cancellation.cancelled) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
-      return { ...base, place: active.place, outcome: ExecutionState.CANCELLED };
+      return { ...base, outcome: ExecutionState.CANCELLED };
     }
     const failure = docket.errorCodec.serialize(thrown);
     const summary = docket.errorCodec.summary(failure);
@@ -206,7 +208,6 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
     }
     return {
       ...base,
-      place: active.place,
       outcome: ExecutionState.FAILED,
       errorSummary: summary,
       failure: docket.executionTtl === 0 && !again ? '' : JSON.stringify(failure),
