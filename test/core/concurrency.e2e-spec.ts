@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { Docket, ExecutionCancelledError, ExecutionState, InvalidOptionsError, Worker, type ConcurrencyOptions, type Execution, type RegisterOptions } from '../../lib';
-import { createConnection, openConnection } from '../../lib/core/redis/connection';
+import { createConnection, openConnection, type RedisClient } from '../../lib/core/redis/connection';
 import { WorkerStore } from '../../lib/core/redis/worker-store';
 import { dropDocket, leakedKeys, MemoryLogger, testDocket, waitUntil } from '../support/docket-test';
 
@@ -220,6 +220,54 @@ describe('concurrency limits', () => {
     await expect(finishAll(gates, [replacement])).resolves.toEqual([2]);
     expect(gates.ran).toEqual(['s1', 's2']);
     expect(gates.most.get('all')).toBe(1);
+  });
+
+  /**
+   * Three runs of a task limited to 1, claimed by `w1`: the first holds the place, the others are
+   * parked; the first ends, which wakes one of them.
+   */
+  async function wokenSecond(): Promise<{ store: WorkerStore; connection: RedisClient; keys: string[] }> {
+    docket.register(async function job(): Promise<void> {}, { concurrency: 1 });
+    const added = await docket.addMany([1, 2, 3].map(() => docket.call('job')()));
+    const connection = createConnection(docket.url, 'worker', new MemoryLogger());
+    await openConnection(connection, docket.url);
+    const store = new WorkerStore(docket.keys, connection);
+    await store.ensureGroup();
+    const runs = (await store.claimNext('w1', 3, Date.now(), docket.executionTtl)).runs;
+    const place = { name: 'job', size: 1 };
+    expect(await Promise.all(runs.map((run) => store.acquire(run, place, Date.now(), 60_000)))).toEqual(['acquired', 'parked', 'parked']);
+    const [first] = runs;
+    await store.complete([{ key: first.key, messageId: first.id, generation: first.generation, outcome: ExecutionState.COMPLETED, result: '', errorSummary: '', failure: '', place }], Date.now(), docket.executionTtl);
+    // The two waiting ones were parked in the same millisecond: either may be the one woken.
+    const states = await Promise.all(added.map(async (e) => (await e.sync()).state));
+    expect(states[0]).toBe(ExecutionState.COMPLETED);
+    expect([...states.slice(1)].sort()).toEqual([ExecutionState.QUEUED, ExecutionState.SCHEDULED]);
+    const woken = states[1] === ExecutionState.QUEUED ? 1 : 2;
+    // keys: the woken one, then the one still waiting.
+    return { store, connection, keys: [added[woken].key, added[3 - woken].key] };
+  }
+
+  it('a woken run cancelled before it starts hands its wake to the next one waiting', async () => {
+    const { connection, keys } = await wokenSecond();
+    try {
+      expect(await docket.cancel(keys[0])).toBe('cancelled');
+      expect((await docket.execution(keys[1]).sync()).state).toBe(ExecutionState.QUEUED);
+    } finally {
+      await docket.cancel(keys[1]);
+      connection.disconnect();
+    }
+  });
+
+  it('a woken run replaced before it starts hands its wake to the next one waiting', async () => {
+    const { connection, keys } = await wokenSecond();
+    try {
+      await docket.replace('job', { key: keys[0], delay: 60_000 })();
+      expect((await docket.execution(keys[1]).sync()).state).toBe(ExecutionState.QUEUED);
+    } finally {
+      await docket.cancel(keys[0]);
+      await docket.cancel(keys[1]);
+      connection.disconnect();
+    }
   });
 
   it('a run whose cancel came between its claim and its place ends without taking one', async () => {

@@ -42,7 +42,7 @@ if redis.call('ZSCORE', slots, id) or free_places(slots, limit, now) > 0 then
   redis.call('ZADD', slots, now + lease, id)
   extend(slots, lease)
   if r[5] then
-    redis.call('HDEL', runs, 'parked')
+    redis.call('HDEL', runs, 'parked', 'psize')
     redis.call('ZREM', waiting, key)
   end
   return 1
@@ -51,7 +51,7 @@ local seq, at = tonumber(r[4]) + 1, now + math.min(lease, 60000)
 redis.call('ZADD', queue, at, key)
 redis.call('ZADD', waiting, 'NX', now, key)
 extend(waiting, lease * 2)
-redis.call('HSET', runs, 'state', 'scheduled', 'when', at, 'seq', seq, 'sseq', seq, 'parked', name)
+redis.call('HSET', runs, 'state', 'scheduled', 'when', at, 'seq', seq, 'sseq', seq, 'parked', name, 'psize', limit)
 redis.call('HDEL', runs, 'msg', 'worker', 'started')
 redis.call('XACK', stream, ARGV[8], id)
 redis.call('XDEL', stream, id)

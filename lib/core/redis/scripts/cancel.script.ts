@@ -1,4 +1,4 @@
-import { LUA_PRELUDE, type ScriptDefinition } from './script';
+import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * Cancels one execution.
@@ -9,14 +9,15 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  *        abort it and will record CANCELLED), 'missing', or the terminal state it already had.
  *
  * Unlike the original, cancelling work that is not running publishes a CANCELLED state event,
- * so subscribers and getResult() waiters learn of it at once.
+ * so subscribers and getResult() waiters learn of it at once. A run queued by a wake of its
+ * concurrency limit hands the wake on to the next run waiting.
  */
 export const cancelScript: ScriptDefinition = {
   name: 'docketCancel',
   numberOfKeys: 3,
-  lua: `${LUA_PRELUDE}
+  lua: `${LUA_PRELUDE}${LIMITS_LUA}
 local runs, stream, queue, key = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
-local r = redis.call('HMGET', runs, 'state', 'msg', 'seq', 'reply', 'gen')
+local r = redis.call('HMGET', runs, 'state', 'msg', 'seq', 'reply', 'gen', 'parked', 'psize')
 local state = r[1]
 if not state then return 'missing' end
 if state == 'completed' or state == 'failed' or state == 'cancelled' then return state end
@@ -35,6 +36,7 @@ redis.call('HSET', runs, 'state', 'cancelled', 'completed', ARGV[2], 'seq', seq,
 redis.call('HDEL', runs, 'msg')
 publish_state(ARGV[4], key, seq, 'cancelled', {completedAt = tonumber(ARGV[2]), gen = tonumber(r[5])}, r[4])
 finish_record(runs, tonumber(ARGV[3]))
+if state == 'queued' then pass_wake(runs, key, r[6], r[7], tonumber(ARGV[2])) end
 return 'cancelled'
 `,
 };

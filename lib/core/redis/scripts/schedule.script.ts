@@ -1,4 +1,4 @@
-import { LUA_PRELUDE, type ScriptDefinition } from './script';
+import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * Adds or replaces a batch of executions (one, or every add of one tick, or a chunk of
@@ -31,7 +31,7 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
  */
 export const scheduleScript: ScriptDefinition = {
   name: 'docketSchedule',
-  lua: `${LUA_PRELUDE}
+  lua: `${LUA_PRELUDE}${LIMITS_LUA}
 local stream, queue, now, prefix, group = KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local out, NONE = {}, {}
 local function write_record(runs, reply, token, ...)
@@ -50,7 +50,7 @@ for i = 3, #KEYS do
   -- A generated key almost never has a record: EXISTS is the cheaper question.
   local cur = NONE
   if not generated or redis.call('EXISTS', runs) == 1 then
-    cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when', 'reply', 'tok')
+    cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when', 'reply', 'tok', 'parked', 'psize')
   end
   local state = cur[1]
   if (mode == 'new' and state) or (token ~= '' and cur[7] == token) then
@@ -68,6 +68,8 @@ for i = 3, #KEYS do
         -- Acked too: a worker may hold it delivered but not yet claimed.
         redis.call('XDEL', stream, cur[4])
         redis.pcall('XACK', stream, group, cur[4])
+        -- Queued by a wake of its concurrency limit: the wake goes to the next run waiting.
+        pass_wake(runs, key, cur[8], cur[9], now)
       end
       if state == 'scheduled' then redis.call('ZREM', queue, key) end
       redis.call('DEL', runs)

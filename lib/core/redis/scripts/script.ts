@@ -71,6 +71,8 @@ end
  *   longer parked for it (cancelled, replaced, already run) is dropped.
  * - `extend(key, ms)` makes the key live at least `ms` more (never shortens a longer life, so
  *   workers with different leases do not cut each other's places short).
+ * - `pass_wake(runs, key, limit, size, now)`: a run woken for a place of `limit` (its record
+ *   still says `parked`) that leaves without starting (cancelled, replaced) hands the wake on.
  */
 export const LIMITS_LUA = `
 local function free_places(slots, size, now)
@@ -97,6 +99,13 @@ local function wake_waiters(kprefix, name, free, stream, queue, now)
 end
 local function extend(key, ms)
   if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
+end
+local function pass_wake(runs, key, limit, size, now)
+  if not limit or not size then return end
+  -- runs is kprefix .. ':runs:' .. key
+  local kprefix = string.sub(runs, 1, #runs - #key - 6)
+  local free = free_places(kprefix .. ':slots:' .. limit, tonumber(size), now)
+  wake_waiters(kprefix, limit, free, kprefix .. ':stream', kprefix .. ':queue', now)
 end
 `;
 
