@@ -24,8 +24,8 @@ function requestOf(call: TaskCall, reply: string): ScheduleRequest {
   const generated = call.mode === 'new';
   const mode = generated && call.sent ? 'again' : call.mode;
   call.sent = true;
-  const token = generated ? '' : `${TOKEN_PREFIX}${(sends++).toString(36)}`;
-  return { key: call.key, mode, when: call.when, task: call.task.name, args: call.args, reply, token };
+  if (!generated && call.token === '') call.token = `${TOKEN_PREFIX}${(sends++).toString(36)}`;
+  return { key: call.key, mode, when: call.when, task: call.task.name, args: call.args, reply, token: call.token };
 }
 
 /** What the sender needs of its docket. */

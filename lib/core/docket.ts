@@ -202,8 +202,8 @@ export class Docket implements ExecutionHost {
   private prepare(definition: TaskDefinition, mode: 'add' | 'replace', time: () => number, key: string | undefined, args: unknown[]): TaskCall {
     const encoded = this.codec.encode(args, 'args', `task "${definition.name}"`);
     const when = time();
-    if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: uuid7(when), args: encoded, sent: false };
-    return { task: definition, mode, when, key, args: encoded, sent: false };
+    if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: uuid7(when), args: encoded, sent: false, token: '' };
+    return { task: definition, mode, when, key, args: encoded, sent: false, token: '' };
   }
 
   /**

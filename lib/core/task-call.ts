@@ -54,6 +54,8 @@ export interface TaskCall<R = unknown> {
   readonly _result?: R;
   /** @internal Set once it was sent: sent again, a `new` call goes as `again` (see the schedule script). */
   sent: boolean;
+  /** @internal Under a caller's key: the token of its sends, made at the first (see the schedule script). */
+  token: string;
 }
 
 /** @internal The due time of `options` (a Date, or a delay from the moment of each call). */

@@ -132,6 +132,44 @@ describe('a reply lost on its way to the worker', () => {
     }
   });
 
+  it('loses the answer to a batch that replaces one key twice: sent again, it changes nothing and the task runs once', async () => {
+    const setup = await setUp('lost-replace-twice');
+    const { docket, ran } = setup;
+    try {
+      const key = `${docket.name}:digest`;
+      await docket.add('double', { key, delay: 60_000 })('original', 1);
+      // One script call answers both replaces of the tick: generations 2 and 3.
+      const cut = proxy.cutOnce(/docket:command/, (chunk) => chunk === '*2\r\n:2\r\n:3\r\n');
+      const [first, second] = await Promise.all([
+        docket.replace('double', { key })('first-replace', 1),
+        docket.replace('double', { key })('second-replace', 21),
+      ]);
+      await cut;
+      expect([first.disposition, second.disposition]).toEqual([Disposition.REPLACED, Disposition.REPLACED]);
+      await expect(second.getResult({ timeout: 15_000 })).resolves.toBe(42);
+      await expect((await docket.add('double')('next', 1)).getResult({ timeout: 15_000 })).resolves.toBe(2);
+      expect(ran).toEqual(['second-replace', 'next']);
+    } finally {
+      await tearDown(setup);
+    }
+  });
+
+  it('a prepared call under a caller\'s key, sent again after it ran, is answered as the first time and never runs twice', async () => {
+    const setup = await setUp('prepared-again');
+    const { docket, ran } = setup;
+    try {
+      const call = docket.call('double', { key: `${docket.name}:once` })('prepared', 21);
+      const [first] = await docket.addMany([call]);
+      await expect(first.getResult({ timeout: 15_000 })).resolves.toBe(42);
+      const [again] = await docket.addMany([call]);
+      expect(again.key).toBe(first.key);
+      await expect((await docket.add('double')('next', 1)).getResult({ timeout: 15_000 })).resolves.toBe(2);
+      expect(ran).toEqual(['prepared', 'next']);
+    } finally {
+      await tearDown(setup);
+    }
+  });
+
   it("loses a busy worker's claim: the claimed tasks run once, after the reconnect, not after the redelivery timeout", async () => {
     const logger = new MemoryLogger();
     const docket = new Docket({ name: uniqueName('lost-busy-claim'), url: proxy.url, logger });

@@ -1,4 +1,4 @@
-import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
+import { LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * The claim of one delivered message, shared by both claim scripts.
@@ -22,11 +22,8 @@ local function claim_one(stream, group, worker, now_s, ttl, runs, channel, id, k
     local seq = tonumber(r[8]) + 1
     redis.call('HSET', runs, 'state', 'cancelled', 'completed', now_s, 'seq', seq, 'sseq', seq)
     redis.call('HDEL', runs, 'msg', 'cancel')
-    -- Queued by a wake of its concurrency limit: the wake goes to the next run waiting.
-    local woken = state == 'queued' and redis.call('HMGET', runs, 'parked', 'psize') or {}
     publish_state(channel, key, seq, 'cancelled', {completedAt = now, gen = tonumber(gen)}, r[10])
     finish_record(runs, ttl)
-    pass_wake(runs, key, woken[1], woken[2], now)
     runnable = false
   end
   if runnable then
@@ -52,7 +49,7 @@ end
  */
 export const claimScript: ScriptDefinition = {
   name: 'docketClaim',
-  lua: `${LUA_PRELUDE}${LIMITS_LUA}${CLAIM_ONE}
+  lua: `${LUA_PRELUDE}${CLAIM_ONE}
 local stream, group, worker, prefix, ttl = KEYS[1], ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5])
 local out = {}
 for i = 2, #KEYS do
@@ -86,7 +83,7 @@ return out
 export const claimNextScript: ScriptDefinition = {
   name: 'docketClaimNext',
   numberOfKeys: 1,
-  lua: `${LUA_PRELUDE}${LIMITS_LUA}${CLAIM_ONE}
+  lua: `${LUA_PRELUDE}${CLAIM_ONE}
 local stream, group, worker, prefix, ttl, from = KEYS[1], ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5]), ARGV[7]
 local now_s = ARGV[3]
 if now_s == '' then

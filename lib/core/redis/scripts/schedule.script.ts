@@ -17,9 +17,11 @@ import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
  * ioredis sends a command again when a dropped connection lost its answer; the same send coming
  * again is answered as the first time, with the record's generation, and changes nothing, so a
  * resent add is not reported as someone else's and a resent replace does not replace the run it
- * just started. Under a caller's key the record keeps the token of the send that wrote it, and
- * the send is known by it. A generated key (`new`) needs no token: nothing but this very send
- * can have written its record, since a prepared call sent again by its caller goes as `again`.
+ * just started. Under a caller's key the record keeps the tokens of the last four sends that
+ * wrote it (a batch may replace one key twice), and a send is known by its token; a prepared call
+ * keeps its token, so sent again by its caller it is known too. A generated key (`new`) needs no
+ * token: nothing but this very send can have written its record, since a prepared call sent
+ * again by its caller goes as `again`.
  *
  * `add` leaves a scheduled, queued or running execution alone. `new` is the first send of an add
  * under a key the producer generated; as nobody can be subscribed to that key's channel yet, its
@@ -34,11 +36,25 @@ export const scheduleScript: ScriptDefinition = {
   lua: `${LUA_PRELUDE}${LIMITS_LUA}
 local stream, queue, now, prefix, group = KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local out, NONE = {}, {}
-local function write_record(runs, reply, token, ...)
-  if reply ~= '' and token ~= '' then redis.call('HSET', runs, 'reply', reply, 'tok', token, ...)
+local function write_record(runs, reply, tokens, ...)
+  if reply ~= '' and tokens ~= '' then redis.call('HSET', runs, 'reply', reply, 'tok', tokens, ...)
   elseif reply ~= '' then redis.call('HSET', runs, 'reply', reply, ...)
-  elseif token ~= '' then redis.call('HSET', runs, 'tok', token, ...)
+  elseif tokens ~= '' then redis.call('HSET', runs, 'tok', tokens, ...)
   else redis.call('HSET', runs, ...) end
+end
+-- The record's 'tok' lists the sends that wrote its key lately, newest first: 'token=gen ...'.
+local function sent_gen(tokens, token)
+  if token == '' or not tokens then return nil end
+  local _, e = string.find(' ' .. tokens, ' ' .. token .. '=', 1, true)
+  if e then return tonumber(string.match(' ' .. tokens, '^%d+', e + 1)) end
+end
+local function with_token(tokens, token, gen)
+  if token == '' then return '' end
+  local kept = {token .. '=' .. gen}
+  for entry in string.gmatch(tokens or '', '%S+') do
+    if #kept < 4 then kept[#kept + 1] = entry end
+  end
+  return table.concat(kept, ' ')
 end
 for i = 3, #KEYS do
   local runs = KEYS[i]
@@ -53,13 +69,17 @@ for i = 3, #KEYS do
     cur = redis.call('HMGET', runs, 'state', 'gen', 'seq', 'msg', 'when', 'reply', 'tok', 'parked', 'psize')
   end
   local state = cur[1]
-  if (mode == 'new' and state) or (token ~= '' and cur[7] == token) then
+  local sent = sent_gen(cur[7], token)
+  if sent then
+    out[#out + 1] = sent
+  elseif mode == 'new' and state then
     out[#out + 1] = tonumber(cur[2])
   elseif (mode == 'again' and state) or (mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running')) then
     out[#out + 1] = {'exists', state, cur[2] or '0', cur[5] or '0'}
   else
     local gen = (tonumber(cur[2]) or 0) + 1
     local seq = (tonumber(cur[3]) or 0) + 1
+    local tokens = with_token(cur[7], token, gen)
     if state then
       if cur[6] and (state == 'scheduled' or state == 'queued' or state == 'running') then
         redis.call('PUBLISH', cur[6], cjson.encode({type = 'superseded', key = key, gen = tonumber(cur[2])}))
@@ -76,12 +96,12 @@ for i = 3, #KEYS do
     end
     if when <= now then
       local id = redis.call('XADD', stream, '*', 'key', key, 'gen', gen)
-      write_record(runs, ARGV[j + 5], token, 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
+      write_record(runs, ARGV[j + 5], tokens, 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
         'gen', gen, 'seq', seq, 'sseq', seq, 'msg', id)
       if announce then publish_state(prefix .. key, key, seq, 'queued', {when = when}) end
     else
       redis.call('ZADD', queue, when, key)
-      write_record(runs, ARGV[j + 5], token, 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
+      write_record(runs, ARGV[j + 5], tokens, 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
         'gen', gen, 'seq', seq, 'sseq', seq)
       if announce then publish_state(prefix .. key, key, seq, 'scheduled', {when = when}) end
     end

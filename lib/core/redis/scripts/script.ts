@@ -73,6 +73,7 @@ end
  *   workers with different leases do not cut each other's places short).
  * - `pass_wake(runs, key, limit, size, now)`: a run woken for a place of `limit` (its record
  *   still says `parked`) that leaves without starting (cancelled, replaced) hands the wake on.
+ *   It counts the live places but drops none: only workers' clocks end leases.
  */
 export const LIMITS_LUA = `
 local function free_places(slots, size, now)
@@ -104,7 +105,8 @@ local function pass_wake(runs, key, limit, size, now)
   if not limit or not size then return end
   -- runs is kprefix .. ':runs:' .. key
   local kprefix = string.sub(runs, 1, #runs - #key - 6)
-  local free = free_places(kprefix .. ':slots:' .. limit, tonumber(size), now)
+  -- Counted, not dropped: this runs on a producer's clock, which must not end a worker's lease.
+  local free = tonumber(size) - redis.call('ZCOUNT', kprefix .. ':slots:' .. limit, now, '+inf')
   wake_waiters(kprefix, limit, free, kprefix .. ':stream', kprefix .. ':queue', now)
 end
 `;
