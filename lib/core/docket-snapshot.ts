@@ -16,6 +16,8 @@ export interface ExecutionSummary {
   worker?: string;
   startedAt?: Date;
   progress?: { current: number; total: number; message: string | null };
+  /** SCHEDULED for want of a place: the concurrency limit it waits for. */
+  waitingFor?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export function summarize(records: readonly (ExecutionRecord | null)[]): Pick<Do
       worker: record.worker,
       startedAt: record.startedAt !== undefined ? new Date(record.startedAt) : undefined,
       progress: record.progress && { current: record.progress.current, total: record.progress.total, message: record.progress.message },
+      waitingFor: record.waitingFor,
     };
     if (record.state === ExecutionState.RUNNING) running.push(summary);
     else if (record.state === ExecutionState.QUEUED) queued.push(summary);

@@ -41,6 +41,12 @@ describe('renderSnapshot', () => {
     ]);
   });
 
+  it('shows a run parked by a concurrency limit as waiting for it, not by its due time', () => {
+    const parked = { key: 's2', task: 'sync', state: ExecutionState.SCHEDULED, when: new Date(now.getTime() + 60_000), waitingFor: 'sync:acme' };
+    const lines = renderSnapshot({ ...snapshot, scheduled: [...snapshot.scheduled, parked] }, 'orders', now);
+    expect(lines.at(-1)).toMatch(/^waiting for "sync:acme"\s+SCHEDULED\s+sync\s+s2$/);
+  });
+
   it('counts executions per task with --stats, the busiest first', () => {
     expect(renderSnapshot(snapshot, 'orders', now, { stats: true }).slice(-5)).toEqual([
       'Executions per task',

@@ -91,7 +91,9 @@ describe('concurrency limits', () => {
     const executions = await docket.addMany([0, 1, 2, 3, 4, 5].map((n) => docket.call('report')(n)));
     await waitUntil(async () => gates.waiting().length === 2 && (await snapshotCounts(docket)).scheduled === 4, 'two run and four wait');
     expect(await snapshotCounts(docket)).toEqual({ running: 2, scheduled: 4, queued: 0 });
-    const parked = await docket.getExecution((await docket.snapshot()).scheduled[0].key);
+    const { scheduled } = await docket.snapshot();
+    expect(scheduled.map((e) => e.waitingFor)).toEqual(['report', 'report', 'report', 'report']);
+    const parked = await docket.getExecution(scheduled[0].key);
     expect(parked).toMatchObject({ state: ExecutionState.SCHEDULED, waitingFor: 'report' });
     await expect(finishAll(gates, executions)).resolves.toEqual([0, 1, 2, 3, 4, 5]);
     expect(gates.most.get('all')).toBe(2);

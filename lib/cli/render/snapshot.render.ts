@@ -39,7 +39,7 @@ export function renderSnapshot(snapshot: DocketSnapshot, docket: string, now: Da
 
 function executionRow(e: ExecutionSummary, now: Date, style: Style): string[] {
   return [
-    formatRelative(e.when, now),
+    e.waitingFor ? `waiting for "${e.waitingFor}"` : formatRelative(e.when, now),
     style(e.state.toUpperCase(), STATE_COLORS[e.state]),
     e.task,
     e.key,
