@@ -103,27 +103,18 @@ export function startRun(site: RunSite, run: ClaimedRun): ActiveRun {
 }
 
 /**
- * Takes a place of the task's concurrency limit for the run. 'wait' means the run was parked (it
- * is SCHEDULED again) or Redis could not be asked (the run is left to be taken up again);
- * 'cancel' that its cancel came since the claim; 'stale' that its record moved on (replaced, or
- * taken up elsewhere). Only 'go' starts it.
+ * Asks for a place of the task's concurrency limit for the run (see WorkerStore.acquire);
+ * 'failed' when Redis could not be asked, and the run is left to be taken up again.
  */
-async function takePlace(site: RunSite, active: ActiveRun, size: number, name: string, call: string): Promise<'go' | 'wait' | 'cancel' | 'stale'> {
-  let answer;
+async function takePlace(site: RunSite, active: ActiveRun, place: Place, call: string): Promise<'acquired' | 'parked' | 'replaced' | 'cancelled' | 'failed'> {
   try {
-    answer = await site.store.acquire(active.run, { name, size }, Date.now(), site.leaseMs);
+    const answer = await site.store.acquire(active.run, place, Date.now(), site.leaseMs);
+    if (answer === 'parked') site.logger.log(`⏸ ${call} waits for a place: ${place.size} at once for "${place.name}"`);
+    return answer;
   } catch (err) {
-    site.logger.warn(`${call}: asking for a place of the concurrency limit "${name}" failed (${String(err)}); the run is left to be taken up again`);
-    return 'wait';
+    site.logger.warn(`${call}: asking for a place of the concurrency limit "${place.name}" failed (${String(err)}); the run is left to be taken up again`);
+    return 'failed';
   }
-  if (answer === 'parked') {
-    site.logger.log(`⏸ ${call} waits for a place: ${size} at once for "${name}"`);
-    return 'wait';
-  }
-  if (answer === 'cancelled') return 'cancel';
-  if (answer === 'replaced') return 'stale';
-  active.place = { name, size };
-  return 'go';
 }
 
 async function execute(site: RunSite, active: ActiveRun): Promise<Completion | undefined> {
@@ -143,16 +134,17 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
     call = definition.describe ? `${definition.describe(args)}{${run.key}}` : call;
     const { concurrency } = definition;
     if (concurrency) {
-      const name = concurrency.key ? `${run.task}:${concurrency.key(args)}` : run.task;
-      const placed = await takePlace(site, active, concurrency.limit, name, call);
-      if (placed === 'wait') return undefined;
-      if (placed === 'cancel' || placed === 'stale') {
-        // The outcome acknowledges the message; for a stale run the complete script records nothing.
-        logger.log(`✗ ${call} (${placed === 'cancel' ? 'cancelled' : 'replaced'} before it started)`);
+      const place = { name: concurrency.key ? `${run.task}:${concurrency.key(args)}` : run.task, size: concurrency.limit };
+      const answer = await takePlace(site, active, place, call);
+      // Parked (it is SCHEDULED again), or left to be taken up again: it does not start.
+      if (answer === 'parked' || answer === 'failed') return undefined;
+      if (answer !== 'acquired') {
+        // The outcome acknowledges the message; for a replaced run the complete script records nothing.
+        logger.log(`✗ ${call} (${answer} before it started)`);
         return { ...base, outcome: ExecutionState.CANCELLED };
       }
       // Every outcome from here gives the place up.
-      base.place = active.place;
+      active.place = base.place = place;
     }
     logger.log(`${run.attempt > 1 ? '↬' : '↪'} [${ms(started - run.when)}] ${call}`);
     const context: TaskContext = {
