@@ -16,6 +16,9 @@ function isExpected(err: Error): boolean {
   return isAborted(err) || err.message === 'Connection is closed.' || err.message.startsWith('NOSCRIPT');
 }
 
+/** How many recorded runs' messages a worker remembers (see OutcomeWriter.has). */
+const RECORDED_KEPT = 10_000;
+
 export class OutcomeWriter {
   private pending: Completion[] = [];
   private flushing?: Promise<void>;
@@ -25,6 +28,12 @@ export class OutcomeWriter {
    * not start them again. (A retry of the same generation comes as another message.)
    */
   private readonly unrecorded = new Set<string>();
+  /**
+   * The stream messages of the runs whose outcome was recorded lately, oldest first. A recovery
+   * (after a reconnect) can claim a run in Redis just before its outcome is recorded; answered
+   * after, it must not start the run again.
+   */
+  private readonly recordedLately = new Set<string>();
 
   constructor(
     private readonly store: WorkerStore,
@@ -70,9 +79,12 @@ export class OutcomeWriter {
     return { batch, now: Date.now(), settled };
   }
 
-  /** True while the outcome of the run of stream message `messageId` is queued or being written. */
+  /**
+   * True while the outcome of the run of stream message `messageId` is queued or being written,
+   * or once it was recorded lately: either way the run is not to be started again here.
+   */
   has(messageId: string): boolean {
-    return this.unrecorded.has(messageId);
+    return this.unrecorded.has(messageId) || this.recordedLately.has(messageId);
   }
 
   /** Waits for the writes in flight now. */
@@ -112,6 +124,13 @@ export class OutcomeWriter {
   }
 
   private recorded(batch: readonly Completion[]): void {
-    for (const completion of batch) this.unrecorded.delete(completion.messageId);
+    for (const completion of batch) {
+      this.unrecorded.delete(completion.messageId);
+      this.recordedLately.add(completion.messageId);
+    }
+    for (const id of this.recordedLately) {
+      if (this.recordedLately.size <= RECORDED_KEPT) break;
+      this.recordedLately.delete(id);
+    }
   }
 }
