@@ -63,7 +63,7 @@ end
 
 /**
  * Lua helpers of concurrency limits (with {@link LUA_PRELUDE}), shared by the acquire and
- * complete scripts.
+ * complete scripts, and by the cancel and schedule scripts for `pass_wake`.
  *
  * - `free_places(slots, size, now)` drops the places whose lease lapsed and says how many are free.
  * - `wake_waiters(kprefix, name, free, stream, queue, now)` queues up to `free` runs parked for
