@@ -5,10 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Execution, type ExecutionHost } from './execution';
-import { Disposition } from './execution-state.enum';
+import type { DocketLogger } from './logger';
+import { Disposition, ExecutionState } from './execution-state.enum';
 import { unavailable } from './redis/connection';
 import type { DocketStore, ScheduleRequest } from './redis/docket-store';
 import type { ResultInbox } from './result-inbox';
+import { describeStrike, type StrikeList } from './strikes';
 import type { TaskCall } from './task-call';
 
 /**
@@ -31,6 +33,7 @@ function requestOf(call: TaskCall, reply: string): ScheduleRequest {
 /** What the sender needs of its docket. */
 export interface AddTarget {
   readonly url: string;
+  readonly logger: DocketLogger;
   readonly host: ExecutionHost;
   /** The producer store when it is open and the docket is not closed, so a send writes in the caller's own tick. */
   openStore(): DocketStore | undefined;
@@ -38,6 +41,8 @@ export interface AddTarget {
   store(): Promise<DocketStore>;
   /** The docket's result inbox, if it was ever opened. */
   inbox(): ResultInbox | undefined;
+  /** The strikes in effect: a struck call is not sent. */
+  strikes(): StrikeList;
 }
 
 export class AddSender {
@@ -55,8 +60,33 @@ export class AddSender {
     });
   }
 
-  /** Adds `calls` at once, in one pipelined round trip. */
+  /** Adds `calls` at once, in one pipelined round trip; struck calls are answered here, unsent. */
   async send(calls: readonly TaskCall[]): Promise<Execution[]> {
+    if (calls.length === 0) return [];
+    const strikes = this.target.strikes();
+    // Loaded once per docket; from then on this costs nothing while no strike is in effect.
+    const loading = strikes.ready();
+    if (loading) await loading.catch((err: unknown) => Promise.reject(unavailable(this.target.url, err)));
+    if (strikes.empty) return this.sendUnstruck(calls);
+    const verdicts = calls.map((call) => strikes.match(call.task, this.target.host.codec.decode(call.args) as unknown[]));
+    const sent = await this.sendUnstruck(calls.filter((_, i) => !verdicts[i]));
+    let next = 0;
+    return calls.map((call, i) => {
+      const strike = verdicts[i];
+      if (!strike) return sent[next++];
+      this.target.logger.warn(`${call.task.name}{${call.key}} is struck (${describeStrike(strike)}): not added`);
+      return new Execution(this.target.host, call.key, {
+        state: ExecutionState.CANCELLED,
+        taskName: call.task.name,
+        when: new Date(call.when),
+        disposition: Disposition.STRUCK,
+        args: call.args,
+        struck: describeStrike(strike),
+      });
+    });
+  }
+
+  private async sendUnstruck(calls: readonly TaskCall[]): Promise<Execution[]> {
     if (calls.length === 0) return [];
     // With the result inbox live, outcomes of these runs will be sent to it (see result-inbox.ts).
     const inbox = this.target.inbox();

@@ -15,6 +15,7 @@ import { DocketKeys } from './redis/keys';
 import { SubscriberHub } from './redis/subscriber';
 import { TaskRegistry, type RegisterOptions, type TaskDefinition, type TaskFunction } from './task-registry';
 import { ResultInbox } from './result-inbox';
+import { readStrikes, ruleOf, StrikeList, writeStrike, type Strike } from './strikes';
 import { uuid7 } from './uuid7';
 import { readPending, summarize, type DocketSnapshot } from './docket-snapshot';
 import { resolveWhen, type AddOptions, type ReplaceOptions, type TaskArgs, type TaskCall, type TaskResult } from './task-call';
@@ -50,6 +51,7 @@ export class Docket implements ExecutionHost {
   private readonly adds: AddSender;
   private subscriberHub?: SubscriberHub;
   private inbox?: ResultInbox;
+  private struck?: StrikeList;
   private closed = false;
 
   constructor(options: DocketOptions = {}) {
@@ -70,6 +72,8 @@ export class Docket implements ExecutionHost {
       openStore: () => (this.closed ? undefined : this.openStore),
       store: () => this.store(),
       inbox: () => this.inbox,
+      logger: this.logger,
+      strikes: () => this.strikeList(),
     });
   }
 
@@ -86,6 +90,7 @@ export class Docket implements ExecutionHost {
     const store = this.storePromise ? await this.storePromise.catch(() => undefined) : undefined;
     if (store) await closeConnection(store.client);
     this.inbox?.close();
+    this.struck?.close();
     await this.subscriberHub?.release();
   }
 
@@ -107,6 +112,12 @@ export class Docket implements ExecutionHost {
     this.inbox ??= new ResultInbox(this.hub(), (token) => this.keys.inbox(token));
     this.inbox.open();
     return this.inbox;
+  }
+
+  /** @internal The strikes in effect as this process knows them (loaded on first use). */
+  strikeList(): StrikeList {
+    this.struck ??= new StrikeList(this);
+    return this.struck;
   }
 
   /** @internal The process-wide subscriber for this docket's URL. */
@@ -204,6 +215,53 @@ export class Docket implements ExecutionHost {
     const when = time();
     if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: uuid7(when), args: encoded, sent: false, token: '' };
     return { task: definition, mode, when, key, args: encoded, sent: false, token: '' };
+  }
+
+  /**
+   * Strikes a task, or the calls of tasks whose argument matches, across every process of the
+   * docket: a struck call is not added (its execution says `Disposition.STRUCK`, and
+   * `getResult()` throws TaskStruckError), and a run queued or scheduled before the strike ends
+   * CANCELLED at the worker instead of starting. Running runs go on. A task given by name or
+   * function strikes the whole task.
+   *
+   * @returns true when the strike is new, false when it was in effect already
+   * @throws InvalidOptionsError for a rule that cannot match (see {@link Strike})
+   * @example
+   * await docket.strike(sendEmail);
+   * await docket.strike({ task: 'chargeCard', parameter: 'amount', operator: '>', value: 10_000 });
+   */
+  async strike(what: Strike | TaskFunction | string): Promise<boolean> {
+    const rule = ruleOf(this.strikeOf(what), this.codec);
+    return this.withStore((store) => writeStrike(store, rule, false));
+  }
+
+  /**
+   * Lifts a strike made with the same rule. Runs it cancelled stay cancelled; calls added from
+   * now on run again.
+   *
+   * @returns true when the strike was in effect
+   * @example
+   * await docket.restore({ task: 'chargeCard', parameter: 'amount', operator: '>', value: 10_000 });
+   */
+  async restore(what: Strike | TaskFunction | string): Promise<boolean> {
+    const rule = ruleOf(this.strikeOf(what), this.codec);
+    return this.withStore((store) => writeStrike(store, rule, true));
+  }
+
+  /**
+   * The strikes in effect, read from Redis.
+   *
+   * @example
+   * for (const s of await docket.strikes()) console.log(describeStrike(s));
+   */
+  async strikes(): Promise<Strike[]> {
+    return this.withStore((store) => readStrikes(store, this.codec));
+  }
+
+  private strikeOf(what: Strike | TaskFunction | string): Strike {
+    if (typeof what === 'string') return { task: what };
+    if (typeof what === 'function') return { task: this.tasks.find(what)?.name ?? what.name };
+    return what;
   }
 
   /**

@@ -49,4 +49,6 @@ export enum Disposition {
   ALREADY_SCHEDULED = 'already-scheduled',
   /** This call superseded an earlier execution with the same key. */
   REPLACED = 'replaced',
+  /** The task (or these arguments) is struck (see `Docket.strike`): nothing was written. */
+  STRUCK = 'struck',
 }

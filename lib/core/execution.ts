@@ -1,4 +1,4 @@
-import { Observable, filter, firstValueFrom, map, timeout as rxTimeout, TimeoutError as RxTimeoutError } from 'rxjs';
+import { Observable, filter, firstValueFrom, map, of, timeout as rxTimeout, TimeoutError as RxTimeoutError } from 'rxjs';
 import type { Codec } from './codec';
 import type { ErrorCodec } from './error-codec';
 import {
@@ -7,6 +7,7 @@ import {
   InvalidOptionsError,
   DocketTaskError,
   TimeoutError,
+  TaskStruckError,
 } from './errors/docket.errors';
 import { executionEvents } from './execution-events';
 import {
@@ -92,6 +93,7 @@ export class Execution<R = unknown> {
   private encodedArgs?: string;
   private outcome?: { result?: string; failure?: string };
   private readonly generation?: string;
+  private readonly struck?: string;
   private inbox?: InboxMark;
 
   /** @internal Made by the docket. */
@@ -109,8 +111,11 @@ export class Execution<R = unknown> {
       generation?: string;
       /** Set when the add was sent with this docket's result inbox live. */
       inbox?: InboxMark;
+      /** The strike that kept the call from being added (disposition STRUCK). */
+      struck?: string;
     },
   ) {
+    this.struck = init.struck;
     this.generation = init.generation;
     this.inbox = init.inbox;
     this.state = init.state;
@@ -191,6 +196,8 @@ export class Execution<R = unknown> {
    * });
    */
   subscribe(): Observable<ExecutionEvent> {
+    // Never written: its one event is the cancellation the strike made of it.
+    if (this.struck !== undefined) return of<ExecutionEvent>({ type: 'state', key: this.key, seq: 0, state: ExecutionState.CANCELLED });
     return executionEvents(this.host, this.key, {
       record: (record) => this.apply(record),
       event: (event) => this.applyEvent(event),
@@ -231,6 +238,7 @@ export class Execution<R = unknown> {
    */
   async getResult(options: ResultOptions = {}): Promise<R> {
     const waitMs = resolveWait(options);
+    if (this.struck !== undefined) throw new TaskStruckError(this.key, this.taskName, this.struck);
     const wait = waitMs === undefined ? undefined : Math.max(0, waitMs);
     const deadline = wait === undefined ? undefined : Date.now() + wait;
     let heard: ExecutionStateEvent | 'read' | 'unknown' = 'unknown';

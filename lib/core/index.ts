@@ -21,6 +21,8 @@ export { currentTask } from './task-context';
 export type { TaskContext } from './task-context';
 export type { TaskFunction, RegisterOptions, RetryOptions, ConcurrencyOptions } from './task-registry';
 export type { DocketLogger } from './logger';
+export { describeStrike, STRIKE_OPERATORS } from './strikes';
+export type { Strike, StrikeOperator, StrikeScalar, StrikeValue } from './strikes';
 export type { CancelOutcome, WorkerInfo } from './redis/docket-store';
 export {
   DocketError,
@@ -31,6 +33,7 @@ export {
   TimeoutError,
   TaskTimeoutError,
   ExecutionCancelledError,
+  TaskStruckError,
   ExecutionNotFoundError,
   RedisUnavailableError,
   DocketTaskError,

@@ -1,5 +1,6 @@
 import { DuplicateTaskError, InvalidOptionsError, UnknownTaskError } from './errors/docket.errors';
 import type { TaskContext } from './task-context';
+import { parameterNames, type ParameterName } from './parameter-names';
 
 /**
  * Any function that can be a task. Its arguments travel through the codec; its (awaited)
@@ -22,6 +23,8 @@ export interface TaskDefinition {
   readonly origin?: string;
   /** Renders a call for logs; without it, arguments are never shown. */
   readonly describe?: (args: unknown[]) => string;
+  /** The caller's arguments by name, in order (strikes by parameter match on these). */
+  readonly parameters: readonly ParameterName[];
   /** When a failed run is tried again; without it, a failure is final. */
   readonly retry?: Readonly<RetryOptions>;
   /** How long a run may take, in ms; without it, as long as it takes. */
@@ -143,6 +146,8 @@ export interface RegisterOptions<F extends TaskFunction = TaskFunction> {
   origin?: string;
   /** @internal Renders a call for logs (the Nest layer honours @Logged). */
   describe?: (args: unknown[]) => string;
+  /** @internal The caller's parameters; by default read from the function's source. */
+  parameters?: readonly ParameterName[];
   /** Tries a failed run again: see {@link RetryOptions}. */
   retry?: RetryOptions;
   /**
@@ -175,6 +180,7 @@ export class TaskRegistry {
       fn,
       origin: options.origin,
       describe: options.describe,
+      parameters: options.parameters ?? parameterNames(fn),
       retry: options.retry && checkRetry(name, options.retry),
       timeout: options.timeout === undefined ? undefined : checkTimeout(name, options.timeout),
       concurrency: options.concurrency === undefined ? undefined : checkConcurrency(name, options.concurrency as number | ConcurrencyOptions<never[]>),

@@ -8,6 +8,7 @@ import { ExecutionProgress } from './execution-progress';
 import { ExecutionState } from './execution-state.enum';
 import type { DocketLogger } from './logger';
 import type { ClaimedRun, Completion, Place, WorkerStore } from './redis/worker-store';
+import { describeStrike } from './strikes';
 import { runInTaskContext, type TaskContext } from './task-context';
 import { retryAt } from './task-registry';
 
@@ -132,6 +133,12 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
     if (!definition) throw new UnknownTaskError(run.task, docket.tasks.names());
     const args = docket.codec.decode(run.args) as unknown[];
     call = definition.describe ? `${definition.describe(args)}{${run.key}}` : call;
+    const strike = docket.strikeList().match(definition, args);
+    if (strike) {
+      // Struck after it was added: it ends CANCELLED instead of starting (the outcome acknowledges it).
+      logger.warn(`🗙 ${call} is struck (${describeStrike(strike)}): cancelled`);
+      return { ...base, outcome: ExecutionState.CANCELLED };
+    }
     const { concurrency } = definition;
     if (concurrency) {
       const place = { name: concurrency.key ? `${run.task}:${concurrency.key(args)}` : run.task, size: concurrency.limit };

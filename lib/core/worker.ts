@@ -169,6 +169,8 @@ export class Worker {
     this.unlistenCancel = await this.docket.hub().listen(this.docket.keys.cancelChannel, {
       onMessage: (key) => this.cancelLocal(key),
     });
+    // Strikes are known before the first claim, and followed from then on.
+    await this.docket.strikeList().ready();
     await this.recoverOwn();
     await upkeep.start();
     this.logger.log(`Worker ${this.name} started on docket "${this.docket.name}" with tasks: ${this.docket.tasks.names().join(', ') || '(none)'}`);

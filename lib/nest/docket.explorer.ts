@@ -63,7 +63,7 @@ export class DocketExplorer implements OnModuleInit {
 
   private register(instance: object, method: Method, methodName: string, origin: string, options: TaskOptions): void {
     const taskName = options.name ?? methodName;
-    const { invoke, describe } = createTaskBinding({
+    const { invoke, describe, parameters } = createTaskBinding({
       instance,
       method,
       taskName,
@@ -72,7 +72,7 @@ export class DocketExplorer implements OnModuleInit {
       service: this.service,
     });
     const { retry, timeout, concurrency } = options;
-    this.service.docket.register<TaskFunction>(method, { name: taskName, invoke, describe, origin, retry, timeout, concurrency });
+    this.service.docket.register<TaskFunction>(method, { name: taskName, invoke, describe, parameters, origin, retry, timeout, concurrency });
   }
 
   /** Literal options as they are; a factory's after resolving what it injects, app-wide. */

@@ -4,6 +4,7 @@ import type { DocketSnapshot } from '../core/docket-snapshot';
 import type { Execution } from '../core/execution';
 import type { ExecutionEvent } from '../core/execution-event';
 import type { CancelOutcome } from '../core/redis/docket-store';
+import type { Strike } from '../core/strikes';
 import type { TaskFunction } from '../core/task-registry';
 import { TaskNotRegisteredError } from './errors/task-not-registered.error';
 import type { TaskCallerArgs } from './task-args.types';
@@ -128,6 +129,40 @@ export class DocketService {
    */
   snapshot(limit?: number): Promise<DocketSnapshot> {
     return this.docket.snapshot(limit);
+  }
+
+  /**
+   * Strikes a task (by method or name), or the calls whose argument matches, in every process
+   * of the docket: struck calls are not added, and struck runs still waiting end CANCELLED
+   * instead of starting (see `Docket.strike`).
+   *
+   * @returns true when the strike is new
+   * @example
+   * await this.docket.strike({ task: 'processOrder', parameter: 'customerId', value: 'c-42' });
+   */
+  strike(what: Strike | TaskFunction | string): Promise<boolean> {
+    return this.docket.strike(typeof what === 'object' ? what : this.taskName(what));
+  }
+
+  /**
+   * Lifts a strike made with the same rule.
+   *
+   * @returns true when it was in effect
+   * @example
+   * await this.docket.restore(this.orders.processOrder);
+   */
+  restore(what: Strike | TaskFunction | string): Promise<boolean> {
+    return this.docket.restore(typeof what === 'object' ? what : this.taskName(what));
+  }
+
+  /**
+   * The strikes in effect, read from Redis.
+   *
+   * @example
+   * const strikes = await this.docket.strikes();
+   */
+  strikes(): Promise<Strike[]> {
+    return this.docket.strikes();
   }
 
   /** The registered name of a task given by function (looked up, never registered on the fly). */

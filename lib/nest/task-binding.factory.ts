@@ -10,7 +10,7 @@ import type { TaskInvoker } from '../core/task-registry';
 import { renderCall, type CallParam } from './call-repr';
 import type { DocketService } from './docket.service';
 import type { InjectedParam, InjectedParamKind, LoggedParam } from './interfaces/task-param.interface';
-import { parameterNames } from './parameter-names.util';
+import { parameterNames, type ParameterName } from '../core/parameter-names';
 
 /** A `@Task()` method and what its decorators say about its parameters. */
 export interface TaskMethod {
@@ -27,6 +27,8 @@ export interface TaskMethod {
 export interface TaskBinding {
   readonly invoke: TaskInvoker;
   readonly describe: (args: unknown[]) => string;
+  /** The caller's parameters by position (injected ones left out), for strikes by parameter. */
+  readonly parameters: readonly ParameterName[];
 }
 
 /**
@@ -62,7 +64,11 @@ export function createTaskBinding(task: TaskMethod): TaskBinding {
     return pending.length ? Promise.all(pending).then(call) : call();
   };
 
-  return { invoke, describe: (args) => renderCall(task.taskName, callParams, args) };
+  return {
+    invoke,
+    describe: (args) => renderCall(task.taskName, callParams, args),
+    parameters: callParams.map(({ name, rest }) => ({ name, rest })),
+  };
 }
 
 /** The full argument list: injected values at their indexes, the caller's in the gaps, in order. */

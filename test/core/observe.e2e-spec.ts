@@ -195,7 +195,8 @@ describe('observing executions', () => {
     const clients = (await admin.client('LIST')) as string;
     const subscriberConnections = clients.split('\n').filter((l) => l.includes(`name=docket:subscriber:${process.pid} `));
     expect(subscriberConnections).toHaveLength(1);
-    expect(subscriberConnections[0]).toMatch(/sub=1000 /);
+    // 1,000 executions' channels, and the docket's strikes channel (followed since the first add).
+    expect(subscriberConnections[0]).toMatch(/sub=1001 /);
     subs.forEach((s) => s.unsubscribe());
     admin.disconnect();
     await docket.clear();

@@ -68,6 +68,19 @@ describe('DocketService', () => {
     expect(ReportTasks.most).toBe(1);
   });
 
+  it('strikes a @Task method by reference, or its calls by a caller parameter (injected ones are not parameters)', async () => {
+    expect(await service.strike({ task: 'fetchOnce', parameter: 'url', value: 'https://blocked.test' })).toBe(true);
+    expect(await service.strike(tasks.build)).toBe(true);
+    expect((await service.add(tasks.fetchOnce)('https://blocked.test')).disposition).toBe(Disposition.STRUCK);
+    expect((await service.add(tasks.build)(1)).disposition).toBe(Disposition.STRUCK);
+    expect((await service.strikes()).map((s) => s.task)).toEqual(['build', 'fetchOnce']);
+    expect(await service.restore(tasks.build)).toBe(true);
+    expect(await service.restore({ task: 'fetchOnce', parameter: 'url', value: 'https://blocked.test' })).toBe(true);
+    const execution = await service.add(tasks.build)(2);
+    await new Worker(service.docket).runUntilFinished();
+    await expect(execution.getResult()).resolves.toEqual({ id: 2, pages: 20 });
+  });
+
   it('times out a @Task({ timeout }) method past its time, aborting its signal', async () => {
     const execution = await service.add(tasks.hang)();
     await new Worker(service.docket).runUntilFinished();

@@ -134,6 +134,29 @@ export class ExecutionCancelledError extends DocketError {
 }
 
 /**
+ * The call was not added because its task, or one of its arguments, is struck (see
+ * `Docket.strike`). It is a cancellation: `catch (e) { if (e instanceof ExecutionCancelledError) … }`
+ * catches it too.
+ *
+ * @example
+ * const execution = await docket.add(sendEmail)('a@b.c'); // execution.disposition === Disposition.STRUCK
+ * await execution.getResult(); // throws TaskStruckError
+ */
+export class TaskStruckError extends ExecutionCancelledError {
+  override name = 'TaskStruckError';
+  constructor(
+    key: string,
+    readonly taskName: string,
+    readonly strike: string,
+  ) {
+    super(key);
+    this.message =
+      `Execution "${key}" of task "${taskName}" was not added: ${strike} is struck. ` +
+      `Restore it (docket.restore, or \`docket restore\` on the command line) and add the call again.`;
+  }
+}
+
+/**
  * No execution record exists for the key: it was never added, or its record outlived
  * `executionTtl` and expired.
  *

@@ -181,4 +181,22 @@ export class DocketStore {
     const [streamLength, queueLength] = await answers(this.client.pipeline().xlen(this.keys.stream).zcard(this.keys.queue));
     return (streamLength as number) > 0 || (queueLength as number) > 0;
   }
+
+  /**
+   * Writes a strike rule under `id` (or, with `rule` undefined, removes it) and publishes
+   * `announcement` on the strikes channel, in one MULTI. True when it changed what is in effect.
+   */
+  async putStrike(id: string, rule: string | undefined, announcement: string): Promise<boolean> {
+    const multi = this.client.multi();
+    if (rule === undefined) multi.hdel(this.keys.strikes, id);
+    else multi.hset(this.keys.strikes, id, rule);
+    multi.publish(this.keys.strikesChannel, announcement);
+    const [changed] = await answers(multi);
+    return Number(changed) === 1;
+  }
+
+  /** Every strike rule in effect: id → the rule as stored. */
+  strikeRules(): Promise<Record<string, string>> {
+    return this.client.hgetall(this.keys.strikes);
+  }
 }

@@ -21,6 +21,10 @@ export class DocketKeys {
   readonly sweepLease: string;
   /** Where the redelivery sweep's cursor is kept between passes. */
   readonly sweepCursor: string;
+  /** The hash of the strikes in effect (see strikes.ts), by rule. */
+  readonly strikes: string;
+  /** The channel on which strikes and restores are announced to every process of the docket. */
+  readonly strikesChannel: string;
   /** The consumer group; groups are scoped to their stream, so it needs no prefix. */
   readonly group = 'docket-workers';
 
@@ -33,6 +37,8 @@ export class DocketKeys {
     this.eventsPattern = `${this.prefix}:events:*`;
     this.sweepLease = `${this.prefix}:leases:redelivery-sweep`;
     this.sweepCursor = `${this.prefix}:redelivery-cursor`;
+    this.strikes = `${this.prefix}:strikes`;
+    this.strikesChannel = `${this.prefix}:strikes`;
   }
 
   /** The execution record of `key`: state, task, arguments, timestamps, progress, result. */
