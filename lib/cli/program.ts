@@ -2,11 +2,12 @@
  * The `docket` program: global options, the commands, and the mapping of every failure to a
  * message and an exit code (see {@link ExitCode}).
  */
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 import type { CliIo, CliSession } from './cli-context';
 import { ExitCode, reportError } from './cli-error';
 import { registerClearCommand } from './commands/clear.command';
 import { registerSnapshotCommand } from './commands/snapshot.command';
+import { registerStrikeCommands } from './commands/strike.command';
 import { registerTasksCommand } from './commands/tasks.command';
 import { registerVersionCommand } from './commands/version.command';
 import { registerWatchCommand } from './commands/watch.command';
@@ -39,7 +40,14 @@ export function createProgram(session: CliSession): Command {
         '4 watch: no such execution, 64 usage error.',
     )
     // Settings set here are inherited by every command made with .command() below.
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureHelp({
+      showGlobalOptions: true,
+      sortSubcommands: false,
+      // strike and restore take a rule of four optional parts: their own help spells it out.
+      subcommandTerm(this: Help, cmd: Command): string {
+        return cmd.registeredArguments.length > 2 ? `${cmd.name()} [rule]` : Help.prototype.subcommandTerm.call(this, cmd);
+      },
+    })
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError(true)
@@ -49,6 +57,7 @@ export function createProgram(session: CliSession): Command {
   registerSnapshotCommand(program, session);
   registerWorkersCommand(program, session);
   registerClearCommand(program, session);
+  registerStrikeCommands(program, session);
   registerTasksCommand(program, session);
   registerVersionCommand(program, session);
   return program;
