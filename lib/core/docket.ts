@@ -244,7 +244,7 @@ export class Docket implements ExecutionHost {
    * await docket.restore({ task: 'chargeCard', parameter: 'amount', operator: '>', value: 10_000 });
    */
   async restore(what: Strike | TaskFunction | string): Promise<boolean> {
-    const rule = ruleOf(this.strikeOf(what), this.codec);
+    const rule = ruleOf(this.strikeOf(what), this.codec, 'restore');
     return this.withStore((store) => writeStrike(store, rule, true));
   }
 

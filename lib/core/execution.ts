@@ -136,6 +136,8 @@ export class Execution<R = unknown> {
    * @throws ExecutionNotFoundError when the record is gone (never added, or expired).
    */
   async sync(): Promise<this> {
+    // Struck: never written, and a record under its key is another execution's.
+    if (this.struck !== undefined) return this;
     const record = await (await this.host.store()).read(this.key);
     if (!record) throw new ExecutionNotFoundError(this.key);
     this.apply(record);

@@ -114,7 +114,7 @@ function isScalar(value: unknown): value is StrikeScalar {
   return (
     value === null ||
     typeof value === 'string' ||
-    typeof value === 'number' ||
+    (typeof value === 'number' && !Number.isNaN(value)) ||
     typeof value === 'bigint' ||
     typeof value === 'boolean' ||
     (value instanceof Date && !Number.isNaN(value.getTime()))
@@ -122,11 +122,11 @@ function isScalar(value: unknown): value is StrikeScalar {
 }
 
 /** @internal Checks a strike and gives it its id and stored form; throws InvalidOptionsError saying what is wrong. */
-export function ruleOf(strike: Strike, codec: Codec): Rule & { stored: StoredRule } {
+export function ruleOf(strike: Strike, codec: Codec, verb: 'strike' | 'restore' = 'strike'): Rule & { stored: StoredRule } {
   const { task, parameter, value } = strike;
   const operator = strike.operator ?? '==';
   const say = (problem: string): never => {
-    throw new InvalidOptionsError(`Cannot strike ${describeStrike({ ...strike, operator })}: ${problem}`);
+    throw new InvalidOptionsError(`Cannot ${verb} ${describeStrike({ ...strike, operator })}: ${problem}`);
   };
   if (task !== undefined && (typeof task !== 'string' || task === '')) say('task must be a task name');
   if (parameter !== undefined && (typeof parameter !== 'string' || parameter === '')) say('parameter must be a parameter name');
@@ -138,6 +138,7 @@ export function ruleOf(strike: Strike, codec: Codec): Rule & { stored: StoredRul
     say('a parameter needs a value (null is one)');
   } else if (operator === 'between') {
     if (!Array.isArray(value) || value.length !== 2 || !value.every(isScalar)) say('between takes [lower, upper]');
+    else if (value.some((end: StrikeScalar) => end === null || typeof end === 'boolean')) say('between cannot order null or booleans');
   } else if (!isScalar(value)) {
     say('the value must be a string, number, bigint, boolean, Date or null');
   } else if (operator !== '==' && operator !== '!=' && (value === null || typeof value === 'boolean')) {
@@ -156,7 +157,7 @@ function ruleFromStored(id: string, stored: StoredRule, codec: Codec): Rule {
 
 /** Numbers and bigints together, Dates by time, strings with strings; undefined when they do not compare. */
 function order(arg: unknown, value: StrikeScalar): number | undefined {
-  const numeric = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
+  const numeric = (v: unknown): v is number | bigint => (typeof v === 'number' && !Number.isNaN(v)) || typeof v === 'bigint';
   if (numeric(arg) && numeric(value)) return arg < value ? -1 : arg > value ? 1 : 0;
   if (arg instanceof Date && value instanceof Date) return Math.sign(arg.getTime() - value.getTime());
   if (typeof arg === 'string' && typeof value === 'string') return arg < value ? -1 : arg > value ? 1 : 0;
@@ -184,6 +185,15 @@ export function matches(arg: unknown, operator: StrikeOperator, value: StrikeVal
   return operator === '>' ? sign > 0 : operator === '>=' ? sign >= 0 : operator === '<' ? sign < 0 : sign <= 0;
 }
 
+/**
+ * For a rest parameter, which takes the remaining arguments: a rule matches when one of them
+ * does, and `!=` when none is equal.
+ */
+function matchesAny(args: readonly unknown[], operator: StrikeOperator, value: StrikeValue): boolean {
+  if (operator === '!=') return !args.some((arg) => matches(arg, '==', value));
+  return args.some((arg) => matches(arg, operator, value));
+}
+
 /** What a strike list needs of its docket. */
 export interface StrikeSource {
   readonly keys: DocketKeys;
@@ -205,6 +215,7 @@ export class StrikeList {
   /** Parameter rules by task ('' for the rules of every task). */
   private byTask = new Map<string, Rule[]>();
   private loading?: Promise<void>;
+  private listening?: Promise<() => void>;
   private reading?: Promise<void>;
   private loaded = false;
   /** Messages heard while a read is on its way: applied again after it, in order. */
@@ -238,8 +249,8 @@ export class StrikeList {
       for (const { strike } of rules) {
         const at = definition.parameters.findIndex((p) => p.name === strike.parameter);
         if (at < 0 || at >= args.length) continue;
-        const arg = definition.parameters[at].rest ? args.slice(at) : args[at];
-        if (matches(arg, strike.operator, strike.value as StrikeValue)) return strike;
+        const value = strike.value as StrikeValue;
+        if (definition.parameters[at].rest ? matchesAny(args.slice(at), strike.operator, value) : matches(args[at], strike.operator, value)) return strike;
       }
     }
     return undefined;
@@ -248,25 +259,46 @@ export class StrikeList {
   /** Stops following the channel. */
   close(): void {
     this.closed = true;
-    this.unlisten?.();
+    if (this.unlisten) this.unlisten();
+    // A subscribe still on its way is let go once it lands.
+    else void this.listening?.then((unlisten) => unlisten(), () => undefined);
     this.unlisten = undefined;
   }
 
   private async load(): Promise<void> {
-    const { keys } = this.source;
-    await this.source.store();
+    const store = await this.source.store();
     if (!this.unlisten) {
-      // Heard from the subscribe on: what comes before the read answers is applied after it.
-      this.heard = [];
-      const unlisten = await this.source.hub().listen(keys.strikesChannel, {
-        onMessage: (message) => this.hear(message),
-        onResync: () => void this.read().catch((err: unknown) => this.source.logger.warn(`Reading the strikes again after a reconnect failed (${String(err)}); they are read again after the next one`)),
-      });
+      if (!this.listening) {
+        // Heard from the subscribe on: what comes before the read answers is applied after it.
+        this.heard ??= [];
+        const listening = this.source.hub().listen(this.source.keys.strikesChannel, {
+          onMessage: (message) => this.hear(message),
+          onResync: () => void this.readAgain(),
+        });
+        listening.catch(() => (this.listening = undefined));
+        this.listening = listening;
+      }
+      const listening = this.listening;
+      // The subscriber waits an outage out; the command connection fails fast, and the add with it.
+      const unlisten = await Promise.race([listening, store.client.ping().then(() => listening)]);
       if (this.closed) return unlisten();
       this.unlisten = unlisten;
     }
     await this.read();
     this.loaded = true;
+  }
+
+  /** After a reconnect of the subscriber: reads until a read succeeds (changes may have been missed). */
+  private async readAgain(): Promise<void> {
+    for (let delay = 100; !this.closed; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        await this.read();
+        return;
+      } catch (err) {
+        this.source.logger.warn(`Reading the strikes again after a reconnect failed (${String(err)}); retrying in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
   }
 
   /** Reads every rule, then applies again what was heard meanwhile; one read at a time. */
@@ -363,6 +395,8 @@ export async function readStrikes(store: DocketStore, codec: Codec): Promise<Str
   const all = await store.strikeRules();
   return Object.entries(all)
     .map(([id, stored]) => ruleFromStored(id, JSON.parse(stored) as StoredRule, codec).strike)
+    // A whole-task rule is just its task, as it was given, so that restore() takes it back as it is.
+    .map((strike): Strike => (strike.parameter === undefined ? { task: strike.task } : strike))
     .map((strike) => ({ strike, shown: describeStrike(strike) }))
     .sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0))
     .map(({ strike }) => strike);

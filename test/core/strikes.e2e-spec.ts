@@ -5,12 +5,14 @@ import {
   ExecutionCancelledError,
   ExecutionState,
   InvalidOptionsError,
+  RedisUnavailableError,
   TaskStruckError,
   Worker,
   describeStrike,
   type Strike,
 } from '../../lib';
 import { dropDocket, leakedKeys, MemoryLogger, redisUrl, testDocket, waitUntil } from '../support/docket-test';
+import { RedisServer } from '../support/redis-server';
 
 describe('strikes', () => {
   let docket: Docket;
@@ -58,6 +60,7 @@ describe('strikes', () => {
     expect(execution.disposition).toBe(Disposition.STRUCK);
     expect(execution.state).toBe(ExecutionState.CANCELLED);
     expect(await docket.getExecution(execution.key)).toBeNull();
+    expect(await execution.sync()).toBe(execution);
     const error = await execution.getResult().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskStruckError);
     expect(error).toBeInstanceOf(ExecutionCancelledError);
@@ -71,6 +74,9 @@ describe('strikes', () => {
     expect([kept.disposition, struck.disposition]).toEqual([Disposition.SCHEDULED, Disposition.STRUCK]);
     await new Worker(docket).runUntilFinished();
     expect(ran).toEqual(['charge c-1 5']);
+    // What strikes() lists, restore() takes back as it is.
+    for (const strike of await docket.strikes()) expect(await docket.restore(strike)).toBe(true);
+    expect(await docket.strikes()).toEqual([]);
   });
 
   it('a run waiting when the strike comes ends CANCELLED at the worker without running; a restore lets new calls run', async () => {
@@ -100,7 +106,8 @@ describe('strikes', () => {
     await docket.strike({ task: 'charge', parameter: 'amount', operator: '>', value: 100 });
     await docket.strike({ task: 'charge', parameter: 'at', operator: 'between', value: [new Date('2026-01-01'), new Date('2026-01-31')] });
     await docket.strike({ parameter: 'customer', value: 'c-42' });
-    await docket.strike({ task: 'notify', parameter: 'channels', operator: '!=', value: 'sms' });
+    await docket.strike({ task: 'notify', parameter: 'channels', value: 'sms' });
+    await docket.strike({ task: 'charge', parameter: 'amount', operator: '<=', value: 0 });
     const outcomes: [string, unknown[]][] = [
       ['charge', ['c-1', 100]],
       ['charge', ['c-2', 101]],
@@ -110,21 +117,24 @@ describe('strikes', () => {
       ['charge', ['c-42', 1]],
       ['job', ['c-42']],
       ['notify', ['c-42', 'email']],
-      ['notify', ['c-6', 'email']],
-      ['notify', ['c-7']],
+      ['notify', ['c-6', 'email', 'sms']],
+      ['notify', ['c-7', 'email']],
+      ['notify', ['c-8']],
+      ['charge', ['c-9', NaN]],
     ];
     const executions = await docket.addMany(outcomes.map(([task, args]) => docket.call(task)(...args)));
-    expect(executions.map((e) => e.disposition === Disposition.STRUCK)).toEqual([false, true, true, true, false, true, false, true, true, false]);
+    expect(executions.map((e) => e.disposition === Disposition.STRUCK)).toEqual([false, true, true, true, false, true, false, true, true, false, false, false]);
     await new Worker(docket).runUntilFinished();
-    // `job` has no parameter named customer: the global rule does not reach it. A rest parameter is
-    // compared as the array of what it took, which is never equal to a string.
-    expect(ran.sort()).toEqual(['c-42', 'charge c-1 100', 'charge c-5 5 2026-02-01', 'notify c-7 '].sort());
+    // `job` has no parameter named customer: the global rule does not reach it. A rest parameter
+    // matches when one of the arguments it took does; NaN is never ordered.
+    expect(ran.sort()).toEqual(['c-42', 'charge c-1 100', 'charge c-5 5 2026-02-01', 'charge c-9 NaN', 'notify c-7 email', 'notify c-8 '].sort());
     const strikes = await docket.strikes();
     expect(strikes.map(describeStrike)).toEqual([
       "*(customer == 'c-42')",
+      'charge(amount <= 0)',
       'charge(amount > 100)',
       'charge(at between [2026-01-01T00:00:00.000Z, 2026-01-31T00:00:00.000Z])',
-      "notify(channels != 'sms')",
+      "notify(channels == 'sms')",
     ]);
     // The values come back typed: a restore with the same rule finds it.
     for (const strike of strikes) expect(await docket.restore(strike)).toBe(true);
@@ -152,12 +162,30 @@ describe('strikes', () => {
       [{ parameter: 'amount', operator: '>', value: null }, '> cannot order null'],
       [{ parameter: 'amount', operator: '~' as Strike['operator'], value: 1 }, 'operator must be one of'],
       [{ parameter: 'amount', value: {} as unknown as string }, 'the value must be a string, number, bigint, boolean, Date or null'],
+      [{ parameter: 'amount', value: NaN }, 'the value must be a string, number, bigint, boolean, Date or null'],
+      [{ parameter: 'amount', operator: 'between', value: [null, 5] }, 'between cannot order null or booleans'],
     ];
     for (const [strike, message] of bad) {
       const error = await docket.strike(strike).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidOptionsError);
       expect((error as Error).message).toContain(message);
     }
+    const error = await docket.restore({}).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^Cannot restore \*: give a task/);
     expect(await docket.strikes()).toEqual([]);
+  });
+
+  it('a first add with Redis gone fails at once with RedisUnavailableError, and the docket still closes', async () => {
+    const server = await RedisServer.start();
+    const alone = new Docket({ name: docket.name, url: server.url, logger: new MemoryLogger() });
+    registerTasks(alone);
+    try {
+      await alone.connect();
+      await server.kill();
+      await expect(alone.add('job')('while down')).rejects.toThrow(RedisUnavailableError);
+    } finally {
+      await alone.close();
+      await server.stop();
+    }
   });
 });

@@ -90,12 +90,14 @@ export function connectionKey(url: string, tls: ConnectionOptions | undefined): 
 }
 
 /**
- * Closes `client`: QUIT, so that replies on their way still arrive, then a disconnect, which also
+ * Closes `client`: QUIT when it is up, so that replies on their way still arrive, then a disconnect, which also
  * closes whatever ioredis opened beside it.
  */
 export async function closeConnection(client: RedisClient): Promise<void> {
   if (client instanceof Redis) FailoverWatch.release(client);
-  await client.quit().catch(() => undefined);
+  // QUIT lets answers on their way arrive first; a connection waiting to reconnect would hold it
+  // (and the close) until Redis is back, where a subscriber's commands wait for ever.
+  if (client.status === 'ready') await client.quit().catch(() => undefined);
   client.disconnect();
 }
 
