@@ -232,7 +232,10 @@ export class Docket implements ExecutionHost {
    */
   async strike(what: Strike | TaskFunction | string): Promise<boolean> {
     const rule = ruleOf(this.strikeOf(what), this.codec);
-    return this.withStore((store) => writeStrike(store, rule, false));
+    const changed = await this.withStore((store) => writeStrike(store, rule, false));
+    // This process obeys it from its next add on; others follow the channel.
+    this.struck?.follow(rule, false);
+    return changed;
   }
 
   /**
@@ -245,7 +248,10 @@ export class Docket implements ExecutionHost {
    */
   async restore(what: Strike | TaskFunction | string): Promise<boolean> {
     const rule = ruleOf(this.strikeOf(what), this.codec, 'restore');
-    return this.withStore((store) => writeStrike(store, rule, true));
+    const changed = await this.withStore((store) => writeStrike(store, rule, true));
+    // This process obeys it from its next add on; others follow the channel.
+    this.struck?.follow(rule, true);
+    return changed;
   }
 
   /**

@@ -256,6 +256,14 @@ export class StrikeList {
     return undefined;
   }
 
+  /**
+   * Takes in a strike or restore this process just wrote, without waiting for the channel to
+   * bring it back (it changes nothing then), so that this process's next add already obeys it.
+   */
+  follow(rule: ReturnType<typeof ruleOf>, restore: boolean): void {
+    this.hear(messageOf(rule, restore));
+  }
+
   /** Stops following the channel. */
   close(): void {
     this.closed = true;
@@ -386,8 +394,13 @@ export class StrikeList {
  * what is in effect.
  */
 export async function writeStrike(store: DocketStore, rule: ReturnType<typeof ruleOf>, restore: boolean): Promise<boolean> {
+  return store.putStrike(rule.id, restore ? undefined : JSON.stringify(rule.stored), messageOf(rule, restore));
+}
+
+/** What the strikes channel carries for a strike or a restore of `rule`. */
+function messageOf(rule: ReturnType<typeof ruleOf>, restore: boolean): string {
   const message: StrikeMessage = restore ? { op: 'restore', id: rule.id } : { op: 'strike', id: rule.id, rule: rule.stored };
-  return store.putStrike(rule.id, restore ? undefined : JSON.stringify(rule.stored), JSON.stringify(message));
+  return JSON.stringify(message);
 }
 
 /** Every strike in effect, read from Redis, in the order of their rendering. */

@@ -77,6 +77,13 @@ describe('strikes', () => {
     // What strikes() lists, restore() takes back as it is.
     for (const strike of await docket.strikes()) expect(await docket.restore(strike)).toBe(true);
     expect(await docket.strikes()).toEqual([]);
+    // This process obeys its own strikes and restores from its very next add.
+    await docket.strike('charge');
+    expect((await docket.add('charge')('c-2', 1)).disposition).toBe(Disposition.STRUCK);
+    await docket.restore('charge');
+    expect((await docket.add('charge')('c-3', 1)).disposition).toBe(Disposition.SCHEDULED);
+    await new Worker(docket).runUntilFinished();
+    expect(ran).toEqual(['charge c-1 5', 'charge c-3 1']);
   });
 
   it('a run waiting when the strike comes ends CANCELLED at the worker without running; a restore lets new calls run', async () => {

@@ -166,4 +166,15 @@ describe('sample orders app', () => {
     expect((await fetch(`${base}/executions/nope/events`)).status).toBe(404);
     expect((await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"items":"x"}' })).status).toBe(400);
   });
+
+  it('answers 503 while processOrder is struck, and takes orders again once it is restored', async () => {
+    const { docket } = api.get(DocketService);
+    await docket.strike('processOrder');
+    const res = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"items":["x"]}' });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { message: string }).message).toContain('processOrder is struck');
+    await docket.restore('processOrder');
+    const { key } = await post({ items: ['x'], delayMs: 0 });
+    await docket.cancel(key);
+  });
 });

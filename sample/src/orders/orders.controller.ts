@@ -1,5 +1,5 @@
-import { BadRequestException, Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { DocketService } from 'nestjs-docket';
+import { BadRequestException, Body, Controller, HttpCode, HttpStatus, Post, ServiceUnavailableException } from '@nestjs/common';
+import { Disposition, DocketService } from 'nestjs-docket';
 import { OrderTasks } from './order.tasks';
 import type { CreateOrderBody } from './order.types';
 
@@ -25,6 +25,10 @@ export class OrdersController {
     }
     if (typeof delayMs !== 'number' || delayMs < 0) throw new BadRequestException('delayMs must be a number ≥ 0');
     const execution = await this.docket.add(this.tasks.processOrder)(customerId, items, delayMs);
+    if (execution.disposition === Disposition.STRUCK) {
+      // Struck (`docket strike --docket orders processOrder`): nothing was added.
+      throw new ServiceUnavailableException('Orders are not taken now: processOrder is struck (see `docket strikes`).');
+    }
     const self = `/executions/${encodeURIComponent(execution.key)}`;
     return {
       key: execution.key,
