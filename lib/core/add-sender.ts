@@ -74,14 +74,15 @@ export class AddSender {
     return calls.map((call, i) => {
       const strike = verdicts[i];
       if (!strike) return sent[next++];
-      this.target.logger.warn(`${call.task.name}{${call.key}} is struck (${describeStrike(strike)}): not added`);
+      const shown = describeStrike(strike);
+      this.target.logger.warn(`${call.task.name}{${call.key}} is struck (${shown}): not added`);
       return new Execution(this.target.host, call.key, {
         state: ExecutionState.CANCELLED,
         taskName: call.task.name,
         when: new Date(call.when),
         disposition: Disposition.STRUCK,
         args: call.args,
-        struck: describeStrike(strike),
+        struck: shown,
       });
     });
   }

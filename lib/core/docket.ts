@@ -231,11 +231,7 @@ export class Docket implements ExecutionHost {
    * await docket.strike({ task: 'chargeCard', parameter: 'amount', operator: '>', value: 10_000 });
    */
   async strike(what: Strike | TaskFunction | string): Promise<boolean> {
-    const rule = ruleOf(this.strikeOf(what), this.codec);
-    const changed = await this.withStore((store) => writeStrike(store, rule, false));
-    // This process obeys it from its next add on; others follow the channel.
-    this.struck?.follow(rule, false);
-    return changed;
+    return this.writeRule(what, 'strike');
   }
 
   /**
@@ -247,11 +243,7 @@ export class Docket implements ExecutionHost {
    * await docket.restore({ task: 'chargeCard', parameter: 'amount', operator: '>', value: 10_000 });
    */
   async restore(what: Strike | TaskFunction | string): Promise<boolean> {
-    const rule = ruleOf(this.strikeOf(what), this.codec, 'restore');
-    const changed = await this.withStore((store) => writeStrike(store, rule, true));
-    // This process obeys it from its next add on; others follow the channel.
-    this.struck?.follow(rule, true);
-    return changed;
+    return this.writeRule(what, 'restore');
   }
 
   /**
@@ -262,6 +254,14 @@ export class Docket implements ExecutionHost {
    */
   async strikes(): Promise<Strike[]> {
     return this.withStore((store) => readStrikes(store, this.codec));
+  }
+
+  private async writeRule(what: Strike | TaskFunction | string, verb: 'strike' | 'restore'): Promise<boolean> {
+    const rule = ruleOf(this.strikeOf(what), this.codec, verb);
+    const changed = await this.withStore((store) => writeStrike(store, rule, verb === 'restore'));
+    // This process obeys it from its next add on; others follow the channel.
+    this.struck?.follow(rule, verb === 'restore');
+    return changed;
   }
 
   private strikeOf(what: Strike | TaskFunction | string): Strike {

@@ -66,10 +66,11 @@ export interface Strike {
   readonly value?: StrikeValue;
 }
 
-/** A validated rule, with its id (its fields, encoded). */
+/** A validated rule, with its id (its fields, encoded) and the form the hash keeps. */
 interface Rule {
   readonly strike: Strike & { readonly operator: StrikeOperator };
   readonly id: string;
+  readonly stored: StoredRule;
 }
 
 /** What the hash keeps under a rule's id. */
@@ -122,7 +123,7 @@ function isScalar(value: unknown): value is StrikeScalar {
 }
 
 /** @internal Checks a strike and gives it its id and stored form; throws InvalidOptionsError saying what is wrong. */
-export function ruleOf(strike: Strike, codec: Codec, verb: 'strike' | 'restore' = 'strike'): Rule & { stored: StoredRule } {
+export function ruleOf(strike: Strike, codec: Codec, verb: 'strike' | 'restore' = 'strike'): Rule {
   const { task, parameter, value } = strike;
   const operator = strike.operator ?? '==';
   const say = (problem: string): never => {
@@ -152,7 +153,7 @@ export function ruleOf(strike: Strike, codec: Codec, verb: 'strike' | 'restore' 
 
 function ruleFromStored(id: string, stored: StoredRule, codec: Codec): Rule {
   const value = stored.value === undefined ? undefined : (codec.decode(stored.value) as StrikeValue);
-  return { id, strike: { task: stored.task, parameter: stored.parameter, operator: stored.operator, value } };
+  return { id, stored, strike: { task: stored.task, parameter: stored.parameter, operator: stored.operator, value } };
 }
 
 /** Numbers and bigints together, Dates by time, strings with strings; undefined when they do not compare. */
@@ -170,7 +171,7 @@ function equal(arg: unknown, value: StrikeScalar): boolean {
 }
 
 /** True when `arg` matches the rule's comparison. */
-export function matches(arg: unknown, operator: StrikeOperator, value: StrikeValue): boolean {
+function matches(arg: unknown, operator: StrikeOperator, value: StrikeValue): boolean {
   if (operator === 'between') {
     const [lower, upper] = value as readonly [StrikeScalar, StrikeScalar];
     const low = order(arg, lower);
@@ -260,7 +261,7 @@ export class StrikeList {
    * Takes in a strike or restore this process just wrote, without waiting for the channel to
    * bring it back (it changes nothing then), so that this process's next add already obeys it.
    */
-  follow(rule: ReturnType<typeof ruleOf>, restore: boolean): void {
+  follow(rule: Rule, restore: boolean): void {
     this.hear(messageOf(rule, restore));
   }
 
@@ -393,12 +394,12 @@ export class StrikeList {
  * Writes a rule (or, with `restore`, lifts it) and announces it. Resolves true when it changed
  * what is in effect.
  */
-export async function writeStrike(store: DocketStore, rule: ReturnType<typeof ruleOf>, restore: boolean): Promise<boolean> {
+export async function writeStrike(store: DocketStore, rule: Rule, restore: boolean): Promise<boolean> {
   return store.putStrike(rule.id, restore ? undefined : JSON.stringify(rule.stored), messageOf(rule, restore));
 }
 
 /** What the strikes channel carries for a strike or a restore of `rule`. */
-function messageOf(rule: ReturnType<typeof ruleOf>, restore: boolean): string {
+function messageOf(rule: Rule, restore: boolean): string {
   const message: StrikeMessage = restore ? { op: 'restore', id: rule.id } : { op: 'strike', id: rule.id, rule: rule.stored };
   return JSON.stringify(message);
 }
