@@ -4,8 +4,8 @@
  * Their names and arguments match the original's (`trace(message)`, `fail(message)`,
  * `sleep(seconds)`).
  */
-import type { Docket } from '../core/docket';
-import { currentTask } from '../core/task-context';
+import type { Docket } from '../core/producer/docket';
+import { currentTask } from '../core/worker/task-context';
 
 /**
  * Logs its message with where it runs.

@@ -3,8 +3,8 @@
  * `--url` and `--docket`), and opening and closing that docket around the command's work.
  */
 import type { Command } from 'commander';
-import { Docket } from '../core/docket';
-import type { DocketLogger } from '../core/logger';
+import { Docket } from '../core/producer/docket';
+import type { DocketLogger } from '../core/util/logger';
 
 /** A place to write text: process.stdout and process.stderr fit. */
 export interface Output {

@@ -4,7 +4,7 @@
  */
 import type { LoggerService } from '@nestjs/common';
 import { inspect } from 'node:util';
-import type { DocketLogger } from '../core/logger';
+import type { DocketLogger } from '../core/util/logger';
 import type { Output } from './cli-context';
 import { formatDateTime } from './render/time';
 

@@ -2,27 +2,27 @@
  * The engine alone, without Nest: `import { Docket, Worker } from 'nestjs-docket/core'`
  * loads no @nestjs package.
  */
-export { Docket, WORKER_TTL_MS } from './docket';
-export type { AddOptions, ReplaceOptions, TaskArgs, TaskResult, TaskCall } from './docket';
-export type { DocketOptions } from './docket.options';
-export type { DocketSnapshot, ExecutionSummary } from './docket-snapshot';
-export { Worker } from './worker';
-export type { StopOptions } from './worker';
-export type { WorkerOptions } from './worker.options';
-export { Execution } from './execution';
-export type { ResultOptions, ProgressSnapshot } from './execution';
-export { ExecutionProgress } from './execution-progress';
-export { ExecutionState, Disposition, isTerminal } from './execution-state.enum';
-export type { ExecutionEvent, ExecutionStateEvent, ExecutionProgressEvent } from './execution-event';
-export { JsonCodec } from './codec';
-export type { Codec } from './codec';
-export type { ErrorClass, SerializedFailure } from './error-codec';
-export { currentTask } from './task-context';
-export type { TaskContext } from './task-context';
-export type { TaskFunction, RegisterOptions, RetryOptions, ConcurrencyOptions } from './task-registry';
-export type { DocketLogger } from './logger';
-export { describeStrike, STRIKE_OPERATORS } from './strikes';
-export type { Strike, StrikeOperator, StrikeScalar, StrikeValue } from './strikes';
+export { Docket, WORKER_TTL_MS } from './producer/docket';
+export type { AddOptions, ReplaceOptions, TaskArgs, TaskResult, TaskCall } from './producer/docket';
+export type { DocketOptions } from './producer/docket.options';
+export type { DocketSnapshot, ExecutionSummary } from './producer/docket-snapshot';
+export { Worker } from './worker/worker';
+export type { StopOptions } from './worker/worker';
+export type { WorkerOptions } from './worker/worker.options';
+export { Execution } from './execution/execution';
+export type { ResultOptions, ProgressSnapshot } from './execution/execution';
+export { ExecutionProgress } from './execution/execution-progress';
+export { ExecutionState, Disposition, isTerminal } from './execution/execution-state.enum';
+export type { ExecutionEvent, ExecutionStateEvent, ExecutionProgressEvent } from './execution/execution-event';
+export { JsonCodec } from './codec/codec';
+export type { Codec } from './codec/codec';
+export type { ErrorClass, SerializedFailure } from './codec/error-codec';
+export { currentTask } from './worker/task-context';
+export type { TaskContext } from './worker/task-context';
+export type { TaskFunction, RegisterOptions, RetryOptions, ConcurrencyOptions } from './tasks/task-registry';
+export type { DocketLogger } from './util/logger';
+export { describeStrike, STRIKE_OPERATORS } from './tasks/strikes';
+export type { Strike, StrikeOperator, StrikeScalar, StrikeValue } from './tasks/strikes';
 export type { CancelOutcome, WorkerInfo } from './redis/docket-store';
 export {
   DocketError,

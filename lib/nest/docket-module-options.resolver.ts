@@ -1,5 +1,5 @@
-import type { DocketOptions } from '../core/docket.options';
-import type { WorkerOptions } from '../core/worker.options';
+import type { DocketOptions } from '../core/producer/docket.options';
+import type { WorkerOptions } from '../core/worker/worker.options';
 import { DEFAULT_DOCKET_NAME } from './docket.constants';
 import { nestHttpExceptions } from './http-exceptions.util';
 import type { DocketModuleOptions } from './interfaces/docket-module-options.interface';

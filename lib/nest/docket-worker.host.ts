@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
-import type { Docket } from '../core/docket';
-import { Worker } from '../core/worker';
+import type { Docket } from '../core/producer/docket';
+import { Worker } from '../core/worker/worker';
 import { DOCKET_CLIENT, DOCKET_RESOLVED_OPTIONS } from './docket.constants';
 import type { ResolvedDocketModuleOptions } from './docket-module-options.resolver';
 import { WORKER_FAILED } from './docket.messages';

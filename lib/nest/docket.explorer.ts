@@ -9,7 +9,7 @@ import { DocketService } from './docket.service';
 import { UnknownTaskDocketError } from './errors/unknown-task-docket.error';
 import type { TaskMetadata, TaskOptions } from './interfaces/task-options.interface';
 import { createTaskBinding } from './task-binding.factory';
-import type { TaskFunction } from '../core/task-registry';
+import type { TaskFunction } from '../core/tasks/task-registry';
 
 type Method = (...args: unknown[]) => unknown;
 

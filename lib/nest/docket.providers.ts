@@ -1,5 +1,5 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { Docket } from '../core/docket';
+import { Docket } from '../core/producer/docket';
 import { DOCKET_ALIAS, DOCKET_CLIENT, DOCKET_MODULE_OPTIONS, DOCKET_RESOLVED_OPTIONS } from './docket.constants';
 import { DocketExplorer } from './docket.explorer';
 import { DocketMetadataAccessor } from './docket-metadata.accessor';

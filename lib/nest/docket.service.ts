@@ -1,11 +1,11 @@
 import { Observable, share } from 'rxjs';
-import type { AddOptions, Docket, ReplaceOptions, TaskResult } from '../core/docket';
-import type { DocketSnapshot } from '../core/docket-snapshot';
-import type { Execution } from '../core/execution';
-import type { ExecutionEvent } from '../core/execution-event';
+import type { AddOptions, Docket, ReplaceOptions, TaskResult } from '../core/producer/docket';
+import type { DocketSnapshot } from '../core/producer/docket-snapshot';
+import type { Execution } from '../core/execution/execution';
+import type { ExecutionEvent } from '../core/execution/execution-event';
 import type { CancelOutcome } from '../core/redis/docket-store';
-import type { Strike } from '../core/strikes';
-import type { TaskFunction } from '../core/task-registry';
+import type { Strike } from '../core/tasks/strikes';
+import type { TaskFunction } from '../core/tasks/task-registry';
 import { TaskNotRegisteredError } from './errors/task-not-registered.error';
 import type { TaskCallerArgs } from './task-args.types';
 

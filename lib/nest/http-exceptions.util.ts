@@ -1,6 +1,6 @@
 import * as common from '@nestjs/common';
 import { HttpException } from '@nestjs/common';
-import type { ErrorClass } from '../core/error-codec';
+import type { ErrorClass } from '../core/codec/error-codec';
 
 /**
  * Nest's HttpException and every subclass @nestjs/common exports (NotFoundException …), found

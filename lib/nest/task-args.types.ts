@@ -1,8 +1,8 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Docket } from '../core/docket';
-import type { Execution } from '../core/execution';
-import type { ExecutionProgress } from '../core/execution-progress';
-import type { TaskFunction } from '../core/task-registry';
+import type { Docket } from '../core/producer/docket';
+import type { Execution } from '../core/execution/execution';
+import type { ExecutionProgress } from '../core/execution/execution-progress';
+import type { TaskFunction } from '../core/tasks/task-registry';
 import type { TaskKey } from './decorators/task-params.decorator';
 import type { DocketService } from './docket.service';
 

@@ -4,13 +4,13 @@
  * the caller's arguments for log lines.
  */
 import { Logger } from '@nestjs/common';
-import type { Execution } from '../core/execution';
-import type { TaskContext } from '../core/task-context';
-import type { TaskInvoker } from '../core/task-registry';
+import type { Execution } from '../core/execution/execution';
+import type { TaskContext } from '../core/worker/task-context';
+import type { TaskInvoker } from '../core/tasks/task-registry';
 import { renderCall, type CallParam } from './call-repr';
 import type { DocketService } from './docket.service';
 import type { InjectedParam, InjectedParamKind, LoggedParam } from './interfaces/task-param.interface';
-import { parameterNames, type ParameterName } from '../core/parameter-names';
+import { parameterNames, type ParameterName } from '../core/tasks/parameter-names';
 
 /** A `@Task()` method and what its decorators say about its parameters. */
 export interface TaskMethod {

@@ -4,11 +4,11 @@
  * the docket's `events$()` on the producer's own subscriber connection.
  */
 import type Redis from 'ioredis';
-import { Docket } from '../../lib/core/docket';
-import type { DocketLogger } from '../../lib/core/logger';
-import { DocketKeys } from '../../lib/core/redis/keys';
-import { currentTask } from '../../lib/core/task-context';
-import { Worker } from '../../lib/core/worker';
+import { Docket } from '../../lib/core/producer/docket';
+import type { DocketLogger } from '../../lib/core/util/logger';
+import { DocketKeys } from '../../lib/core/store/docket-keys';
+import { currentTask } from '../../lib/core/worker/task-context';
+import { Worker } from '../../lib/core/worker/worker';
 import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, WorkerSpec } from './adapter';
 import { progressLoop } from './tasks';
 

@@ -7,7 +7,7 @@
  *   npx ts-node --transpile-only test/bench/floor.ts
  */
 import Redis from 'ioredis';
-import { Docket } from '../../lib/core/docket';
+import { Docket } from '../../lib/core/producer/docket';
 import { scheduleScript } from '../../lib/core/redis/scripts/schedule.script';
 import { RedisServer } from '../support/redis-server';
 

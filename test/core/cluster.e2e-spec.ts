@@ -5,7 +5,7 @@ import { RedisCluster } from '../support/redis-cluster';
 import Redis from 'ioredis';
 import { createConnection, openConnection } from '../../lib/core/redis/connection';
 import { WorkerStore } from '../../lib/core/redis/worker-store';
-import { StreamWaiter } from '../../lib/core/stream-waiter';
+import { StreamWaiter } from '../../lib/core/redis/stream-waiter';
 
 describe('Redis Cluster (redis+cluster://)', () => {
   let cluster: RedisCluster;

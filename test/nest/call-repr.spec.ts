@@ -1,5 +1,5 @@
 import { renderCall, type CallParam } from '../../lib/nest/call-repr';
-import { parameterNames } from '../../lib/core/parameter-names';
+import { parameterNames } from '../../lib/core/tasks/parameter-names';
 
 const shown = (name: string, lengthOnly = false): CallParam => ({ name, rest: false, logged: { lengthOnly } });
 const hidden = (name: string): CallParam => ({ name, rest: false });

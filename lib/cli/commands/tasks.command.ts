@@ -3,8 +3,8 @@
  * `docket worker` runs them), and prints its key for `docket watch`.
  */
 import { Argument, Option, type Command } from 'commander';
-import type { Docket } from '../../core/docket';
-import { Disposition, ExecutionState } from '../../core/execution-state.enum';
+import type { Docket } from '../../core/producer/docket';
+import { Disposition, ExecutionState } from '../../core/execution/execution-state.enum';
 import { BUILTIN_TASKS, registerBuiltinTasks } from '../builtin-tasks';
 import { withDocket, writeLines, type CliSession } from '../cli-context';
 import { durationArg, positiveDurationArg } from '../options';

@@ -5,9 +5,9 @@
  * plain line per event.
  */
 import type { Command } from 'commander';
-import type { Docket } from '../../core/docket';
+import type { Docket } from '../../core/producer/docket';
 import { ExecutionNotFoundError } from '../../core/errors/docket.errors';
-import { ExecutionState, isTerminal } from '../../core/execution-state.enum';
+import { ExecutionState, isTerminal } from '../../core/execution/execution-state.enum';
 import { withDocket, writeLines, type CliIo, type CliSession } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 import { LiveRegion } from '../render/live-region';

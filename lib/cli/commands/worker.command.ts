@@ -4,8 +4,8 @@
  * drain timeout) and exits 0; a second signal exits at once.
  */
 import { Option, type Command } from 'commander';
-import { Docket } from '../../core/docket';
-import { Worker } from '../../core/worker';
+import { Docket } from '../../core/producer/docket';
+import { Worker } from '../../core/worker/worker';
 import { setWorkerOverrides, type WorkerOverrides } from '../../nest/worker-overrides';
 import { registerBuiltinTasks } from '../builtin-tasks';
 import { connectionOf, type CliSession, type ConnectionOptions } from '../cli-context';

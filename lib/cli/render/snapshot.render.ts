@@ -1,6 +1,6 @@
 /** The text of `docket snapshot`: what runs, what waits, and (with --stats) counts per task. */
-import type { DocketSnapshot, ExecutionSummary } from '../../core/docket-snapshot';
-import { ExecutionState } from '../../core/execution-state.enum';
+import type { DocketSnapshot, ExecutionSummary } from '../../core/producer/docket-snapshot';
+import { ExecutionState } from '../../core/execution/execution-state.enum';
 import { renderProgressBar } from './progress-bar';
 import { STATE_COLORS, plainStyle, type Style } from './style';
 import { renderTable } from './table';

@@ -2,7 +2,7 @@
  * ANSI styling for terminals, and nothing at all for pipes and files: every renderer takes a
  * {@link Style} so that the same view serves both.
  */
-import { ExecutionState } from '../../core/execution-state.enum';
+import { ExecutionState } from '../../core/execution/execution-state.enum';
 
 /** The colours the CLI uses. */
 export type Color = 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'dim' | 'bold';

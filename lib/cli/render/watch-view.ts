@@ -2,9 +2,9 @@
  * What `docket watch` knows about one execution, folded from the events of
  * `Execution.subscribe()`. Immutable, so that rendering is a pure function of (view, now).
  */
-import type { ExecutionEvent, ExecutionStateEvent } from '../../core/execution-event';
-import type { Execution } from '../../core/execution';
-import { ExecutionState } from '../../core/execution-state.enum';
+import type { ExecutionEvent, ExecutionStateEvent } from '../../core/execution/execution-event';
+import type { Execution } from '../../core/execution/execution';
+import { ExecutionState } from '../../core/execution/execution-state.enum';
 
 /** The latest progress report. */
 export interface WatchProgress {

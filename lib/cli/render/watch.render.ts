@@ -3,8 +3,8 @@
  * - {@link renderWatchView}: the whole view, redrawn in place on a terminal;
  * - {@link renderWatchLine}: one plain line per event, for pipes and files.
  */
-import type { ExecutionEvent, ExecutionStateEvent } from '../../core/execution-event';
-import { ExecutionState, isTerminal } from '../../core/execution-state.enum';
+import type { ExecutionEvent, ExecutionStateEvent } from '../../core/execution/execution-event';
+import { ExecutionState, isTerminal } from '../../core/execution/execution-state.enum';
 import { renderProgressBar } from './progress-bar';
 import { STATE_COLORS, plainStyle, truncate, type Style } from './style';
 import { formatAge, formatClock, formatDateTime, formatRelative } from './time';

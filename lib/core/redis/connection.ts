@@ -16,7 +16,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from '../errors/docket.errors';
-import type { DocketLogger } from '../logger';
+import type { DocketLogger } from '../util/logger';
 import { FailoverWatch } from './failover-watch';
 import { displayUrl, isClusterUrl, isSentinelUrl, parseClusterUrl, parseRedisUrl, parseSentinelUrl } from './redis-url';
 

@@ -5,8 +5,8 @@
  */
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './connection';
-import { ExecutionState } from '../execution-state.enum';
-import type { DocketKeys } from './keys';
+import { ExecutionState } from '../execution/execution-state.enum';
+import type { DocketKeys } from '../store/docket-keys';
 import { installScripts, type ScriptCommands } from './scripts';
 import { parseDelivery, parseRecord, type ExecutionRecord } from './execution-record';
 

@@ -2,7 +2,7 @@
  * What Redis holds for an execution: its record (the runs hash) and its stream message, and
  * how both read back.
  */
-import type { ExecutionState } from '../execution-state.enum';
+import type { ExecutionState } from '../execution/execution-state.enum';
 
 /** An execution record as stored in its runs hash. */
 export interface ExecutionRecord {

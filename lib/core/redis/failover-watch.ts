@@ -10,7 +10,7 @@
  * the last connection it serves.
  */
 import Redis, { type RedisOptions } from 'ioredis';
-import type { DocketLogger } from '../logger';
+import type { DocketLogger } from '../util/logger';
 
 const CHANNEL = '+switch-master';
 const MAX_RETRY_MS = 30_000;

@@ -6,7 +6,7 @@
  * so that a snapshot they re-read cannot miss an event.
  */
 import type { ConnectionOptions } from 'node:tls';
-import type { DocketLogger } from '../logger';
+import type { DocketLogger } from '../util/logger';
 import { closeConnection, connectionKey, createConnection, type RedisClient } from './connection';
 
 /** Called with each message on a channel (or, for patterns, with the channel too). */

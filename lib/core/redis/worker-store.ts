@@ -4,11 +4,11 @@
  * producer's side is {@link DocketStore}, which this extends.
  */
 import Redis from 'ioredis';
-import type { ExecutionState } from '../execution-state.enum';
+import type { ExecutionState } from '../execution/execution-state.enum';
 import type { RedisClient } from './connection';
 import { answers, DocketStore, type WorkerInfo } from './docket-store';
 import { parseDelivery, type Delivery } from './execution-record';
-import type { DocketKeys } from './keys';
+import type { DocketKeys } from '../store/docket-keys';
 import { scriptSha, type ScriptCommands } from './scripts';
 import { completeScript } from './scripts/complete.script';
 

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { Codec } from '../../core/codec';
-import type { ErrorClass } from '../../core/error-codec';
+import type { Codec } from '../../core/codec/codec';
+import type { ErrorClass } from '../../core/codec/error-codec';
 
 /**
  * How the worker of a {@link DocketModuleOptions | docket module} runs.

@@ -1,5 +1,5 @@
 import type { InjectionToken } from '@nestjs/common';
-import type { ConcurrencyOptions, RetryOptions } from '../../core/task-registry';
+import type { ConcurrencyOptions, RetryOptions } from '../../core/tasks/task-registry';
 
 /**
  * How a `@Task()` method is registered; all of it may come from configuration through

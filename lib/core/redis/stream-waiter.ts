@@ -7,11 +7,11 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import type { Cluster, Redis } from 'ioredis';
-import type { DocketLogger } from './logger';
-import { createConnection, dropConnection, openConnection, type RedisClient } from './redis/connection';
-import type { DocketKeys } from './redis/keys';
-import { installWaitScripts, type ScriptCommands } from './redis/scripts';
-import { WorkerStore, type Fetched, type WaitRequest } from './redis/worker-store';
+import type { DocketLogger } from '../util/logger';
+import { createConnection, dropConnection, openConnection, type RedisClient } from './connection';
+import type { DocketKeys } from '../store/docket-keys';
+import { installWaitScripts, type ScriptCommands } from './scripts';
+import { WorkerStore, type Fetched, type WaitRequest } from './worker-store';
 
 const UNBLOCK_RETRY_MS = 20;
 

@@ -2,8 +2,8 @@
  * What a caller hands to `add`, `replace` and `call`: when, under which key, and the prepared
  * call itself.
  */
-import { InvalidOptionsError } from './errors/docket.errors';
-import type { TaskDefinition, TaskFunction } from './task-registry';
+import { InvalidOptionsError } from '../errors/docket.errors';
+import type { TaskDefinition, TaskFunction } from '../tasks/task-registry';
 
 /**
  * When and under which key to run: `when` (a Date) or `delay` (ms from now), and a `key`

@@ -1,5 +1,5 @@
-import { DuplicateTaskError, InvalidOptionsError, UnknownTaskError } from './errors/docket.errors';
-import type { TaskContext } from './task-context';
+import { DuplicateTaskError, InvalidOptionsError, UnknownTaskError } from '../errors/docket.errors';
+import type { TaskContext } from '../worker/task-context';
 import { parameterNames, type ParameterName } from './parameter-names';
 
 /**

@@ -4,10 +4,10 @@
  * after a lost reply. Each duty runs on its own timer; a failure is logged and tried again at the
  * next tick.
  */
-import { WORKER_TTL_MS, type Docket } from './docket';
-import type { DocketLogger } from './logger';
-import { parseDelivery, type Delivery } from './redis/execution-record';
-import type { Place, WorkerStore } from './redis/worker-store';
+import { WORKER_TTL_MS, type Docket } from '../producer/docket';
+import type { DocketLogger } from '../util/logger';
+import { parseDelivery, type Delivery } from '../redis/execution-record';
+import type { Place, WorkerStore } from '../redis/worker-store';
 import type { ResolvedWorkerOptions } from './worker.options';
 
 const DUE_BATCH = 1_000;

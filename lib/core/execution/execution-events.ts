@@ -5,11 +5,11 @@
  * reconnect the record is read again; the stream completes after the terminal state.
  */
 import { Observable } from 'rxjs';
-import { ExecutionNotFoundError } from './errors/docket.errors';
+import { ExecutionNotFoundError } from '../errors/docket.errors';
 import { parseEvent, stripUndefined, type ExecutionEvent, type ExecutionStateEvent } from './execution-event';
 import { isTerminal } from './execution-state.enum';
 import type { ExecutionHost } from './execution';
-import type { ExecutionRecord } from './redis/execution-record';
+import type { ExecutionRecord } from '../redis/execution-record';
 
 /** Where the stream reports what it read and heard, so the Execution object stays current. */
 export interface EventSink {

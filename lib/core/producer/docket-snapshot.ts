@@ -1,6 +1,6 @@
-import { ExecutionState } from './execution-state.enum';
-import type { DocketStore, WorkerInfo } from './redis/docket-store';
-import type { ExecutionRecord } from './redis/execution-record';
+import { ExecutionState } from '../execution/execution-state.enum';
+import type { DocketStore, WorkerInfo } from '../redis/docket-store';
+import type { ExecutionRecord } from '../redis/execution-record';
 
 /**
  * One pending or running execution as a snapshot shows it.

@@ -8,12 +8,12 @@
  * every change is announced on one channel, so running processes follow at once. (The original
  * keeps an instruction stream that is never trimmed; a hash holds just what is in effect.)
  */
-import type { Codec } from './codec';
-import { InvalidOptionsError } from './errors/docket.errors';
-import type { DocketLogger } from './logger';
-import type { DocketStore } from './redis/docket-store';
-import type { DocketKeys } from './redis/keys';
-import type { SubscriberHub } from './redis/subscriber';
+import type { Codec } from '../codec/codec';
+import { InvalidOptionsError } from '../errors/docket.errors';
+import type { DocketLogger } from '../util/logger';
+import type { DocketStore } from '../redis/docket-store';
+import type { DocketKeys } from '../store/docket-keys';
+import type { SubscriberHub } from '../redis/subscriber';
 import type { TaskDefinition } from './task-registry';
 
 /**

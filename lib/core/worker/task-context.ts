@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ExecutionProgress } from './execution-progress';
-import type { DocketLogger } from './logger';
+import type { ExecutionProgress } from '../execution/execution-progress';
+import type { DocketLogger } from '../util/logger';
 
 /**
  * What a running task can know about its own run. Core tasks read it with

@@ -1,4 +1,4 @@
-import { SerializationError } from './errors/docket.errors';
+import { SerializationError } from '../errors/docket.errors';
 
 /**
  * Turns task arguments, results and error fields into strings for Redis and back.

@@ -13,9 +13,9 @@
  * or belongs to a later run falls back to the per-execution path.
  */
 import { randomBytes } from 'node:crypto';
-import { TimeoutError } from './errors/docket.errors';
+import { TimeoutError } from '../errors/docket.errors';
 import { eventFromWire, type ExecutionStateEvent } from './execution-event';
-import type { SubscriberHub } from './redis/subscriber';
+import type { SubscriberHub } from '../redis/subscriber';
 
 /** Outcomes kept for runs nobody waits for yet (count, and bytes of their messages), oldest dropped first. */
 const KEEP = 10_000;

@@ -1,5 +1,5 @@
 import type { Codec } from './codec';
-import { DocketTaskError, TaskTimeoutError } from './errors/docket.errors';
+import { DocketTaskError, TaskTimeoutError } from '../errors/docket.errors';
 
 /** A class of errors that can be rebuilt by name on the producer's side. */
 export type ErrorClass = abstract new (...args: never[]) => Error;

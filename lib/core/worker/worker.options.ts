@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { DocketLogger } from './logger';
+import type { DocketLogger } from '../util/logger';
 
 /**
  * Options of a {@link Worker}.

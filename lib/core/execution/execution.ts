@@ -1,6 +1,6 @@
 import { Observable, filter, firstValueFrom, map, of, timeout as rxTimeout, TimeoutError as RxTimeoutError } from 'rxjs';
-import type { Codec } from './codec';
-import type { ErrorCodec } from './error-codec';
+import type { Codec } from '../codec/codec';
+import type { ErrorCodec } from '../codec/error-codec';
 import {
   ExecutionCancelledError,
   ExecutionNotFoundError,
@@ -8,7 +8,7 @@ import {
   DocketTaskError,
   TimeoutError,
   TaskStruckError,
-} from './errors/docket.errors';
+} from '../errors/docket.errors';
 import { executionEvents } from './execution-events';
 import {
   carriedOutcome,
@@ -17,10 +17,10 @@ import {
   type ExecutionStateEvent,
 } from './execution-event';
 import { Disposition, ExecutionState, isTerminal } from './execution-state.enum';
-import type { DocketStore } from './redis/docket-store';
-import type { ExecutionRecord } from './redis/execution-record';
-import type { DocketKeys } from './redis/keys';
-import type { SubscriberHub } from './redis/subscriber';
+import type { DocketStore } from '../redis/docket-store';
+import type { ExecutionRecord } from '../redis/execution-record';
+import type { DocketKeys } from '../store/docket-keys';
+import type { SubscriberHub } from '../redis/subscriber';
 import type { InboxMark, RecordReading, ResultInbox } from './result-inbox';
 
 /** @internal What an Execution needs from its docket. */

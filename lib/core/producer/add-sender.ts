@@ -4,13 +4,13 @@
  * caller prepares the next; each reply becomes an {@link Execution}.
  */
 import { randomBytes } from 'node:crypto';
-import { Execution, type ExecutionHost } from './execution';
-import type { DocketLogger } from './logger';
-import { Disposition, ExecutionState } from './execution-state.enum';
-import { unavailable } from './redis/connection';
-import type { DocketStore, ScheduleRequest } from './redis/docket-store';
-import type { ResultInbox } from './result-inbox';
-import { describeStrike, type StrikeList } from './strikes';
+import { Execution, type ExecutionHost } from '../execution/execution';
+import type { DocketLogger } from '../util/logger';
+import { Disposition, ExecutionState } from '../execution/execution-state.enum';
+import { unavailable } from '../redis/connection';
+import type { DocketStore, ScheduleRequest } from '../redis/docket-store';
+import type { ResultInbox } from '../execution/result-inbox';
+import { describeStrike, type StrikeList } from '../tasks/strikes';
 import type { TaskCall } from './task-call';
 
 /**

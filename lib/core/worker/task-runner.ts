@@ -2,15 +2,15 @@
  * Runs one claimed execution: decodes its arguments, calls the task inside its TaskContext,
  * and turns what happened into a Completion. Knows nothing of the worker's loop.
  */
-import type { Docket } from './docket';
-import { ExecutionCancelledError, TaskTimeoutError, UnknownTaskError } from './errors/docket.errors';
-import { ExecutionProgress } from './execution-progress';
-import { ExecutionState } from './execution-state.enum';
-import type { DocketLogger } from './logger';
-import type { ClaimedRun, Completion, Place, WorkerStore } from './redis/worker-store';
-import { describeStrike } from './strikes';
+import type { Docket } from '../producer/docket';
+import { ExecutionCancelledError, TaskTimeoutError, UnknownTaskError } from '../errors/docket.errors';
+import { ExecutionProgress } from '../execution/execution-progress';
+import { ExecutionState } from '../execution/execution-state.enum';
+import type { DocketLogger } from '../util/logger';
+import type { ClaimedRun, Completion, Place, WorkerStore } from '../redis/worker-store';
+import { describeStrike } from '../tasks/strikes';
 import { runInTaskContext, type TaskContext } from './task-context';
-import { retryAt } from './task-registry';
+import { retryAt } from '../tasks/task-registry';
 
 /**
  * A run's cancellation: the AbortSignal tasks see is made only when a task asks for it (most

@@ -1,8 +1,8 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { Codec } from './codec';
-import type { ErrorClass } from './error-codec';
-import { InvalidOptionsError } from './errors/docket.errors';
-import type { DocketLogger } from './logger';
+import type { Codec } from '../codec/codec';
+import type { ErrorClass } from '../codec/error-codec';
+import { InvalidOptionsError } from '../errors/docket.errors';
+import type { DocketLogger } from '../util/logger';
 
 /**
  * Options of a {@link Docket}.

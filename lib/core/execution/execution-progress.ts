@@ -1,4 +1,4 @@
-import { afterThisTurn } from './turn';
+import { afterThisTurn } from '../util/turn';
 
 /**
  * The progress of one running execution, as its task reports it.

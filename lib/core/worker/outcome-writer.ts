@@ -4,8 +4,8 @@
  * send in the same write as its next wait (see WorkerStore.waitAndClaim). A failed write is
  * retried with backoff, so no outcome is dropped, and {@link OutcomeWriter.drain} waits for all.
  */
-import type { DocketLogger } from './logger';
-import { isAborted, type Completion, type OutcomesAhead, type WorkerStore } from './redis/worker-store';
+import type { DocketLogger } from '../util/logger';
+import { isAborted, type Completion, type OutcomesAhead, type WorkerStore } from '../redis/worker-store';
 
 /**
  * Errors of an outcome sent with a wait after which it is simply written the usual way: the

@@ -7,15 +7,15 @@
  * dies mid-task leaves its messages pending; after `redeliveryTimeout` another worker's sweep
  * takes them over. Live workers renew the lease of what they run, so long tasks are never stolen.
  */
-import type { Docket } from './docket';
-import { ExecutionCancelledError } from './errors/docket.errors';
-import type { DocketLogger } from './logger';
+import type { Docket } from '../producer/docket';
+import { ExecutionCancelledError } from '../errors/docket.errors';
+import type { DocketLogger } from '../util/logger';
 import { OutcomeWriter } from './outcome-writer';
-import { closeConnection, createConnection, openConnection } from './redis/connection';
-import { isNoGroup } from './redis/docket-store';
-import type { Delivery } from './redis/execution-record';
-import { isAborted, WorkerStore, type ClaimedRun, type Fetched } from './redis/worker-store';
-import { StreamWaiter } from './stream-waiter';
+import { closeConnection, createConnection, openConnection } from '../redis/connection';
+import { isNoGroup } from '../redis/docket-store';
+import type { Delivery } from '../redis/execution-record';
+import { isAborted, WorkerStore, type ClaimedRun, type Fetched } from '../redis/worker-store';
+import { StreamWaiter } from '../redis/stream-waiter';
 import { startRun, type ActiveRun, type RunSite } from './task-runner';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
 import { WorkerUpkeep } from './worker-upkeep';
