@@ -5,7 +5,7 @@
  * `str:anything` — or a bare string; for `between`, `LOWER..UPPER` (`int:100..int:1000`).
  * Pure, so that a mistake is reported before any connection is made.
  */
-import { STRIKE_OPERATORS, type Strike, type StrikeOperator, type StrikeScalar, type StrikeValue } from '../core/tasks/strikes';
+import { STRIKE_OPERATORS, type Strike, type StrikeOperator, type StrikeScalar, type StrikeValue } from '../core/tasks/strike';
 
 /** What a VALUE may look like, for error messages and help texts. */
 export const STRIKE_VALUE_FORMS =

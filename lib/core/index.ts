@@ -1,16 +1,18 @@
 /**
  * The engine alone, without Nest: `import { Docket, Worker } from 'nestjs-docket/core'`
- * loads no @nestjs package.
+ * loads no @nestjs package. Listed in the order work flows: producer, execution, worker,
+ * tasks, codec, the store port's public types, errors.
  */
-export { Docket, WORKER_TTL_MS } from './producer/docket';
+export { Docket } from './producer/docket';
 export type { AddOptions, ReplaceOptions, TaskArgs, TaskResult, TaskCall } from './producer/docket';
 export type { DocketOptions } from './producer/docket.options';
 export type { DocketSnapshot, ExecutionSummary } from './producer/docket-snapshot';
 export { Worker } from './worker/worker';
-export type { StopOptions } from './worker/worker';
-export type { WorkerOptions } from './worker/worker.options';
+export { WORKER_TTL_MS } from './worker/worker.options';
+export type { StopOptions, WorkerOptions } from './worker/worker.options';
 export { Execution } from './execution/execution';
-export type { ResultOptions, ProgressSnapshot } from './execution/execution';
+export type { ResultOptions } from './execution/result-options';
+export type { ProgressSnapshot } from './execution/execution-progress';
 export { ExecutionProgress } from './execution/execution-progress';
 export { ExecutionState, Disposition, isTerminal } from './execution/execution-state.enum';
 export type { ExecutionEvent, ExecutionStateEvent, ExecutionProgressEvent } from './execution/execution-event';
@@ -21,9 +23,9 @@ export { currentTask } from './worker/task-context';
 export type { TaskContext } from './worker/task-context';
 export type { TaskFunction, RegisterOptions, RetryOptions, ConcurrencyOptions } from './tasks/task-registry';
 export type { DocketLogger } from './util/logger';
-export { describeStrike, STRIKE_OPERATORS } from './tasks/strikes';
-export type { Strike, StrikeOperator, StrikeScalar, StrikeValue } from './tasks/strikes';
-export type { CancelOutcome, WorkerInfo } from './redis/docket-store';
+export { describeStrike, STRIKE_OPERATORS } from './tasks/strike';
+export type { Strike, StrikeOperator, StrikeScalar, StrikeValue } from './tasks/strike';
+export type { CancelOutcome, WorkerInfo } from './store';
 export {
   DocketError,
   UnknownTaskError,

@@ -3,8 +3,8 @@ import type { AddOptions, Docket, ReplaceOptions, TaskResult } from '../core/pro
 import type { DocketSnapshot } from '../core/producer/docket-snapshot';
 import type { Execution } from '../core/execution/execution';
 import type { ExecutionEvent } from '../core/execution/execution-event';
-import type { CancelOutcome } from '../core/redis/docket-store';
-import type { Strike } from '../core/tasks/strikes';
+import type { CancelOutcome } from '../core/store';
+import type { Strike } from '../core/tasks/strike';
 import type { TaskFunction } from '../core/tasks/task-registry';
 import { TaskNotRegisteredError } from './errors/task-not-registered.error';
 import type { TaskCallerArgs } from './task-args.types';

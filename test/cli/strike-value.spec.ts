@@ -1,4 +1,4 @@
-import { describeStrike } from '../../lib/core/tasks/strikes';
+import { describeStrike } from '../../lib/core/tasks/strike';
 import { parseStrikeArguments, parseStrikeRange, parseStrikeValue, STRIKE_RANGE_FORM, STRIKE_VALUE_FORMS } from '../../lib/cli/strike-value';
 
 describe('parseStrikeValue', () => {

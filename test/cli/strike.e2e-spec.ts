@@ -1,5 +1,5 @@
 import type { Docket } from '../../lib';
-import { describeStrike } from '../../lib/core/tasks/strikes';
+import { describeStrike } from '../../lib/core/tasks/strike';
 import { dropDocket, redisUrl, testDocket } from '../support/docket-test';
 import { freePort } from '../support/redis-server';
 import { runCli } from './support/cli-process';

@@ -4,8 +4,8 @@ import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { RedisCluster } from '../support/redis-cluster';
 import Redis from 'ioredis';
 import { createConnection, openConnection } from '../../lib/core/redis/connection';
-import { WorkerStore } from '../../lib/core/redis/worker-store';
-import { StreamWaiter } from '../../lib/core/redis/stream-waiter';
+import { RedisWorkerStore as WorkerStore } from '../../lib/core/redis/worker-store';
+import { RedisStreamWaiter as StreamWaiter } from '../../lib/core/redis/stream-waiter';
 
 describe('Redis Cluster (redis+cluster://)', () => {
   let cluster: RedisCluster;

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { Docket, ExecutionCancelledError, ExecutionState, InvalidOptionsError, Worker, type ConcurrencyOptions, type Execution, type RegisterOptions } from '../../lib';
 import { createConnection, openConnection, type RedisClient } from '../../lib/core/redis/connection';
-import { WorkerStore } from '../../lib/core/redis/worker-store';
+import { RedisWorkerStore as WorkerStore } from '../../lib/core/redis/worker-store';
 import { dropDocket, leakedKeys, MemoryLogger, testDocket, waitUntil } from '../support/docket-test';
 
 /** Runs that wait for the test to let them finish, counting how many go at once (per group too). */

@@ -12,7 +12,7 @@ import {
 } from '../../lib';
 import { createConnection } from '../../lib/core/redis/connection';
 import { parseDelivery } from '../../lib/core/redis/execution-record';
-import { WorkerStore } from '../../lib/core/redis/worker-store';
+import { RedisWorkerStore as WorkerStore } from '../../lib/core/redis/worker-store';
 import { retryAt } from '../../lib/core/tasks/task-registry';
 import { MemoryLogger, dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
 import { RedisServer } from '../support/redis-server';

@@ -8,7 +8,8 @@ import {
   type Docket,
 } from '../../lib';
 import { createConnection } from '../../lib/core/redis/connection';
-import { WorkerStore, type ClaimedRun } from '../../lib/core/redis/worker-store';
+import { RedisWorkerStore as WorkerStore } from '../../lib/core/redis/worker-store';
+import type { ClaimedRun } from '../../lib/core/store';
 import { MemoryLogger, dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
 
 describe('adding, replacing and scheduling work', () => {

@@ -4,7 +4,7 @@
  * strikes in effect.
  */
 import { Argument, type Command } from 'commander';
-import { describeStrike, STRIKE_OPERATORS, type Strike } from '../../core/tasks/strikes';
+import { describeStrike, STRIKE_OPERATORS, type Strike } from '../../core/tasks/strike';
 import { withDocket, writeLines, type CliSession } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 import { parseStrikeArguments, STRIKE_RANGE_FORM } from '../strike-value';

@@ -1,5 +1,5 @@
 /** The text of `docket workers ls` and `docket workers for-task`. */
-import type { WorkerInfo } from '../../core/redis/docket-store';
+import type { WorkerInfo } from '../../core/store';
 import { plainStyle, type Style } from './style';
 import { renderTable } from './table';
 import { formatAge } from './time';

@@ -8,8 +8,8 @@ import { Observable } from 'rxjs';
 import { ExecutionNotFoundError } from '../errors/docket.errors';
 import { parseEvent, stripUndefined, type ExecutionEvent, type ExecutionStateEvent } from './execution-event';
 import { isTerminal } from './execution-state.enum';
-import type { ExecutionHost } from './execution';
-import type { ExecutionRecord } from '../redis/execution-record';
+import type { ExecutionRecord } from '../store';
+import type { ExecutionHost } from './execution-host';
 
 /** Where the stream reports what it read and heard, so the Execution object stays current. */
 export interface EventSink {

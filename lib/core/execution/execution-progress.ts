@@ -1,6 +1,19 @@
 import { afterThisTurn } from '../util/turn';
 
 /**
+ * The last known progress of an execution.
+ *
+ * @example
+ * const { current, total } = execution.progress;
+ */
+export interface ProgressSnapshot {
+  readonly current: number;
+  readonly total: number;
+  readonly message: string | null;
+  readonly updatedAt?: Date;
+}
+
+/**
  * The progress of one running execution, as its task reports it.
  *
  * Reads (`current`, `total`, `message`) are local and instant. Writes update the local values at

@@ -1,14 +1,12 @@
 import { Observable, filter, firstValueFrom, map, of, timeout as rxTimeout, TimeoutError as RxTimeoutError } from 'rxjs';
-import type { Codec } from '../codec/codec';
-import type { ErrorCodec } from '../codec/error-codec';
 import {
   ExecutionCancelledError,
   ExecutionNotFoundError,
-  InvalidOptionsError,
   DocketTaskError,
   TimeoutError,
   TaskStruckError,
 } from '../errors/docket.errors';
+import type { ExecutionRecord } from '../store';
 import { executionEvents } from './execution-events';
 import {
   carriedOutcome,
@@ -16,49 +14,11 @@ import {
   type ExecutionProgressEvent,
   type ExecutionStateEvent,
 } from './execution-event';
+import type { ExecutionHost } from './execution-host';
+import type { ProgressSnapshot } from './execution-progress';
 import { Disposition, ExecutionState, isTerminal } from './execution-state.enum';
-import type { DocketStore } from '../redis/docket-store';
-import type { ExecutionRecord } from '../redis/execution-record';
-import type { DocketKeys } from '../store/docket-keys';
-import type { SubscriberHub } from '../redis/subscriber';
-import type { InboxMark, RecordReading, ResultInbox } from './result-inbox';
-
-/** @internal What an Execution needs from its docket. */
-export interface ExecutionHost {
-  readonly name: string;
-  readonly keys: DocketKeys;
-  readonly codec: Codec;
-  readonly errorCodec: ErrorCodec;
-  store(): Promise<DocketStore>;
-  hub(): SubscriberHub;
-  resultInbox(): ResultInbox;
-}
-
-/**
- * How long `getResult()` may wait: a relative `timeout` in ms, or an absolute `deadline`
- * (never both).
- *
- * @example
- * await execution.getResult({ timeout: 30_000 });
- * await execution.getResult({ deadline: new Date(Date.now() + 5 * 60_000) });
- */
-export interface ResultOptions {
-  timeout?: number;
-  deadline?: Date;
-}
-
-/**
- * The last known progress of an execution.
- *
- * @example
- * const { current, total } = execution.progress;
- */
-export interface ProgressSnapshot {
-  readonly current: number;
-  readonly total: number;
-  readonly message: string | null;
-  readonly updatedAt?: Date;
-}
+import type { InboxMark, RecordReading } from './result-inbox';
+import { resolveWait, type ResultOptions } from './result-options';
 
 const EMPTY_PROGRESS: ProgressSnapshot = { current: 0, total: 0, message: null };
 
@@ -287,26 +247,4 @@ export class Execution<R = unknown> {
     }
     return (this.outcome.result === undefined ? undefined : this.host.codec.decode(this.outcome.result)) as R;
   }
-}
-
-function resolveWait(options: ResultOptions): number | undefined {
-  const { timeout, deadline } = options;
-  if (timeout !== undefined && deadline !== undefined) {
-    throw new InvalidOptionsError(
-      'getResult() takes either { timeout } (ms) or { deadline } (a Date), not both.',
-    );
-  }
-  if (timeout !== undefined) {
-    if (!Number.isFinite(timeout) || timeout < 0) {
-      throw new InvalidOptionsError(`getResult() timeout must be a number of ms ≥ 0, got ${timeout}`);
-    }
-    return timeout;
-  }
-  if (deadline !== undefined) {
-    if (!(deadline instanceof Date) || Number.isNaN(deadline.getTime())) {
-      throw new InvalidOptionsError('getResult() deadline must be a valid Date.');
-    }
-    return deadline.getTime() - Date.now();
-  }
-  return undefined;
 }

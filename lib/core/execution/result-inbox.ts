@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { TimeoutError } from '../errors/docket.errors';
 import { eventFromWire, type ExecutionStateEvent } from './execution-event';
-import type { SubscriberHub } from '../redis/subscriber';
+import type { SubscriberHub } from '../store';
 
 /** Outcomes kept for runs nobody waits for yet (count, and bytes of their messages), oldest dropped first. */
 const KEEP = 10_000;

@@ -4,13 +4,11 @@
  * caller prepares the next; each reply becomes an {@link Execution}.
  */
 import { randomBytes } from 'node:crypto';
-import { Execution, type ExecutionHost } from '../execution/execution';
-import type { DocketLogger } from '../util/logger';
+import { Execution } from '../execution/execution';
 import { Disposition, ExecutionState } from '../execution/execution-state.enum';
-import { unavailable } from '../redis/connection';
-import type { DocketStore, ScheduleRequest } from '../redis/docket-store';
-import type { ResultInbox } from '../execution/result-inbox';
-import { describeStrike, type StrikeList } from '../tasks/strikes';
+import type { ScheduleRequest } from '../store';
+import { describeStrike } from '../tasks/strike';
+import type { DocketConnection } from './docket-connection';
 import type { TaskCall } from './task-call';
 
 /**
@@ -30,26 +28,12 @@ function requestOf(call: TaskCall, reply: string): ScheduleRequest {
   return { key: call.key, mode, when: call.when, task: call.task.name, args: call.args, reply, token: call.token };
 }
 
-/** What the sender needs of its docket. */
-export interface AddTarget {
-  readonly url: string;
-  readonly logger: DocketLogger;
-  readonly host: ExecutionHost;
-  /** The producer store when it is open and the docket is not closed, so a send writes in the caller's own tick. */
-  openStore(): DocketStore | undefined;
-  /** The producer store, opened on first use. */
-  store(): Promise<DocketStore>;
-  /** The docket's result inbox, if it was ever opened. */
-  inbox(): ResultInbox | undefined;
-  /** The strikes in effect: a struck call is not sent. */
-  strikes(): StrikeList;
-}
-
 export class AddSender {
   private tick: { call: TaskCall; resolve: (e: Execution) => void; reject: (err: unknown) => void }[] = [];
   private waitingForStore = 0;
 
-  constructor(private readonly target: AddTarget) {}
+  /** `target`: the docket whose stores, inbox and strikes the sends use. */
+  constructor(private readonly target: DocketConnection) {}
 
   /** Adds one call; the calls of one tick go to Redis together. */
   sendOne(call: TaskCall): Promise<Execution> {
@@ -63,12 +47,12 @@ export class AddSender {
   /** Adds `calls` at once, in one pipelined round trip; struck calls are answered here, unsent. */
   async send(calls: readonly TaskCall[]): Promise<Execution[]> {
     if (calls.length === 0) return [];
-    const strikes = this.target.strikes();
+    const strikes = this.target.strikeList();
     // Loaded once per docket; from then on this costs nothing while no strike is in effect.
     const loading = strikes.ready();
-    if (loading) await loading.catch((err: unknown) => Promise.reject(unavailable(this.target.url, err)));
+    if (loading) await loading.catch((err: unknown) => Promise.reject(this.target.backend.unavailable(err)));
     if (strikes.empty) return this.sendUnstruck(calls);
-    const verdicts = calls.map((call) => strikes.match(call.task, this.target.host.codec.decode(call.args) as unknown[]));
+    const verdicts = calls.map((call) => strikes.match(call.task, this.target.codec.decode(call.args) as unknown[]));
     const sent = await this.sendUnstruck(calls.filter((_, i) => !verdicts[i]));
     let next = 0;
     return calls.map((call, i) => {
@@ -76,7 +60,7 @@ export class AddSender {
       if (!strike) return sent[next++];
       const shown = describeStrike(strike);
       this.target.logger.warn(`${call.task.name}{${call.key}} is struck (${shown}): not added`);
-      return new Execution(this.target.host, call.key, {
+      return new Execution(this.target, call.key, {
         state: ExecutionState.CANCELLED,
         taskName: call.task.name,
         when: new Date(call.when),
@@ -90,7 +74,7 @@ export class AddSender {
   private async sendUnstruck(calls: readonly TaskCall[]): Promise<Execution[]> {
     if (calls.length === 0) return [];
     // With the result inbox live, outcomes of these runs will be sent to it (see result-inbox.ts).
-    const inbox = this.target.inbox();
+    const inbox = this.target.openInbox();
     const mark = inbox?.mark();
     const reply = mark ? inbox!.channel : '';
     const requests = calls.map((c) => requestOf(c, reply));
@@ -110,7 +94,7 @@ export class AddSender {
       }
       replies = await store.schedule(requests, Date.now());
     } catch (err) {
-      throw unavailable(this.target.url, err);
+      throw this.target.backend.unavailable(err);
     }
     return replies.map((reply, i) => {
       const call = calls[i];
@@ -120,7 +104,7 @@ export class AddSender {
           : call.mode === 'replace' && reply.generation !== '1'
             ? Disposition.REPLACED
             : Disposition.SCHEDULED;
-      return new Execution(this.target.host, call.key, {
+      return new Execution(this.target, call.key, {
         state: reply.state,
         taskName: call.task.name,
         when: new Date(reply.when),

@@ -1,6 +1,5 @@
 import { ExecutionState } from '../execution/execution-state.enum';
-import type { DocketStore, WorkerInfo } from '../redis/docket-store';
-import type { ExecutionRecord } from '../redis/execution-record';
+import type { DocketStore, ExecutionRecord, WorkerInfo } from '../store';
 
 /**
  * One pending or running execution as a snapshot shows it.
@@ -72,4 +71,17 @@ export function summarize(records: readonly (ExecutionRecord | null)[]): Pick<Do
   }
   scheduled.sort((a, b) => a.when.getTime() - b.when.getTime());
   return { running, queued, scheduled };
+}
+
+/** @internal Cancels every scheduled and queued execution, a page at a time; how many it cancelled. */
+export async function clearPending(store: DocketStore, ttlMs: number): Promise<number> {
+  let cleared = 0;
+  for (;;) {
+    const { records } = await readPending(store, 1000);
+    const targets = records.filter((r) => r && (r.state === ExecutionState.QUEUED || r.state === ExecutionState.SCHEDULED));
+    if (targets.length === 0) return cleared;
+    const now = Date.now();
+    const outcomes = await Promise.all(targets.map((r) => store.cancel(r!.key, now, ttlMs)));
+    cleared += outcomes.filter((o) => o === 'cancelled').length;
+  }
 }

@@ -1,24 +1,19 @@
-import type { ConnectionOptions } from 'node:tls';
 import { Observable } from 'rxjs';
-import { AddSender } from './add-sender';
-import { JsonCodec, type Codec } from '../codec/codec';
-import { resolveDocketOptions, type DocketOptions } from './docket.options';
-import { ErrorCodec, type ErrorClass } from '../codec/error-codec';
 import { InvalidOptionsError } from '../errors/docket.errors';
-import { parseEvent, type ExecutionEvent } from '../execution/execution-event';
-import { Execution, type ExecutionHost } from '../execution/execution';
+import { docketEvents } from '../execution/docket-events';
+import { type ExecutionEvent } from '../execution/execution-event';
+import { Execution } from '../execution/execution';
 import { ExecutionState } from '../execution/execution-state.enum';
-import { consoleLogger, type DocketLogger } from '../util/logger';
-import { closeConnection, createConnection, isClusterUrl, openConnection, unavailable } from '../redis/connection';
-import { DocketStore, type CancelOutcome, type WorkerInfo } from '../redis/docket-store';
-import { DocketKeys } from '../store/docket-keys';
-import { SubscriberHub } from '../redis/subscriber';
-import { TaskRegistry, type RegisterOptions, type TaskDefinition, type TaskFunction } from '../tasks/task-registry';
-import { ResultInbox } from '../execution/result-inbox';
-import { readStrikes, ruleOf, StrikeList, writeStrike, type Strike } from '../tasks/strikes';
-import { uuid7 } from '../util/uuid7';
-import { readPending, summarize, type DocketSnapshot } from './docket-snapshot';
-import { resolveWhen, type AddOptions, type ReplaceOptions, type TaskArgs, type TaskCall, type TaskResult } from './task-call';
+import type { CancelOutcome, WorkerInfo } from '../store';
+import type { Strike } from '../tasks/strike';
+import { readStrikes, writeStrike } from '../tasks/strike-list';
+import { ruleOf } from '../tasks/strike-rule';
+import { TaskRegistry, type RegisterOptions, type TaskFunction } from '../tasks/task-registry';
+import { WORKER_TTL_MS } from '../worker/worker.options';
+import { AddSender } from './add-sender';
+import { DocketConnection } from './docket-connection';
+import { clearPending, readPending, summarize, type DocketSnapshot } from './docket-snapshot';
+import { prepareCall, resolveWhen, type AddOptions, type ReplaceOptions, type TaskArgs, type TaskCall, type TaskResult } from './task-call';
 
 export type { AddOptions, ReplaceOptions, TaskArgs, TaskCall, TaskResult } from './task-call';
 
@@ -32,99 +27,10 @@ export type { AddOptions, ReplaceOptions, TaskArgs, TaskCall, TaskResult } from 
  * console.log(await execution.getResult({ timeout: 30_000 }));
  * await docket.close();
  */
-export class Docket implements ExecutionHost {
-  readonly name: string;
-  readonly url: string;
-  /** TLS settings added to a `rediss://` URL's (see {@link DocketOptions.tls}). */
-  readonly tls?: ConnectionOptions;
-  /** ms a finished execution is kept; 0 = fire and forget. */
-  readonly executionTtl: number;
-  readonly codec: Codec;
-  readonly errorCodec: ErrorCodec;
-  readonly keys: DocketKeys;
-  readonly logger: DocketLogger;
+export class Docket extends DocketConnection {
   /** The tasks this process knows. */
   readonly tasks = new TaskRegistry();
-  private storePromise?: Promise<DocketStore>;
-  /** The store once open, so that a send writes to the socket in the caller's own tick. */
-  private openStore?: DocketStore;
-  private readonly adds: AddSender;
-  private subscriberHub?: SubscriberHub;
-  private inbox?: ResultInbox;
-  private struck?: StrikeList;
-  private closed = false;
-
-  constructor(options: DocketOptions = {}) {
-    const resolved = resolveDocketOptions(options, { codec: new JsonCodec(), logger: consoleLogger });
-    this.name = resolved.name;
-    this.url = resolved.url;
-    this.tls = resolved.tls;
-    this.executionTtl = resolved.executionTtl;
-    this.codec = resolved.codec;
-    this.logger = resolved.logger;
-    // A cluster needs every key of the docket on one slot: the hash tag is implied.
-    this.keys = new DocketKeys(resolved.name, resolved.hashTag || isClusterUrl(resolved.url));
-    this.errorCodec = new ErrorCodec(this.codec);
-    for (const cls of resolved.errors) this.errorCodec.register(cls);
-    this.adds = new AddSender({
-      url: this.url,
-      host: this,
-      openStore: () => (this.closed ? undefined : this.openStore),
-      store: () => this.store(),
-      inbox: () => this.inbox,
-      logger: this.logger,
-      strikes: () => this.strikeList(),
-    });
-  }
-
-  /** Opens the producer connection now (otherwise the first command opens it). */
-  async connect(): Promise<this> {
-    await this.store();
-    return this;
-  }
-
-  /** Closes this docket's connections (the shared subscriber once its last user is gone). */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const store = this.storePromise ? await this.storePromise.catch(() => undefined) : undefined;
-    if (store) await closeConnection(store.client);
-    this.inbox?.close();
-    this.struck?.close();
-    await this.subscriberHub?.release();
-  }
-
-  /** @internal The producer connection's command set, opened on first use. */
-  store(): Promise<DocketStore> {
-    if (this.closed) return Promise.reject(new InvalidOptionsError(`Docket "${this.name}" is closed.`));
-    this.storePromise ??= (async () => {
-      const client = createConnection(this.url, 'command', this.logger, this.tls);
-      await openConnection(client, this.url);
-      this.openStore = new DocketStore(this.keys, client);
-      return this.openStore;
-    })();
-    this.storePromise.catch(() => (this.storePromise = undefined));
-    return this.storePromise;
-  }
-
-  /** @internal This docket's result inbox, opened on first use (by `getResult()`). */
-  resultInbox(): ResultInbox {
-    this.inbox ??= new ResultInbox(this.hub(), (token) => this.keys.inbox(token));
-    this.inbox.open();
-    return this.inbox;
-  }
-
-  /** @internal The strikes in effect as this process knows them (loaded on first use). */
-  strikeList(): StrikeList {
-    this.struck ??= new StrikeList(this);
-    return this.struck;
-  }
-
-  /** @internal The process-wide subscriber for this docket's URL. */
-  hub(): SubscriberHub {
-    this.subscriberHub ??= SubscriberHub.acquire(this.url, this.logger, this.tls);
-    return this.subscriberHub;
-  }
+  private readonly adds: AddSender = new AddSender(this);
 
   /**
    * Registers a task under `name` (default: the function's name). Workers run only tasks they
@@ -139,16 +45,6 @@ export class Docket implements ExecutionHost {
   }
 
   /**
-   * Makes an error class known, so that `getResult()` rethrows failures of that class as such.
-   *
-   * @example
-   * docket.registerError(PaymentDeclinedError);
-   */
-  registerError(cls: ErrorClass): void {
-    this.errorCodec.register(cls);
-  }
-
-  /**
    * Prepares a call without sending it, for {@link Docket.addMany}.
    *
    * @example
@@ -159,7 +55,7 @@ export class Docket implements ExecutionHost {
   call<F extends TaskFunction>(task: F | string, options: AddOptions = {}): (...args: TaskArgs<F>) => TaskCall<TaskResult<F>> {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
-    return (...args) => this.prepare(definition, 'add', time, options.key, args) as TaskCall<TaskResult<F>>;
+    return (...args) => prepareCall(this.codec, definition, 'add', time, options.key, args) as TaskCall<TaskResult<F>>;
   }
 
   /**
@@ -178,7 +74,7 @@ export class Docket implements ExecutionHost {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
     return async (...args) => {
-      return (await this.adds.sendOne(this.prepare(definition, 'add', time, options.key, args))) as Execution<TaskResult<F>>;
+      return (await this.adds.sendOne(prepareCall(this.codec, definition, 'add', time, options.key, args))) as Execution<TaskResult<F>>;
     };
   }
 
@@ -196,7 +92,7 @@ export class Docket implements ExecutionHost {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
     return async (...args) => {
-      return (await this.adds.sendOne(this.prepare(definition, 'replace', time, options.key, args))) as Execution<TaskResult<F>>;
+      return (await this.adds.sendOne(prepareCall(this.codec, definition, 'replace', time, options.key, args))) as Execution<TaskResult<F>>;
     };
   }
 
@@ -208,13 +104,6 @@ export class Docket implements ExecutionHost {
    */
   addMany(calls: readonly TaskCall[]): Promise<Execution[]> {
     return this.adds.send(calls);
-  }
-
-  private prepare(definition: TaskDefinition, mode: 'add' | 'replace', time: () => number, key: string | undefined, args: unknown[]): TaskCall {
-    const encoded = this.codec.encode(args, 'args', `task "${definition.name}"`);
-    const when = time();
-    if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: uuid7(when), args: encoded, sent: false, token: '' };
-    return { task: definition, mode, when, key, args: encoded, sent: false, token: '' };
   }
 
   /**
@@ -257,17 +146,12 @@ export class Docket implements ExecutionHost {
   }
 
   private async writeRule(what: Strike | TaskFunction | string, verb: 'strike' | 'restore'): Promise<boolean> {
-    const rule = ruleOf(this.strikeOf(what), this.codec, verb);
+    const task = typeof what === 'function' ? (this.tasks.find(what)?.name ?? what.name) : what;
+    const rule = ruleOf(typeof task === 'string' ? { task } : task, this.codec, verb);
     const changed = await this.withStore((store) => writeStrike(store, rule, verb === 'restore'));
     // This process obeys it from its next add on; others follow the channel.
-    this.struck?.follow(rule, verb === 'restore');
+    this.knownStrikes()?.follow(rule, verb === 'restore');
     return changed;
-  }
-
-  private strikeOf(what: Strike | TaskFunction | string): Strike {
-    if (typeof what === 'string') return { task: what };
-    if (typeof what === 'function') return { task: this.tasks.find(what)?.name ?? what.name };
-    return what;
   }
 
   /**
@@ -281,15 +165,6 @@ export class Docket implements ExecutionHost {
    */
   async cancel(key: string): Promise<CancelOutcome> {
     return this.withStore((store) => store.cancel(key, Date.now(), this.executionTtl));
-  }
-
-  /** Runs `use` on the command connection; a Redis that is down or restarting gives RedisUnavailableError. */
-  private async withStore<T>(use: (store: DocketStore) => Promise<T>): Promise<T> {
-    try {
-      return await use(await this.store());
-    } catch (err) {
-      throw unavailable(this.url, err);
-    }
   }
 
   /**
@@ -347,19 +222,7 @@ export class Docket implements ExecutionHost {
    * const cleared = await docket.clear();
    */
   async clear(): Promise<number> {
-    return this.withStore(async (store) => {
-      let cleared = 0;
-      for (;;) {
-        const { records } = await readPending(store, 1000);
-        const targets = records.filter(
-          (r) => r && (r.state === ExecutionState.QUEUED || r.state === ExecutionState.SCHEDULED),
-        );
-        if (targets.length === 0) return cleared;
-        const now = Date.now();
-        const outcomes = await Promise.all(targets.map((r) => store.cancel(r!.key, now, this.executionTtl)));
-        cleared += outcomes.filter((o) => o === 'cancelled').length;
-      }
-    });
+    return this.withStore((store) => clearPending(store, this.executionTtl));
   }
 
   /**
@@ -373,24 +236,6 @@ export class Docket implements ExecutionHost {
    * docket.events$({ onReady: () => void docket.add(task)() }).subscribe(console.log); // sees the add's events
    */
   events$(options: { onReady?: () => void } = {}): Observable<ExecutionEvent> {
-    return new Observable<ExecutionEvent>((subscriber) => {
-      let release: (() => void) | undefined;
-      let closed = false;
-      this.hub()
-        .listenPattern(this.keys.eventsPattern, { onMessage: (payload) => subscriber.next(parseEvent(payload)) })
-        .then((unlisten) => {
-          if (closed) return unlisten();
-          release = unlisten;
-          options.onReady?.();
-        })
-        .catch((err: unknown) => subscriber.error(err));
-      return () => {
-        closed = true;
-        release?.();
-      };
-    });
+    return docketEvents(this.hub(), this.keys.eventsPattern, options);
   }
 }
-
-/** A worker that has not heartbeated for this long is considered gone. */
-export const WORKER_TTL_MS = 10_000;

@@ -3,7 +3,9 @@
  * call itself.
  */
 import { InvalidOptionsError } from '../errors/docket.errors';
+import type { Codec } from '../codec/codec';
 import type { TaskDefinition, TaskFunction } from '../tasks/task-registry';
+import { uuid7 } from '../util/uuid7';
 
 /**
  * When and under which key to run: `when` (a Date) or `delay` (ms from now), and a `key`
@@ -77,4 +79,12 @@ export function resolveWhen(options: AddOptions): () => number {
     return () => Date.now() + delay;
   }
   return () => Date.now();
+}
+
+/** @internal Encodes a call's arguments and fixes its time and key (a fresh UUIDv7 by default). */
+export function prepareCall(codec: Codec, definition: TaskDefinition, mode: 'add' | 'replace', time: () => number, key: string | undefined, args: unknown[]): TaskCall {
+  const encoded = codec.encode(args, 'args', `task "${definition.name}"`);
+  const when = time();
+  if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: uuid7(when), args: encoded, sent: false, token: '' };
+  return { task: definition, mode, when, key, args: encoded, sent: false, token: '' };
 }

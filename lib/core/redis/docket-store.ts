@@ -1,47 +1,14 @@
 /**
- * The Redis commands of a docket's producer and readers: adds, cancels, reads of records, and
- * the views of pending work and live workers. With {@link WorkerStore}, which extends it for a
- * worker's connection, these are the only places the core speaks Redis.
+ * The store port's producer side on Redis: adds, cancels, reads of records, strikes, and the
+ * views of pending work and live workers. With {@link RedisWorkerStore}, which extends it for a
+ * worker's connection, these are the only places the engine's commands become Redis commands.
  */
 import type { ChainableCommander } from 'ioredis';
-import type { RedisClient } from './connection';
 import { ExecutionState } from '../execution/execution-state.enum';
-import type { DocketKeys } from '../store/docket-keys';
+import type { CancelOutcome, DocketKeys, DocketStore, ExecutionRecord, PendingKeys, ScheduleReply, ScheduleRequest, WorkerInfo } from '../store';
+import { closeConnection, type RedisClient } from './connection';
+import { parseDelivery, parseRecord } from './execution-record';
 import { installScripts, type ScriptCommands } from './scripts';
-import { parseDelivery, parseRecord, type ExecutionRecord } from './execution-record';
-
-/** One add or replace. */
-export interface ScheduleRequest {
-  key: string;
-  /** `again`: a prepared call (mode `new`) sent once more by its caller. */
-  mode: 'new' | 'again' | 'add' | 'replace';
-  when: number;
-  task: string;
-  args: string;
-  /** The result inbox channel of the adding process, or '' for none. */
-  reply: string;
-  /** Unique to this send of an add or replace under a caller's key, '' otherwise (see the schedule script). */
-  token: string;
-}
-
-/** What the schedule script answered. */
-export interface ScheduleReply {
-  status: 'ok' | 'exists';
-  state: ExecutionState;
-  generation: string;
-  when: number;
-}
-
-/** What `cancel` did: see the cancel script. */
-export type CancelOutcome = 'cancelled' | 'cancelling' | 'missing' | 'completed' | 'failed';
-
-/** A live worker as its heartbeat shows it. */
-export interface WorkerInfo {
-  name: string;
-  lastSeen: Date;
-  tasks: string[];
-  concurrency?: number;
-}
 
 const SCHEDULE_CHUNK = 50;
 
@@ -67,7 +34,7 @@ export async function answers(pipeline: ChainableCommander): Promise<unknown[]> 
   });
 }
 
-export class DocketStore {
+export class RedisDocketStore implements DocketStore {
   readonly client: RedisClient & ScriptCommands;
 
   constructor(
@@ -157,7 +124,7 @@ export class DocketStore {
   }
 
   /** Keys in the stream (queued or being run) and the queue (scheduled), up to `limit` each. */
-  async pendingKeys(limit: number): Promise<{ streamed: string[]; scheduled: string[]; streamLength: number; queueLength: number }> {
+  async pendingKeys(limit: number): Promise<PendingKeys> {
     const k = this.keys;
     const [entries, scheduled, streamLength, queueLength] = await answers(
       this.client
@@ -198,5 +165,13 @@ export class DocketStore {
   /** Every strike rule in effect: id → the rule as stored. */
   strikeRules(): Promise<Record<string, string>> {
     return this.client.hgetall(this.keys.strikes);
+  }
+
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  close(): Promise<void> {
+    return closeConnection(this.client);
   }
 }

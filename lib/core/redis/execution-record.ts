@@ -1,40 +1,8 @@
 /**
- * What Redis holds for an execution: its record (the runs hash) and its stream message, and
- * how both read back.
+ * How an execution's record (its runs hash) and its stream message read back from Redis.
  */
 import type { ExecutionState } from '../execution/execution-state.enum';
-
-/** An execution record as stored in its runs hash. */
-export interface ExecutionRecord {
-  key: string;
-  state: ExecutionState;
-  task: string;
-  args: string;
-  when: number;
-  generation: string;
-  seq: number;
-  stateSeq: number;
-  progressSeq: number;
-  attempt: number;
-  worker?: string;
-  startedAt?: number;
-  completedAt?: number;
-  error?: string;
-  failure?: string;
-  result?: string;
-  cancelRequested: boolean;
-  /** The concurrency limit a parked run waits for a place of (SCHEDULED only). */
-  waitingFor?: string;
-  progress?: { current: number; total: number; message: string | null; updatedAt: number };
-}
-
-/** A stream message delivered to a worker. */
-export interface Delivery {
-  id: string;
-  key: string;
-  generation: string;
-  redelivered: boolean;
-}
+import type { Delivery, ExecutionRecord } from '../store';
 
 const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 

@@ -1,17 +1,29 @@
 /**
- * A worker's blocking connection and the waits on it. Each wait blocks on the stream with the
- * claim pipelined behind it (see WorkerStore.waitAndClaim) and first learns the id of the
- * connection it blocks on, so that {@link StreamWaiter.end} can UNBLOCK it even after a
- * reconnect. On a cluster that is the connection to the node serving the stream's slot, and the
- * UNBLOCK goes to that node.
+ * The store port's stream waiter on Redis: a worker's blocking connection and the waits on it.
+ * Each wait blocks on the stream with the claim pipelined behind it (see
+ * {@link RedisStreamWaiter.waitAndClaim}) and first learns the id of the connection it blocks
+ * on, so that {@link RedisStreamWaiter.end} can UNBLOCK it even after a reconnect. On a cluster
+ * that is the connection to the node serving the stream's slot, and the UNBLOCK goes to that node.
  */
 import type { ConnectionOptions } from 'node:tls';
 import type { Cluster, Redis } from 'ioredis';
+import type { DocketKeys, Fetched, StreamWaiter, WaitRequest } from '../store';
 import type { DocketLogger } from '../util/logger';
 import { createConnection, dropConnection, openConnection, type RedisClient } from './connection';
-import type { DocketKeys } from '../store/docket-keys';
-import { installWaitScripts, type ScriptCommands } from './scripts';
-import { WorkerStore, type Fetched, type WaitRequest } from './worker-store';
+import { installWaitScripts, scriptSha, type ScriptCommands } from './scripts';
+import { completeScript } from './scripts/complete.script';
+import { RedisWorkerStore } from './worker-store';
+
+/** The scripts as a pipeline offers them (defineCommand adds them; ioredis's pipeline type does not know them). */
+interface PipelinedScripts {
+  docketClaimNext(...args: (string | number)[]): unknown;
+}
+
+/** A wait as {@link RedisStreamWaiter.waitAndClaim} takes it. */
+interface BlockingWait extends WaitRequest {
+  /** Hears the blocking connection's id before the read blocks (single node only). */
+  onConnectionId: (id: number) => void;
+}
 
 const UNBLOCK_RETRY_MS = 20;
 
@@ -20,7 +32,7 @@ function nodeKey(node: Redis): string {
   return `${node.options.host}:${node.options.port}`;
 }
 
-export class StreamWaiter {
+export class RedisStreamWaiter implements StreamWaiter {
   private id?: number;
   /** On a cluster: the stream's slot, and the node the current wait blocks on. */
   private slot?: number;
@@ -32,14 +44,14 @@ export class StreamWaiter {
   private constructor(
     private readonly connection: RedisClient & Pick<ScriptCommands, 'docketClaimNext'>,
     private readonly keys: DocketKeys,
-    private readonly store: WorkerStore,
+    private readonly store: RedisWorkerStore,
   ) {}
 
   /** Opens the blocking connection; `store` is the worker's other connection, which sends UNBLOCK. */
-  static async open(url: string, keys: DocketKeys, store: WorkerStore, logger: DocketLogger, tls?: ConnectionOptions): Promise<StreamWaiter> {
+  static async open(url: string, keys: DocketKeys, store: RedisWorkerStore, logger: DocketLogger, tls?: ConnectionOptions): Promise<RedisStreamWaiter> {
     const connection = createConnection(url, 'blocking', logger, tls);
     await openConnection(connection, url);
-    const waiter = new StreamWaiter(installWaitScripts(connection), keys, store);
+    const waiter = new RedisStreamWaiter(installWaitScripts(connection), keys, store);
     if (connection.isCluster) waiter.slot = Number(await connection.cluster('KEYSLOT', keys.stream));
     else waiter.id = Number(await connection.client('ID'));
     return waiter;
@@ -51,11 +63,11 @@ export class StreamWaiter {
   }
 
   /** One wait (and claim) on the stream. */
-  async wait(request: Omit<WaitRequest, 'onConnectionId'>): Promise<Fetched> {
+  async wait(request: WaitRequest): Promise<Fetched> {
     this.waiting = true;
     try {
       if (this.connection.isCluster) this.learnNodeConnection(this.connection as Cluster);
-      return await WorkerStore.waitAndClaim(this.connection, this.keys, {
+      return await RedisStreamWaiter.waitAndClaim(this.connection, this.keys, {
         ...request,
         onConnectionId: (id) => {
           this.id = id;
@@ -66,6 +78,45 @@ export class StreamWaiter {
       this.waiting = false;
       this.changed?.();
     }
+  }
+
+  /**
+   * Waits up to `blockMs` for new messages and claims them: a blocking XREADGROUP with the claim
+   * script pipelined right behind it on the same (dedicated) connection, so that Redis runs the
+   * claim the moment the read is served. `after` is the highest stream id this worker was
+   * delivered before; the script claims this worker's messages past it.
+   *
+   * `ahead` are outcomes to record first, in the same write: an idle worker's tasks that just
+   * finished. Their script answers before the read blocks; `ahead.settled` hears that answer.
+   *
+   * On a single node the pipeline opens with CLIENT ID, whose answer goes to `onConnectionId`
+   * before the read blocks: the id to UNBLOCK on stop, current even when this wait was held
+   * through a reconnect (the connection's 'ready' event comes only after held commands went
+   * out). It also puts this connection's output first, as the PING of the worker store's
+   * publishing does.
+   */
+  static async waitAndClaim(blocking: RedisClient & Pick<ScriptCommands, 'docketClaimNext'>, keys: DocketKeys, wait: BlockingWait): Promise<Fetched> {
+    const { worker, count, blockMs, after, ttlMs, ahead } = wait;
+    const pipeline = blocking.pipeline();
+    if (!blocking.isCluster) {
+      pipeline.client('ID', (err?: Error | null, id?: unknown) => {
+        if (!err) wait.onConnectionId(Number(id));
+      });
+    }
+    if (ahead) {
+      // EVALSHA itself, not the defined command: after a SCRIPT FLUSH, ioredis would resend the
+      // script behind the blocked read. NOSCRIPT comes back as an error instead, and the outcomes
+      // go the usual way, which loads the script.
+      const args = RedisWorkerStore.completeArgs(keys, ahead.batch, ahead.now, ttlMs);
+      pipeline.evalsha(scriptSha(completeScript, blocking.isCluster), ...args, (err?: Error | null) => ahead.settled(err ?? null));
+    }
+    pipeline.xreadgroup('GROUP', keys.group, worker, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
+    (pipeline as unknown as PipelinedScripts).docketClaimNext(keys.stream, keys.group, worker, '', keys.prefix, ttlMs, count, after);
+    const results = (await pipeline.exec()) ?? [];
+    const [read, claim] = results.slice(-2);
+    if (read?.[0]) throw read[0];
+    if (claim?.[0]) throw claim[0];
+    return RedisWorkerStore.fetched((claim?.[1] ?? []) as string[][]);
   }
 
   /** Ends the wait that is on, if any, so that the worker's loop sees its stop. */

@@ -1,22 +1,14 @@
 /**
- * The process-wide pub/sub connection: one per Redis URL, shared by every Observable, the
- * workers' cancellation listeners and the dashboards' pattern subscriptions. Channels are
- * reference-counted: the first listener SUBSCRIBEs, the last one UNSUBSCRIBEs. After a
- * reconnect every channel is subscribed again and only then are listeners told to resync,
- * so that a snapshot they re-read cannot miss an event.
+ * The store port's subscriber hub on Redis: the process-wide pub/sub connection, one per Redis
+ * URL, shared by every Observable, the workers' cancellation listeners and the dashboards'
+ * pattern subscriptions. Channels are reference-counted: the first listener SUBSCRIBEs, the last
+ * one UNSUBSCRIBEs. After a reconnect every channel is subscribed again and only then are
+ * listeners told to resync, so that a snapshot they re-read cannot miss an event.
  */
 import type { ConnectionOptions } from 'node:tls';
+import type { Listener, SubscriberHub } from '../store';
 import type { DocketLogger } from '../util/logger';
 import { closeConnection, connectionKey, createConnection, type RedisClient } from './connection';
-
-/** Called with each message on a channel (or, for patterns, with the channel too). */
-export type MessageHandler = (message: string, channel: string) => void;
-
-/** A registered listener; `onResync` runs after every reconnect, once resubscribed. */
-export interface Listener {
-  readonly onMessage: MessageHandler;
-  readonly onResync?: () => void;
-}
 
 interface Topic {
   readonly listeners: Set<Listener>;
@@ -24,9 +16,9 @@ interface Topic {
 }
 
 /** Dockets given one TLS options object share a hub; other options get their own connection. */
-const hubs = new Map<string, SubscriberHub>();
+const hubs = new Map<string, RedisSubscriberHub>();
 
-export class SubscriberHub {
+export class RedisSubscriberHub implements SubscriberHub {
   private readonly client: RedisClient;
   private readonly channels = new Map<string, Topic>();
   private readonly patterns = new Map<string, Topic>();
@@ -62,12 +54,12 @@ export class SubscriberHub {
     });
   }
 
-  /** The hub for `url` (and `tls`), created on first use; release it with {@link SubscriberHub.release}. */
-  static acquire(url: string, logger: DocketLogger, tls?: ConnectionOptions): SubscriberHub {
+  /** The hub for `url` (and `tls`), created on first use; release it with {@link RedisSubscriberHub.release}. */
+  static acquire(url: string, logger: DocketLogger, tls?: ConnectionOptions): RedisSubscriberHub {
     const key = connectionKey(url, tls);
     let hub = hubs.get(key);
     if (!hub) {
-      hub = new SubscriberHub(key, url, logger, tls);
+      hub = new RedisSubscriberHub(key, url, logger, tls);
       hubs.set(key, hub);
     }
     hub.users++;

@@ -1,84 +1,16 @@
 /**
- * The Redis commands of a worker: waiting for and claiming messages, recording outcomes and
- * progress, moving due work to the stream, leases, the redelivery sweep and heartbeats. The
- * producer's side is {@link DocketStore}, which this extends.
+ * The store port's worker side on Redis: claiming messages, recording outcomes and progress,
+ * concurrency places, moving due work to the stream, leases, the redelivery sweep and
+ * heartbeats. The producer's side is {@link RedisDocketStore}, which this extends; the blocking
+ * wait is {@link RedisStreamWaiter}'s.
  */
 import Redis from 'ioredis';
-import type { ExecutionState } from '../execution/execution-state.enum';
-import type { RedisClient } from './connection';
-import { answers, DocketStore, type WorkerInfo } from './docket-store';
-import { parseDelivery, type Delivery } from './execution-record';
-import type { DocketKeys } from '../store/docket-keys';
-import { scriptSha, type ScriptCommands } from './scripts';
-import { completeScript } from './scripts/complete.script';
+import type { ClaimedRun, Completion, Delivery, DocketKeys, Fetched, Place, PlaceAnswer, WorkerInfo, WorkerStore } from '../store';
+import { answers, isNoGroup, RedisDocketStore } from './docket-store';
+import { parseDelivery } from './execution-record';
+import type { ScriptCommands } from './scripts';
 
-/** What a read-and-claim brought: runs to start, messages read, the last stream id read. */
-export interface Fetched {
-  runs: ClaimedRun[];
-  read: number;
-  lastId?: string;
-}
-
-/** A claimed run, ready to execute. */
-export interface ClaimedRun extends Delivery {
-  task: string;
-  args: string;
-  attempt: number;
-  when: number;
-  cancelRequested: boolean;
-}
-
-/** A terminal outcome waiting to be written. */
-export interface Completion {
-  key: string;
-  messageId: string;
-  generation: string;
-  outcome: ExecutionState.COMPLETED | ExecutionState.FAILED | ExecutionState.CANCELLED;
-  result: string;
-  errorSummary: string;
-  failure: string;
-  /** For a failed run to be tried again: when (epoch ms). The run goes back to SCHEDULED. */
-  retryAt?: number;
-  /** The concurrency limit whose place the run held, given up with this outcome. */
-  place?: Place;
-}
-
-/** A run's place in a concurrency limit: the limit's name (`task` or `task:value`) and size. */
-export interface Place {
-  name: string;
-  size: number;
-}
-
-/**
- * Outcomes an idle worker sends in the same write as its next wait
- * (see {@link WorkerStore.waitAndClaim}).
- */
-export interface OutcomesAhead {
-  batch: readonly Completion[];
-  now: number;
-  /** Hears the complete script's answer: null, or the error it failed with. */
-  settled: (err: Error | null) => void;
-}
-
-/** One wait of an idle worker (see {@link WorkerStore.waitAndClaim}). */
-export interface WaitRequest {
-  worker: string;
-  count: number;
-  blockMs: number;
-  /** The highest stream id delivered to this worker before. */
-  after: string;
-  ttlMs: number;
-  ahead?: OutcomesAhead;
-  /** Hears the blocking connection's id before the read blocks (single node only). */
-  onConnectionId: (id: number) => void;
-}
-
-/** The scripts as a pipeline offers them (defineCommand adds them; ioredis's pipeline type does not know them). */
-interface PipelinedScripts {
-  docketClaimNext(...args: (string | number)[]): unknown;
-}
-
-/** A script that publishes to listeners (see {@link WorkerStore.publishing}), sent alone or behind a PING. */
+/** A script that publishes to listeners (see {@link RedisWorkerStore.publishing}), sent alone or behind a PING. */
 type PublishingScript = (target: Pick<ScriptCommands, 'docketComplete' | 'docketProgress'>) => Promise<unknown>;
 
 /**
@@ -89,47 +21,8 @@ export function isAborted(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
 }
 
-/** A worker's store, on the worker's command connection (the blocking one is passed to waitAndClaim). */
-export class WorkerStore extends DocketStore {
-  /**
-   * Waits up to `blockMs` for new messages and claims them: a blocking XREADGROUP with the claim
-   * script pipelined right behind it on the same (dedicated) connection, so that Redis runs the
-   * claim the moment the read is served. `after` is the highest stream id this worker was
-   * delivered before; the script claims this worker's messages past it.
-   *
-   * `ahead` are outcomes to record first, in the same write: an idle worker's tasks that just
-   * finished. Their script answers before the read blocks; `ahead.settled` hears that answer.
-   *
-   * On a single node the pipeline opens with CLIENT ID, whose answer goes to `onConnectionId`
-   * before the read blocks: the id to UNBLOCK on stop, current even when this wait was held
-   * through a reconnect (the connection's 'ready' event comes only after held commands went
-   * out). It also puts this connection's output first, as the PING of {@link WorkerStore.publishing}
-   * does.
-   */
-  static async waitAndClaim(blocking: RedisClient & Pick<ScriptCommands, 'docketClaimNext'>, keys: DocketKeys, wait: WaitRequest): Promise<Fetched> {
-    const { worker, count, blockMs, after, ttlMs, ahead } = wait;
-    const pipeline = blocking.pipeline();
-    if (!blocking.isCluster) {
-      pipeline.client('ID', (err?: Error | null, id?: unknown) => {
-        if (!err) wait.onConnectionId(Number(id));
-      });
-    }
-    if (ahead) {
-      // EVALSHA itself, not the defined command: after a SCRIPT FLUSH, ioredis would resend the
-      // script behind the blocked read. NOSCRIPT comes back as an error instead, and the outcomes
-      // go the usual way, which loads the script.
-      const args = WorkerStore.completeArgs(keys, ahead.batch, ahead.now, ttlMs);
-      pipeline.evalsha(scriptSha(completeScript, blocking.isCluster), ...args, (err?: Error | null) => ahead.settled(err ?? null));
-    }
-    pipeline.xreadgroup('GROUP', keys.group, worker, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
-    (pipeline as unknown as PipelinedScripts).docketClaimNext(keys.stream, keys.group, worker, '', keys.prefix, ttlMs, count, after);
-    const results = (await pipeline.exec()) ?? [];
-    const [read, claim] = results.slice(-2);
-    if (read?.[0]) throw read[0];
-    if (claim?.[0]) throw claim[0];
-    return WorkerStore.fetched((claim?.[1] ?? []) as string[][]);
-  }
-
+/** A worker's store, on the worker's command connection (the blocking one is the stream waiter's). */
+export class RedisWorkerStore extends RedisDocketStore implements WorkerStore {
   /** Claims a batch of deliveries in one round trip; skipped ones are already acknowledged. */
   async claim(deliveries: readonly Delivery[], worker: string, now: number, ttlMs: number): Promise<ClaimedRun[]> {
     if (deliveries.length === 0) return [];
@@ -138,7 +31,7 @@ export class WorkerStore extends DocketStore {
     const args: (string | number)[] = [k.group, worker, now, k.events(''), ttlMs];
     for (const d of deliveries) args.push(d.id, d.key, d.generation, d.redelivered ? '1' : '0');
     const replies = await this.client.docketClaim(keys.length + 1, k.stream, ...keys, ...args);
-    return WorkerStore.claimed(replies, (i) => deliveries[i].redelivered);
+    return RedisWorkerStore.claimed(replies, (i) => deliveries[i].redelivered);
   }
 
   /**
@@ -149,12 +42,21 @@ export class WorkerStore extends DocketStore {
   async claimNext(worker: string, count: number, now: number, ttlMs: number): Promise<Fetched> {
     const k = this.keys;
     const replies = await this.client.docketClaimNext(k.stream, k.group, worker, now, k.prefix, ttlMs, count, '>');
-    return WorkerStore.fetched(replies);
+    return RedisWorkerStore.fetched(replies);
+  }
+
+  /** The messages delivered to `worker` that it has not acknowledged, from the start of its pending list. */
+  async ownPending(worker: string, count: number): Promise<Delivery[]> {
+    const reply = (await this.client.xreadgroup(
+      'GROUP', this.keys.group, worker, 'COUNT', count, 'STREAMS', this.keys.stream, '0',
+    )) as [string, [string, string[] | null][]][] | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    return entries.flatMap(([id, fields]) => (fields ? [parseDelivery(id, fields, true)] : []));
   }
 
   /** The runs to start, how many messages were read, and the last stream id read. */
-  private static fetched(replies: string[][]): Fetched {
-    return { runs: WorkerStore.claimed(replies, () => false), read: replies.length, lastId: replies.at(-1)?.[1] };
+  static fetched(replies: string[][]): Fetched {
+    return { runs: RedisWorkerStore.claimed(replies, () => false), read: replies.length, lastId: replies.at(-1)?.[1] };
   }
 
   private static claimed(replies: string[][], redelivered: (i: number) => boolean): ClaimedRun[] {
@@ -178,17 +80,17 @@ export class WorkerStore extends DocketStore {
 
   /**
    * Writes the terminal outcomes of a batch of runs in one script call. A lone outcome goes
-   * behind {@link WorkerStore.publishing}'s PING, for whoever waits on it; a batch is a busy
+   * behind {@link RedisWorkerStore.publishing}'s PING, for whoever waits on it; a batch is a busy
    * worker's, where the extra command measured 8–12 % off drain throughput at concurrency 10.
    */
   async complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]> {
-    const args = WorkerStore.completeArgs(this.keys, batch, now, ttlMs);
+    const args = RedisWorkerStore.completeArgs(this.keys, batch, now, ttlMs);
     if (batch.length > 1) return this.client.docketComplete(...args);
     return this.publishing((scripts) => scripts.docketComplete(...args)) as Promise<string[]>;
   }
 
   /** The complete script's key count, KEYS and ARGV for `batch`. */
-  private static completeArgs(k: DocketKeys, batch: readonly Completion[], now: number, ttlMs: number): [number, ...(string | number)[]] {
+  static completeArgs(k: DocketKeys, batch: readonly Completion[], now: number, ttlMs: number): [number, ...(string | number)[]] {
     const args: [number, ...(string | number)[]] = [batch.length + 2, k.stream, k.queue];
     for (const c of batch) args.push(k.runs(c.key));
     args.push(k.group, now, ttlMs, k.events(''), k.prefix);
@@ -254,7 +156,7 @@ export class WorkerStore extends DocketStore {
    *   elsewhere; it must not start); or 'cancelled' (asked to cancel since its claim: it must not
    *   start)
    */
-  async acquire(run: ClaimedRun, place: Place, now: number, leaseMs: number): Promise<'acquired' | 'parked' | 'replaced' | 'cancelled'> {
+  async acquire(run: ClaimedRun, place: Place, now: number, leaseMs: number): Promise<PlaceAnswer> {
     const k = this.keys;
     const answer = await this.client.docketAcquire(
       k.runs(run.key), k.slots(place.name), k.waiting(place.name), k.stream, k.queue,
@@ -326,5 +228,21 @@ export class WorkerStore extends DocketStore {
 
   async removeWorker(name: string): Promise<void> {
     await this.client.multi().zrem(this.keys.workers, name).del(this.keys.worker(name)).exec();
+  }
+
+  onReconnect(listener: () => void): void {
+    this.client.on('ready', listener);
+  }
+
+  isMissingGroup(err: unknown): boolean {
+    return isNoGroup(err);
+  }
+
+  isInterrupted(err: unknown): boolean {
+    return isAborted(err);
+  }
+
+  isTransient(err: Error): boolean {
+    return isAborted(err) || err.message === 'Connection is closed.' || err.message.startsWith('NOSCRIPT');
   }
 }

@@ -5,16 +5,7 @@
  * retried with backoff, so no outcome is dropped, and {@link OutcomeWriter.drain} waits for all.
  */
 import type { DocketLogger } from '../util/logger';
-import { isAborted, type Completion, type OutcomesAhead, type WorkerStore } from '../redis/worker-store';
-
-/**
- * Errors of an outcome sent with a wait after which it is simply written the usual way: the
- * connection closed under it (a lost connection is logged by the connection itself), or Redis
- * lost its scripts.
- */
-function isExpected(err: Error): boolean {
-  return isAborted(err) || err.message === 'Connection is closed.' || err.message.startsWith('NOSCRIPT');
-}
+import type { Completion, OutcomesAhead, WorkerStore } from '../store';
 
 /** How many recorded runs' messages a worker remembers (see OutcomeWriter.has). */
 const RECORDED_KEPT = 10_000;
@@ -68,7 +59,8 @@ export class OutcomeWriter {
           if (done) return;
           done = true;
           if (err) {
-            if (!isExpected(err)) this.logger.warn(`Worker ${this.worker}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying`);
+            // A lost connection is logged by the connection itself.
+            if (!this.store.isTransient(err)) this.logger.warn(`Worker ${this.worker}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying`);
             for (const completion of batch) this.add(completion);
           } else this.recorded(batch);
           resolve();

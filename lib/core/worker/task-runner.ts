@@ -7,8 +7,8 @@ import { ExecutionCancelledError, TaskTimeoutError, UnknownTaskError } from '../
 import { ExecutionProgress } from '../execution/execution-progress';
 import { ExecutionState } from '../execution/execution-state.enum';
 import type { DocketLogger } from '../util/logger';
-import type { ClaimedRun, Completion, Place, WorkerStore } from '../redis/worker-store';
-import { describeStrike } from '../tasks/strikes';
+import type { ClaimedRun, Completion, Place, PlaceAnswer, WorkerStore } from '../store';
+import { describeStrike } from '../tasks/strike';
 import { runInTaskContext, type TaskContext } from './task-context';
 import { retryAt } from '../tasks/task-registry';
 
@@ -107,7 +107,7 @@ export function startRun(site: RunSite, run: ClaimedRun): ActiveRun {
  * Asks for a place of the task's concurrency limit for the run (see WorkerStore.acquire);
  * 'failed' when Redis could not be asked, and the run is left to be taken up again.
  */
-async function takePlace(site: RunSite, active: ActiveRun, place: Place, call: string): Promise<'acquired' | 'parked' | 'replaced' | 'cancelled' | 'failed'> {
+async function takePlace(site: RunSite, active: ActiveRun, place: Place, call: string): Promise<PlaceAnswer | 'failed'> {
   try {
     const answer = await site.store.acquire(active.run, place, Date.now(), site.leaseMs);
     if (answer === 'parked') site.logger.log(`⏸ ${call} waits for a place: ${place.size} at once for "${place.name}"`);

@@ -4,11 +4,11 @@
  * after a lost reply. Each duty runs on its own timer; a failure is logged and tried again at the
  * next tick.
  */
-import { WORKER_TTL_MS, type Docket } from '../producer/docket';
+import type { Docket } from '../producer/docket';
+import type { Delivery, WorkerStore } from '../store';
 import type { DocketLogger } from '../util/logger';
-import { parseDelivery, type Delivery } from '../redis/execution-record';
-import type { Place, WorkerStore } from '../redis/worker-store';
-import type { ResolvedWorkerOptions } from './worker.options';
+import type { RunTracker } from './run-tracker';
+import { WORKER_TTL_MS, type ResolvedWorkerOptions } from './worker.options';
 
 const DUE_BATCH = 1_000;
 
@@ -16,17 +16,10 @@ const DUE_BATCH = 1_000;
 export interface UpkeepHost {
   readonly docket: Docket;
   readonly options: ResolvedWorkerOptions;
-  readonly name: string;
+  /** The runs going on in the worker. */
+  readonly runs: RunTracker;
   /** False once the worker is stopping: timers no longer tick. */
   running(): boolean;
-  /** How many runs are going now. */
-  activeCount(): number;
-  /** The stream messages of the runs going now. */
-  activeMessageIds(): string[];
-  /** The concurrency limit places the runs going now hold, by stream message. */
-  activePlaces(): { id: string; place: Place }[];
-  /** True while the run of stream message `messageId` (under `key`) is going here. */
-  isActive(key: string, messageId: string): boolean;
   /** Claims and starts deliveries (taken over or recovered). */
   claim(deliveries: Delivery[]): Promise<void>;
 }
@@ -63,17 +56,8 @@ export class WorkerUpkeep {
 
   /** Re-claims messages already delivered to this consumer that it is not running (after a lost reply). */
   async recoverOwn(): Promise<void> {
-    const { docket, name } = this.host;
-    const reply = (await this.store.client.xreadgroup(
-      'GROUP', docket.keys.group, name, 'COUNT', 1000, 'STREAMS', docket.keys.stream, '0',
-    ).catch(() => null)) as [string, [string, string[] | null][]][] | null;
-    const entries = reply?.[0]?.[1] ?? [];
-    const orphans: Delivery[] = [];
-    for (const [id, fields] of entries) {
-      if (!fields) continue;
-      const delivery = parseDelivery(id, fields, true);
-      if (!this.host.isActive(delivery.key, delivery.id)) orphans.push(delivery);
-    }
+    const delivered = await this.store.ownPending(this.host.options.name, 1000).catch((): Delivery[] => []);
+    const orphans = delivered.filter((d) => !this.host.runs.isActive(d.key, d.id));
     if (orphans.length > 0) await this.host.claim(orphans);
   }
 
@@ -84,7 +68,7 @@ export class WorkerUpkeep {
       const timer = setTimeout(() => {
         this.timers = this.timers.filter((t) => t !== timer);
         fn()
-          .catch((err: unknown) => this.logger.warn(`Worker ${this.host.name}: ${what} failed (${String(err)}); trying again in ${Math.round(intervalMs)} ms`))
+          .catch((err: unknown) => this.logger.warn(`Worker ${this.host.options.name}: ${what} failed (${String(err)}); trying again in ${Math.round(intervalMs)} ms`))
           .finally(tick);
       }, delay);
       this.timers.push(timer);
@@ -93,12 +77,13 @@ export class WorkerUpkeep {
   }
 
   private async renewLeases(): Promise<void> {
-    await this.store.renewLeases(this.host.name, this.host.activeMessageIds(), this.host.activePlaces(), this.host.options.redeliveryTimeout);
+    await this.store.renewLeases(this.host.options.name, this.host.runs.messageIds(), this.host.runs.places(), this.host.options.redeliveryTimeout);
   }
 
   private async sweep(): Promise<void> {
-    const { options, name } = this.host;
-    const available = options.concurrency - this.host.activeCount();
+    const { options } = this.host;
+    const { name } = options;
+    const available = options.concurrency - this.host.runs.size;
     if (available <= 0) return;
     const { redeliveryTimeout } = options;
     const found = await this.store.sweep(name, redeliveryTimeout, available, Math.max(1_000, redeliveryTimeout));
@@ -109,7 +94,7 @@ export class WorkerUpkeep {
   }
 
   private async heartbeat(): Promise<void> {
-    const { docket, name, options } = this.host;
-    await this.store.heartbeat({ name, lastSeen: new Date(), tasks: docket.tasks.names(), concurrency: options.concurrency }, WORKER_TTL_MS);
+    const { docket, options } = this.host;
+    await this.store.heartbeat({ name: options.name, lastSeen: new Date(), tasks: docket.tasks.names(), concurrency: options.concurrency }, WORKER_TTL_MS);
   }
 }

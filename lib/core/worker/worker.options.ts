@@ -2,6 +2,17 @@ import { hostname } from 'node:os';
 import type { DocketLogger } from '../util/logger';
 
 /**
+ * Options of {@link Worker.stop}.
+ *
+ * @example
+ * await worker.stop({ drainTimeout: 10_000 });
+ */
+export interface StopOptions {
+  /** How long (ms) to wait for running tasks; the rest is left to redelivery. @default the worker's drainTimeout */
+  drainTimeout?: number;
+}
+
+/**
  * Options of a {@link Worker}.
  *
  * @example
@@ -52,3 +63,11 @@ export function resolveWorkerOptions(options: WorkerOptions, logger: DocketLogge
   }
   return resolved;
 }
+
+/**
+ * A worker that has not heartbeated for this long (ms) is considered gone.
+ *
+ * @example
+ * const alive = (await docket.workers()).every((w) => Date.now() - w.lastSeen.getTime() < WORKER_TTL_MS);
+ */
+export const WORKER_TTL_MS = 10_000;

@@ -8,31 +8,13 @@
  * takes them over. Live workers renew the lease of what they run, so long tasks are never stolen.
  */
 import type { Docket } from '../producer/docket';
-import { ExecutionCancelledError } from '../errors/docket.errors';
+import type { StreamWaiter, WorkerStore } from '../store';
 import type { DocketLogger } from '../util/logger';
+import { ClaimLoop } from './claim-loop';
 import { OutcomeWriter } from './outcome-writer';
-import { closeConnection, createConnection, openConnection } from '../redis/connection';
-import { isNoGroup } from '../redis/docket-store';
-import type { Delivery } from '../redis/execution-record';
-import { isAborted, WorkerStore, type ClaimedRun, type Fetched } from '../redis/worker-store';
-import { StreamWaiter } from '../redis/stream-waiter';
-import { startRun, type ActiveRun, type RunSite } from './task-runner';
-import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './worker.options';
+import { RunTracker } from './run-tracker';
+import { resolveWorkerOptions, type ResolvedWorkerOptions, type StopOptions, type WorkerOptions } from './worker.options';
 import { WorkerUpkeep } from './worker-upkeep';
-
-/**
- * Options of {@link Worker.stop}.
- *
- * @example
- * await worker.stop({ drainTimeout: 10_000 });
- */
-export interface StopOptions {
-  /** How long (ms) to wait for running tasks; the rest is left to redelivery. @default the worker's drainTimeout */
-  drainTimeout?: number;
-}
-
-const BLOCK_MS = 1_000;
-const UNTIL_FINISHED_BLOCK_MS = 100;
 
 /**
  * Runs the tasks of a docket.
@@ -45,25 +27,15 @@ const UNTIL_FINISHED_BLOCK_MS = 100;
 export class Worker {
   readonly options: ResolvedWorkerOptions;
   private readonly logger: DocketLogger;
-  private readonly active = new Map<string, ActiveRun>();
-  /**
-   * Every run going on here, by run: `active` holds the latest run of each key, and a run
-   * replaced while it goes on is no longer there, though its message and place still need
-   * their leases renewed.
-   */
-  private readonly live = new Set<ActiveRun>();
+  private readonly runs = new RunTracker();
   private store?: WorkerStore;
   private waiter?: StreamWaiter;
-  /** The highest stream id this worker has read (new messages come after it). */
-  private lastDelivered = '0-0';
+  private claims?: ClaimLoop;
   private loop?: Promise<void>;
   private starting?: Promise<void>;
   private shuttingDown?: Promise<void>;
   private stopping = false;
-  private slotFreed: (() => void) | undefined;
   private upkeep?: WorkerUpkeep;
-  /** Where runs start (made once the worker's store is open). */
-  private site?: RunSite;
   private unlistenCancel?: () => void;
   private outcomes?: OutcomeWriter;
 
@@ -82,7 +54,7 @@ export class Worker {
 
   /** How many tasks are running now. */
   get activeCount(): number {
-    return this.live.size;
+    return this.runs.size;
   }
 
   /**
@@ -93,7 +65,7 @@ export class Worker {
    */
   async runForever(): Promise<void> {
     if (!(await this.begin())) return;
-    this.loop = this.work(false);
+    this.loop = this.claims!.run(false);
     await this.loop;
   }
 
@@ -106,7 +78,7 @@ export class Worker {
    */
   async runUntilFinished(): Promise<void> {
     if (!(await this.begin())) return;
-    this.loop = this.work(true);
+    this.loop = this.claims!.run(true);
     await this.loop;
     await this.shutdown(this.options.drainTimeout);
   }
@@ -124,7 +96,7 @@ export class Worker {
     this.stopping = true;
     // A stop during start-up waits for it, so nothing it opens outlives the stop.
     await this.starting?.catch(() => undefined);
-    this.slotFreed?.();
+    this.runs.wake();
     await this.waiter?.end();
     await this.loop?.catch(() => undefined);
     await this.shutdown(options.drainTimeout ?? this.options.drainTimeout);
@@ -140,154 +112,27 @@ export class Worker {
   }
 
   private async start(): Promise<void> {
-    const { url } = this.docket;
-    const client = createConnection(url, 'worker', this.logger, this.docket.tls);
-    await openConnection(client, url);
-    const store = (this.store = new WorkerStore(this.docket.keys, client));
-    this.outcomes = new OutcomeWriter(store, this.docket.executionTtl, this.logger, this.name);
-    this.waiter = await StreamWaiter.open(url, this.docket.keys, store, this.logger, this.docket.tls);
-    const upkeep = (this.upkeep = new WorkerUpkeep(
-      {
-        docket: this.docket,
-        options: this.options,
-        name: this.name,
-        running: () => !this.stopping,
-        activeCount: () => this.live.size,
-        activeMessageIds: () => [...this.live].map((a) => a.run.id),
-        activePlaces: () => [...this.live].flatMap((a) => (a.place ? [{ id: a.run.id, place: a.place }] : [])),
-        isActive: (key, messageId) => this.isActive(key, messageId),
-        claim: (deliveries) => this.claim(deliveries),
-      },
-      store,
-      this.logger,
-    ));
+    const { backend } = this.docket;
+    const store = (this.store = await backend.openWorkerStore());
+    const outcomes = (this.outcomes = new OutcomeWriter(store, this.docket.executionTtl, this.logger, this.name));
+    const waiter = (this.waiter = await backend.openStreamWaiter(store));
+    const { docket, options, logger, runs } = this;
+    const running = (): boolean => !this.stopping;
+    const upkeep: WorkerUpkeep = (this.upkeep = new WorkerUpkeep({ docket, options, runs, running, claim: (d) => claims.claim(d) }, store, logger));
+    const claims: ClaimLoop = (this.claims = new ClaimLoop({ docket, options, logger, store, waiter, runs, outcomes, running, moveDue: () => upkeep.moveDue() }));
     // A reconnect of either connection may have lost the answer to a claim: what Redis claimed
     // for this worker then waits in its pending list, and is taken up again.
-    this.waiter.onReconnect(() => void this.recoverOwn());
-    client.on('ready', () => void this.recoverOwn());
+    waiter.onReconnect(() => void this.recoverOwn());
+    store.onReconnect(() => void this.recoverOwn());
     await store.ensureGroup();
     this.unlistenCancel = await this.docket.hub().listen(this.docket.keys.cancelChannel, {
-      onMessage: (key) => this.cancelLocal(key),
+      onMessage: (key) => this.runs.cancel(key, this.logger),
     });
     // Strikes are known before the first claim, and followed from then on.
     await this.docket.strikeList().ready();
     await this.recoverOwn();
     await upkeep.start();
     this.logger.log(`Worker ${this.name} started on docket "${this.docket.name}" with tasks: ${this.docket.tasks.names().join(', ') || '(none)'}`);
-  }
-
-  private async work(untilFinished: boolean): Promise<void> {
-    const store = this.store!;
-    const waiter = this.waiter!;
-    const { concurrency } = this.options;
-    let backoff = 100;
-    // After a wait that brought less than it could take, the stream is known to be empty: the
-    // next fetch waits again at once instead of first asking the busy worker's script.
-    let idle = false;
-    // Runs started by the last wait: the next one lets them finish their turn first.
-    let launched = false;
-    while (!this.stopping) {
-      if (idle && launched) {
-        // Tasks that finish within this turn have their outcomes written in the same write as
-        // the next wait, instead of the wait going out ahead of them in a write of its own.
-        launched = false;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        continue;
-      }
-      const available = concurrency - this.live.size;
-      if (available <= 0) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
-        continue;
-      }
-      try {
-        // Busy: one script reads and claims. Idle: block on the stream with the claim pipelined
-        // behind the read, so what arrives is claimed without another round trip.
-        if (!idle) {
-          const next = await store.claimNext(this.name, available, Date.now(), this.docket.executionTtl);
-          this.noteDelivered(next);
-          for (const run of next.runs) this.launch(run);
-          if (next.read > 0 || this.stopping) continue;
-        }
-        const blockMs = untilFinished ? UNTIL_FINISHED_BLOCK_MS : BLOCK_MS;
-        const waited = await waiter.wait({
-          worker: this.name,
-          count: available,
-          blockMs,
-          after: this.lastDelivered,
-          ttlMs: this.docket.executionTtl,
-          ahead: this.outcomes!.take(),
-        });
-        this.noteDelivered(waited);
-        for (const run of waited.runs) {
-          // Only the same run is skipped: a replace or a retry comes as another message and runs at once.
-          if (this.isActive(run.key, run.id)) continue;
-          this.launch(run);
-          launched = true;
-        }
-        idle = waited.read < available;
-        if (waited.read === 0 && untilFinished && this.live.size === 0) {
-          await this.upkeep!.moveDue();
-          await this.outcomes!.settled();
-          if (!(await store.hasWork())) return;
-        }
-        backoff = 100;
-      } catch (err) {
-        if (this.stopping) return;
-        if (isNoGroup(err)) {
-          await store.ensureGroup();
-          continue;
-        }
-        // The connection closed under a wait whose first commands were answered; it is back, or
-        // its reconnect holds the next wait until it is.
-        if (isAborted(err)) continue;
-        this.logger.warn(`Worker ${this.name}: reading from the stream failed (${String(err)}); retrying in ${backoff} ms`);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-        backoff = Math.min(backoff * 2, 5_000);
-      }
-    }
-  }
-
-  private async claim(deliveries: Delivery[]): Promise<void> {
-    // Neither a run still going nor one whose outcome is still on its way is started again.
-    const fresh = deliveries.filter((d) => !this.isActive(d.key, d.id) && !this.outcomes!.has(d.id));
-    const runs = await this.store!.claim(fresh, this.name, Date.now(), this.docket.executionTtl);
-    // Another fetch may have started one of them, or it may have finished, while this claim was on its way.
-    for (const run of runs) if (!this.isActive(run.key, run.id) && !this.outcomes!.has(run.id)) this.launch(run);
-  }
-
-  /**
-   * True while the run of stream message `messageId` (under `key`) is running here. Runs are told
-   * apart by message, not generation: a retry keeps its generation but comes as a new message.
-   */
-  private isActive(key: string, messageId: string): boolean {
-    return this.active.get(key)?.run.id === messageId;
-  }
-
-  /** Reads come in stream order, each after the last: the last id read is the highest. */
-  private noteDelivered(fetched: Fetched): void {
-    if (fetched.lastId) this.lastDelivered = fetched.lastId;
-  }
-
-  private launch(run: ClaimedRun): void {
-    this.site ??= { docket: this.docket, store: this.store!, worker: this.name, leaseMs: this.options.redeliveryTimeout, logger: this.logger };
-    const active = startRun(this.site, run);
-    this.active.set(run.key, active);
-    this.live.add(active);
-    void active.done.then((completion) => {
-      this.live.delete(active);
-      if (this.active.get(run.key) === active) this.active.delete(run.key);
-      if (completion && !active.abandoned) this.outcomes!.add(completion);
-      const wake = this.slotFreed;
-      this.slotFreed = undefined;
-      wake?.();
-    });
-  }
-
-  private cancelLocal(key: string): void {
-    const active = this.active.get(key);
-    if (!active || active.cancellation.aborted) return;
-    this.logger.log(`Cancelling running task ${active.run.task}{${key}}`);
-    active.cancellation.abort(new ExecutionCancelledError(key));
   }
 
   /** Re-claims this consumer's delivered messages it is not running (at start, and after a reconnect). */
@@ -304,29 +149,18 @@ export class Worker {
   private async drainAndClose(drainTimeout: number): Promise<void> {
     this.stopping = true;
     this.upkeep?.stop();
-    if (this.live.size > 0) {
-      this.logger.log(`Worker ${this.name}: finishing ${this.live.size} running task(s) (up to ${drainTimeout} ms)`);
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeout)));
-      await Promise.race([Promise.all([...this.live].map((a) => a.done)), deadline]);
-      clearTimeout(timer);
-      for (const active of this.live) {
-        active.abandoned = true;
-        active.cancellation.abort(new Error(`Worker ${this.name} stopped; the task will be redelivered`));
-        this.logger.warn(`Worker ${this.name}: left ${active.run.task}{${active.run.key}} to redelivery`);
-      }
-    }
+    await this.runs.drain(drainTimeout, this.name, this.logger);
     await new Promise((resolve) => setImmediate(resolve));
     await this.outcomes?.drain();
     this.unlistenCancel?.();
     const store = this.store;
     if (store) {
       await store.removeWorker(this.name).catch(() => undefined);
-      await closeConnection(store.client);
+      await store.close();
     }
     this.waiter?.disconnect();
     this.store = undefined;
-    this.site = undefined;
+    this.claims = undefined;
     this.waiter = undefined;
   }
 }

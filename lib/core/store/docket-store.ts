@@ -1,0 +1,86 @@
+/**
+ * The producer's side of the store port: adds, cancels, reads of records, strikes, and the
+ * views of pending work and live workers. {@link WorkerStore} extends it for a worker.
+ */
+import type { ExecutionState } from '../execution/execution-state.enum';
+import type { ExecutionRecord } from './execution-record';
+
+/** One add or replace. */
+export interface ScheduleRequest {
+  key: string;
+  /** `again`: a prepared call (mode `new`) sent once more by its caller. */
+  mode: 'new' | 'again' | 'add' | 'replace';
+  when: number;
+  task: string;
+  args: string;
+  /** The result inbox channel of the adding process, or '' for none. */
+  reply: string;
+  /** Unique to this send of an add or replace under a caller's key, '' otherwise (see the schedule script). */
+  token: string;
+}
+
+/** What scheduling one request did. */
+export interface ScheduleReply {
+  status: 'ok' | 'exists';
+  state: ExecutionState;
+  generation: string;
+  when: number;
+}
+
+/**
+ * What `cancel` did: cancelled before it ran, abort asked of the running task, nothing under the
+ * key, or the terminal state it already had.
+ *
+ * @example
+ * const outcome: CancelOutcome = await docket.cancel(key);
+ */
+export type CancelOutcome = 'cancelled' | 'cancelling' | 'missing' | 'completed' | 'failed';
+
+/**
+ * A live worker as its heartbeat shows it.
+ *
+ * @example
+ * for (const { name, tasks } of await docket.workers()) console.log(name, tasks.join(', '));
+ */
+export interface WorkerInfo {
+  name: string;
+  lastSeen: Date;
+  tasks: string[];
+  concurrency?: number;
+}
+
+/** What is waiting: keys in the stream (queued or being run) and the queue (scheduled). */
+export interface PendingKeys {
+  streamed: string[];
+  scheduled: string[];
+  streamLength: number;
+  queueLength: number;
+}
+
+/** A docket's store as a producer (and any reader) uses it. */
+export interface DocketStore {
+  /** Schedules a batch of executions, each one state change. */
+  schedule(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]>;
+  cancel(key: string, now: number, ttlMs: number): Promise<CancelOutcome>;
+  read(key: string): Promise<ExecutionRecord | null>;
+  readMany(keys: readonly string[]): Promise<(ExecutionRecord | null)[]>;
+  /** The stored result and failure of a finished run. */
+  readOutcome(key: string): Promise<{ result?: string; failure?: string; error?: string }>;
+  /** The workers whose heartbeat is younger than `maxAgeMs`, newest first. */
+  workers(maxAgeMs: number, now: number): Promise<WorkerInfo[]>;
+  /** Keys in the stream and the queue, up to `limit` each, and their lengths. */
+  pendingKeys(limit: number): Promise<PendingKeys>;
+  /** True while any work is queued, scheduled or unacknowledged. */
+  hasWork(): Promise<boolean>;
+  /**
+   * Writes a strike rule under `id` (or, with `rule` undefined, removes it) and announces
+   * `announcement` on the strikes channel, at once. True when it changed what is in effect.
+   */
+  putStrike(id: string, rule: string | undefined, announcement: string): Promise<boolean>;
+  /** Every strike rule in effect: id → the rule as stored. */
+  strikeRules(): Promise<Record<string, string>>;
+  /** Resolves once the store answers (it fails fast when the backend is down). */
+  ping(): Promise<void>;
+  /** Closes the store's connection, letting answers on their way arrive first. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,102 @@
+/**
+ * A worker's side of the store port: claiming messages, recording outcomes and progress,
+ * concurrency places, moving due work, leases, the redelivery sweep and heartbeats.
+ */
+import type { ExecutionState } from '../execution/execution-state.enum';
+import type { DocketStore, WorkerInfo } from './docket-store';
+import type { Delivery } from './execution-record';
+
+/** What a read-and-claim brought: runs to start, messages read, the last message id read. */
+export interface Fetched {
+  runs: ClaimedRun[];
+  read: number;
+  lastId?: string;
+}
+
+/** A claimed run, ready to execute. */
+export interface ClaimedRun extends Delivery {
+  task: string;
+  args: string;
+  attempt: number;
+  when: number;
+  cancelRequested: boolean;
+}
+
+/** A run's place in a concurrency limit: the limit's name (`task` or `task:value`) and size. */
+export interface Place {
+  name: string;
+  size: number;
+}
+
+/** A terminal outcome waiting to be written. */
+export interface Completion {
+  key: string;
+  messageId: string;
+  generation: string;
+  outcome: ExecutionState.COMPLETED | ExecutionState.FAILED | ExecutionState.CANCELLED;
+  result: string;
+  errorSummary: string;
+  failure: string;
+  /** For a failed run to be tried again: when (epoch ms). The run goes back to SCHEDULED. */
+  retryAt?: number;
+  /** The concurrency limit whose place the run held, given up with this outcome. */
+  place?: Place;
+}
+
+/** Outcomes an idle worker sends in the same write as its next wait (see {@link StreamWaiter}). */
+export interface OutcomesAhead {
+  batch: readonly Completion[];
+  now: number;
+  /** Hears the outcome write's answer: null, or the error it failed with. */
+  settled: (err: Error | null) => void;
+}
+
+/** What `acquire` answered: see {@link WorkerStore.acquire}. */
+export type PlaceAnswer = 'acquired' | 'parked' | 'replaced' | 'cancelled';
+
+/** A docket's store as a worker uses it, on the worker's own connection. */
+export interface WorkerStore extends DocketStore {
+  /** Makes the consumer group (and the stream) when they do not exist yet. */
+  ensureGroup(): Promise<void>;
+  /** Claims a batch of deliveries in one round trip; skipped ones are acknowledged already. */
+  claim(deliveries: readonly Delivery[], worker: string, now: number, ttlMs: number): Promise<ClaimedRun[]>;
+  /** Reads and claims up to `count` new messages in one round trip. */
+  claimNext(worker: string, count: number, now: number, ttlMs: number): Promise<Fetched>;
+  /** The messages delivered to `worker` and not acknowledged yet, up to `count`. */
+  ownPending(worker: string, count: number): Promise<Delivery[]>;
+  /** Writes the terminal outcomes of a batch of runs, one state change each. */
+  complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]>;
+  /** Records and publishes a run's progress; false when the run is no longer that generation's. */
+  progress(key: string, generation: string, now: number, current: number, total: number, message: string | null): Promise<boolean>;
+  /**
+   * Takes a place of a concurrency limit for `run`, or parks the run until one frees up.
+   *
+   * @returns 'acquired'; 'parked' (the run must not start: it is SCHEDULED again and will be
+   *   queued when a place frees up); 'replaced' (the record moved on: replaced, or taken up
+   *   elsewhere; it must not start); or 'cancelled' (asked to cancel since its claim: it must not
+   *   start)
+   */
+  acquire(run: ClaimedRun, place: Place, now: number, leaseMs: number): Promise<PlaceAnswer>;
+  /** Moves up to `limit` scheduled executions due by `now` to the stream; how many it moved. */
+  streamDue(now: number, limit: number): Promise<number>;
+  /** Keeps the messages `ids` from any sweep, and extends the leases of the places they hold by `leaseMs`. */
+  renewLeases(consumer: string, ids: readonly string[], places: readonly { id: string; place: Place }[], leaseMs: number): Promise<void>;
+  /**
+   * One step of the fleet-wide redelivery sweep: one worker sweeps at a time, continuing from a
+   * shared cursor, and claims up to `count` messages idle longer than `minIdleMs`.
+   */
+  sweep(consumer: string, minIdleMs: number, count: number, leaseMs: number): Promise<Delivery[]>;
+  heartbeat(info: WorkerInfo, ttlMs: number): Promise<void>;
+  removeWorker(name: string): Promise<void>;
+  /** Calls `listener` each time the connection is back after an outage. */
+  onReconnect(listener: () => void): void;
+  /** True for the error of a read whose consumer group is gone (the stream was deleted). */
+  isMissingGroup(err: unknown): boolean;
+  /** True for a command given up because its connection closed under it: the work is simply tried again. */
+  isInterrupted(err: unknown): boolean;
+  /**
+   * True for a failed write of outcomes sent with a wait that is simply retried the usual way
+   * without a warning: the connection closed under it, or the server lost its scripts.
+   */
+  isTransient(err: Error): boolean;
+}
