@@ -4,13 +4,20 @@ import type { Execution } from '../core/execution/execution';
 import type { ExecutionProgress } from '../core/execution/execution-progress';
 import type { TaskFunction } from '../core/tasks/task-registry';
 import type { TaskKey } from './decorators/task-params.decorator';
-import type { DocketService } from './docket.service';
+
+/**
+ * `DocketService` by what sets it apart: it holds a core Docket, which no caller could send.
+ * (Naming the class here would make this file and the service import each other.)
+ */
+interface HoldsDocket {
+  readonly docket: Docket;
+}
 
 /**
  * The types of the parameters the worker injects. None of them is data a caller could send (they
  * hold functions, or, for the key, a brand), so a parameter of one of these types is injected.
  */
-type InjectedType = ExecutionProgress | LoggerService | DocketService | Docket | Execution | AbortSignal | TaskKey;
+type InjectedType = ExecutionProgress | LoggerService | HoldsDocket | Docket | Execution | AbortSignal | TaskKey;
 
 type IsInjected<T> = 0 extends 1 & T ? false : [T] extends [never] ? false : [T] extends [InjectedType] ? true : false;
 
