@@ -21,7 +21,7 @@ export class DocketKeys {
   readonly sweepLease: string;
   /** Where the redelivery sweep's cursor is kept between passes. */
   readonly sweepCursor: string;
-  /** The hash of the strikes in effect (see strikes.ts), by rule. */
+  /** The hash of the strikes in effect (see tasks/strike-list.ts), by rule. */
   readonly strikes: string;
   /** The channel on which strikes and restores are announced to every process of the docket. */
   readonly strikesChannel: string;
