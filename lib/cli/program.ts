@@ -6,6 +6,7 @@ import { Command, Help, Option } from 'commander';
 import type { CliIo, CliSession } from './cli-context';
 import { ExitCode, reportError } from './cli-error';
 import { registerClearCommand } from './commands/clear.command';
+import { registerQuarantineCommand } from './commands/quarantine.command';
 import { registerSnapshotCommand } from './commands/snapshot.command';
 import { registerStrikeCommands } from './commands/strike.command';
 import { registerTasksCommand } from './commands/tasks.command';
@@ -58,6 +59,7 @@ export function createProgram(session: CliSession): Command {
   registerWorkersCommand(program, session);
   registerClearCommand(program, session);
   registerStrikeCommands(program, session);
+  registerQuarantineCommand(program, session);
   registerTasksCommand(program, session);
   registerVersionCommand(program, session);
   return program;

@@ -25,7 +25,8 @@ export type { TaskFunction, RegisterOptions, RetryOptions, ConcurrencyOptions } 
 export type { DocketLogger } from './util/logger';
 export { describeStrike, STRIKE_OPERATORS } from './tasks/strike';
 export type { Strike, StrikeOperator, StrikeScalar, StrikeValue } from './tasks/strike';
-export type { CancelOutcome, WorkerInfo } from './store';
+export type { CancelOutcome, QuarantinedItem, WorkerInfo } from './store';
+export type { Quarantine } from './producer/quarantine';
 export {
   DocketError,
   UnknownTaskError,

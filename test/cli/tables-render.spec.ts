@@ -26,6 +26,7 @@ describe('renderSnapshot', () => {
     workers: [{ name: 'w1', lastSeen: ago(500), tasks: ['email', 'import'] }],
     streamLength: 2,
     queueLength: 1,
+    quarantined: 0,
   };
 
   it('lists running, then queued, then scheduled executions', () => {

@@ -38,7 +38,7 @@ export async function leakedKeys(docket: Docket, url = redisUrl()): Promise<stri
   const client = new Redis(url);
   try {
     const keys = await client.keys(`${docket.keys.prefix}:*`);
-    const permanent = new Set([docket.keys.stream, docket.keys.queue, docket.keys.workers, docket.keys.sweepCursor]);
+    const permanent = new Set([docket.keys.stream, docket.keys.queue, docket.keys.workers, docket.keys.sweepCursor, docket.keys.quarantine]);
     const leaked: string[] = [];
     for (const key of keys) {
       if (permanent.has(key)) continue;

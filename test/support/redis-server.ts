@@ -85,6 +85,11 @@ export class RedisServer {
     });
   }
 
+  /** Sends `signal` to the server (SIGSTOP pauses it, SIGCONT resumes it). */
+  signal(signal: NodeJS.Signals): void {
+    this.proc?.kill(signal);
+  }
+
   async restart(): Promise<void> {
     await this.kill('SIGTERM');
     await this.launch();

@@ -19,7 +19,8 @@ export function renderSnapshot(snapshot: DocketSnapshot, docket: string, now: Da
   const executions = [...running, ...queued, ...scheduled];
   const lines = [
     `${style(`Docket "${docket}"`, 'bold')} as of ${formatDateTime(snapshot.takenAt)}`,
-    `${count(workers.length, 'worker')}, ${running.length} running, ${queued.length} queued, ${scheduled.length} scheduled`,
+    `${count(workers.length, 'worker')}, ${running.length} running, ${queued.length} queued, ${scheduled.length} scheduled` +
+      (snapshot.quarantined > 0 ? `, ${style(`${snapshot.quarantined} quarantined`, 'red')} (docket quarantine ls)` : ''),
     '',
   ];
   if (executions.length === 0) {

@@ -1,4 +1,5 @@
-import type { ExecutionState } from './execution-state.enum';
+import { MalformedMessageError } from '../errors/bad-data.errors';
+import { ExecutionState } from './execution-state.enum';
 
 /**
  * A change of an execution's state.
@@ -68,13 +69,25 @@ export function carriedOutcome(event: ExecutionEvent): CarriedOutcome | undefine
   return (event as { [OUTCOME]?: CarriedOutcome })[OUTCOME];
 }
 
-/** Parses an event as published by the scripts (timestamps are epoch ms on the wire). */
+/**
+ * Parses an event as published by the scripts (timestamps are epoch ms on the wire).
+ *
+ * @throws MalformedMessageError for a payload that is not a docket event; the subscriber that
+ *   heard it drops it with a log line.
+ */
 export function parseEvent(payload: string): ExecutionEvent {
-  return eventFromWire(JSON.parse(payload) as Record<string, unknown>);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload);
+  } catch {
+    throw new MalformedMessageError('not JSON');
+  }
+  return eventFromWire(raw);
 }
 
-/** @internal {@link parseEvent} for a message already parsed from JSON. */
-export function eventFromWire(raw: Record<string, unknown>): ExecutionEvent {
+/** @internal {@link parseEvent} for a message already parsed from JSON; checks its shape first. */
+export function eventFromWire(value: unknown): ExecutionEvent {
+  const raw = checkedWire(value);
   const event = fromWire(raw);
   // 'carried': the event holds the whole outcome (a task that returned nothing has no result).
   if (raw.carried === 1 || raw.result !== undefined || raw.failure !== undefined) {
@@ -82,6 +95,31 @@ export function eventFromWire(raw: Record<string, unknown>): ExecutionEvent {
     Object.defineProperty(event, OUTCOME, { value: outcome, enumerable: false });
   }
   return event;
+}
+
+const STATES: ReadonlySet<unknown> = new Set(Object.values(ExecutionState));
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+const isOptional = (v: unknown, type: 'string' | 'number'): boolean => v === undefined || v === null || typeof v === type;
+
+/** The fields an event must have to be applied: anything else is not ours, or was damaged. */
+function checkedWire(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedMessageError('not an object');
+  const raw = value as Record<string, unknown>;
+  if (typeof raw.key !== 'string' || !isCount(raw.seq)) throw new MalformedMessageError('no key or seq');
+  if (raw.type === 'progress') {
+    if (!isCount(raw.current) || !isCount(raw.total) || !isCount(raw.updatedAt) || !isOptional(raw.message, 'string')) {
+      throw new MalformedMessageError('a progress event without current, total or updatedAt');
+    }
+    return raw;
+  }
+  if (raw.type !== 'state' || !STATES.has(raw.state)) throw new MalformedMessageError(`unknown type or state`);
+  for (const field of ['when', 'startedAt', 'completedAt', 'attempt'] as const) {
+    if (!isOptional(raw[field], 'number')) throw new MalformedMessageError(`${field} is not a number`);
+  }
+  for (const field of ['worker', 'error', 'waitingFor', 'result', 'failure'] as const) {
+    if (!isOptional(raw[field], 'string')) throw new MalformedMessageError(`${field} is not a string`);
+  }
+  return raw;
 }
 
 function fromWire(raw: Record<string, unknown>): ExecutionEvent {

@@ -13,8 +13,10 @@
  * or belongs to a later run falls back to the per-execution path.
  */
 import { randomBytes } from 'node:crypto';
+import { MalformedMessageError } from '../errors/bad-data.errors';
 import { TimeoutError } from '../errors/docket.errors';
 import { eventFromWire, type ExecutionStateEvent } from './execution-event';
+import { isTerminal } from './execution-state.enum';
 import type { SubscriberHub } from '../store';
 
 /** Outcomes kept for runs nobody waits for yet (count, and bytes of their messages), oldest dropped first. */
@@ -148,10 +150,9 @@ export class ResultInbox {
     this.resync();
   }
 
+  /** Takes in one message; throws MalformedMessageError for one that is not an outcome (the hub drops it). */
   private receive(payload: string): void {
-    const raw = JSON.parse(payload) as Record<string, unknown> & { type: string; key: string; gen?: number };
-    const id = runId(raw.key, String(raw.gen ?? 0));
-    const news: InboxNews = raw.type === 'superseded' ? 'superseded' : (eventFromWire(raw) as ExecutionStateEvent);
+    const { id, news } = parseNews(payload);
     const listeners = this.waiters.get(id);
     if (listeners) {
       this.waiters.delete(id);
@@ -177,6 +178,22 @@ export class ResultInbox {
     this.waiters.clear();
     for (const listeners of waiting) for (const listener of listeners) listener('resync');
   }
+}
+
+/** A message of the inbox channel: a run's terminal event, or word that a replace superseded it. */
+function parseNews(payload: string): { id: string; news: InboxNews } {
+  let raw: { type?: unknown; key?: unknown; gen?: unknown } | null;
+  try {
+    raw = JSON.parse(payload) as typeof raw;
+  } catch {
+    throw new MalformedMessageError('not JSON');
+  }
+  if (typeof raw?.key !== 'string' || !(raw.gen === undefined || typeof raw.gen === 'number')) throw new MalformedMessageError('no key or generation');
+  const id = runId(raw.key, String(raw.gen ?? 0));
+  if (raw.type === 'superseded') return { id, news: 'superseded' };
+  const event = eventFromWire(raw);
+  if (event.type !== 'state' || !isTerminal(event.state)) throw new MalformedMessageError('not a terminal state event');
+  return { id, news: event };
 }
 
 function runId(key: string, generation: string): string {

@@ -14,6 +14,7 @@ import type { Backend, DocketKeys, DocketStore, SubscriberHub } from '../store';
 import { StrikeList } from '../tasks/strike-list';
 import { consoleLogger, type DocketLogger } from '../util/logger';
 import { resolveDocketOptions, type DocketOptions } from './docket.options';
+import { Quarantine } from './quarantine';
 
 /**
  * The connections of a docket; see {@link Docket}, which is the class to use.
@@ -35,6 +36,8 @@ export class DocketConnection implements ExecutionHost {
   readonly logger: DocketLogger;
   /** @internal The store port's implementation for this docket's URL. */
   readonly backend: Backend;
+  /** What the engine moved aside because it could not read or write it (see {@link Quarantine}). */
+  readonly quarantine: Quarantine = new Quarantine(this);
   private storePromise?: Promise<DocketStore>;
   /** The store once open, so that a send writes to the socket in the caller's own tick. */
   private openedStore?: DocketStore;
@@ -136,8 +139,8 @@ export class DocketConnection implements ExecutionHost {
     return this.subscriberHub;
   }
 
-  /** Runs `use` on the producer store; a backend that is down or restarting gives RedisUnavailableError. */
-  protected async withStore<T>(use: (store: DocketStore) => Promise<T>): Promise<T> {
+  /** @internal Runs `use` on the producer store; a backend that is down or restarting gives RedisUnavailableError. */
+  async withStore<T>(use: (store: DocketStore) => Promise<T>): Promise<T> {
     try {
       return await use(await this.store());
     } catch (err) {

@@ -36,16 +36,18 @@ export interface DocketSnapshot {
   streamLength: number;
   /** Members of the queue (scheduled). */
   queueLength: number;
+  /** Items in the quarantine: what the engine could not read or write (see `docket.quarantine`). */
+  quarantined: number;
 }
 
 /** @internal The records of what is in the stream or the queue (up to `limit` of each), and their lengths. */
 export async function readPending(
   store: DocketStore,
   limit: number,
-): Promise<{ records: (ExecutionRecord | null)[]; streamLength: number; queueLength: number }> {
+): Promise<{ records: (ExecutionRecord | null)[]; streamLength: number; queueLength: number; quarantined: number }> {
   const pending = await store.pendingKeys(limit);
   const records = await store.readMany([...new Set([...pending.streamed, ...pending.scheduled])]);
-  return { records, streamLength: pending.streamLength, queueLength: pending.queueLength };
+  return { records, streamLength: pending.streamLength, queueLength: pending.queueLength, quarantined: pending.quarantineLength };
 }
 
 /** @internal Sorts records into running, queued and scheduled (soonest first) summaries. */

@@ -142,7 +142,7 @@ export class Docket extends DocketConnection {
    * for (const s of await docket.strikes()) console.log(describeStrike(s));
    */
   async strikes(): Promise<Strike[]> {
-    return this.withStore((store) => readStrikes(store, this.codec));
+    return this.withStore((store) => readStrikes(store, this.codec, this.logger));
   }
 
   private async writeRule(what: Strike | TaskFunction | string, verb: 'strike' | 'restore'): Promise<boolean> {
@@ -200,8 +200,8 @@ export class Docket extends DocketConnection {
    */
   async snapshot(limit = 1000): Promise<DocketSnapshot> {
     const takenAt = new Date();
-    const { records, streamLength, queueLength } = await this.withStore((store) => readPending(store, limit));
-    return { takenAt, ...summarize(records), workers: await this.workers(), streamLength, queueLength };
+    const { records, ...lengths } = await this.withStore((store) => readPending(store, limit));
+    return { takenAt, ...summarize(records), workers: await this.workers(), ...lengths };
   }
 
   /**

@@ -16,6 +16,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from '../errors/docket.errors';
+import { settledBy } from '../util/deadline';
 import type { DocketLogger } from '../util/logger';
 import { FailoverWatch } from './failover-watch';
 import { displayUrl, isClusterUrl, isSentinelUrl, parseClusterUrl, parseRedisUrl, parseSentinelUrl } from './redis-url';
@@ -96,10 +97,14 @@ export function connectionKey(url: string, tls: ConnectionOptions | undefined): 
 export async function closeConnection(client: RedisClient): Promise<void> {
   if (client instanceof Redis) FailoverWatch.release(client);
   // QUIT lets answers on their way arrive first; a connection waiting to reconnect would hold it
-  // (and the close) until Redis is back, where a subscriber's commands wait for ever.
-  if (client.status === 'ready') await client.quit().catch(() => undefined);
+  // (and the close) until Redis is back, where a subscriber's commands wait for ever. A Redis
+  // that is paused never answers it: the close goes on after QUIT_WAIT_MS.
+  if (client.status === 'ready') await settledBy(Date.now() + QUIT_WAIT_MS, client.quit());
   client.disconnect();
 }
+
+/** How long a close waits for QUIT's answer. */
+const QUIT_WAIT_MS = 500;
 
 /** Drops `client` at once (no QUIT), and what follows it. */
 export function dropConnection(client: RedisClient): void {

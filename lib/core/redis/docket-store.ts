@@ -5,9 +5,11 @@
  */
 import type { ChainableCommander } from 'ioredis';
 import { ExecutionState } from '../execution/execution-state.enum';
-import type { CancelOutcome, DocketKeys, DocketStore, ExecutionRecord, PendingKeys, ScheduleReply, ScheduleRequest, WorkerInfo } from '../store';
+import type { CancelOutcome, DocketKeys, DocketStore, ExecutionRecord, PendingKeys, QuarantinedItem, ScheduleReply, ScheduleRequest, WorkerInfo } from '../store';
 import { closeConnection, type RedisClient } from './connection';
+import { UnreadableRecordError } from '../errors/bad-data.errors';
 import { parseDelivery, parseRecord } from './execution-record';
+import { consoleLogger, type DocketLogger } from '../util/logger';
 import { installScripts, type ScriptCommands } from './scripts';
 
 const SCHEDULE_CHUNK = 50;
@@ -40,8 +42,15 @@ export class RedisDocketStore implements DocketStore {
   constructor(
     readonly keys: DocketKeys,
     client: RedisClient,
+    /** Where what the scripts quarantine, and records that cannot be read, are reported. */
+    protected readonly logger: DocketLogger = consoleLogger,
   ) {
     this.client = installScripts(client);
+  }
+
+  /** Logs, once, an item a script moved to the quarantine. */
+  protected reportQuarantined(what: string, reason: string): void {
+    this.logger.warn(`Quarantined ${what}: ${reason} (see docket quarantine ls)`);
   }
 
   /**
@@ -80,14 +89,25 @@ export class RedisDocketStore implements DocketStore {
   }
 
   async read(key: string): Promise<ExecutionRecord | null> {
-    return parseRecord(key, await this.client.hgetall(this.keys.runs(key)));
+    return this.parsed(key, await this.client.hgetall(this.keys.runs(key)));
   }
 
   async readMany(keys: readonly string[]): Promise<(ExecutionRecord | null)[]> {
     if (keys.length === 0) return [];
     const pipeline = this.client.pipeline();
     for (const key of keys) pipeline.hgetall(this.keys.runs(key));
-    return (await answers(pipeline)).map((h, i) => parseRecord(keys[i], h as Record<string, string>));
+    return (await answers(pipeline)).map((h, i) => this.parsed(keys[i], h as Record<string, string>));
+  }
+
+  /** A record, or null when there is none or it cannot be read (logged: the worker's scripts quarantine it). */
+  private parsed(key: string, hash: Record<string, string>): ExecutionRecord | null {
+    try {
+      return parseRecord(key, hash);
+    } catch (err) {
+      if (!(err instanceof UnreadableRecordError)) throw err;
+      this.logger.warn(`Ignoring the record of ${key}: ${err.reason}`);
+      return null;
+    }
   }
 
   /** The stored result and failure of a finished run. */
@@ -116,23 +136,34 @@ export class RedisDocketStore implements DocketStore {
     if (names.length === 0) return [];
     const records = await this.client.mget(...names.map((n) => k.worker(n)));
     return names
-      .map((name, i) => {
-        const rec = records[i] ? (JSON.parse(records[i] as string) as { tasks: string[]; concurrency?: number }) : undefined;
-        return { name, lastSeen: new Date(seen[i]), tasks: rec?.tasks ?? [], concurrency: rec?.concurrency };
-      })
+      .map((name, i) => ({ name, lastSeen: new Date(seen[i]), ...this.workerRecord(name, records[i]) }))
       .sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime());
+  }
+
+  /** What a worker's heartbeat record says: its tasks and concurrency (nothing, with a log line, when it cannot be read). */
+  private workerRecord(name: string, raw: string | null): { tasks: string[]; concurrency?: number } {
+    if (!raw) return { tasks: [] };
+    try {
+      const rec = JSON.parse(raw) as { tasks?: unknown; concurrency?: unknown } | null;
+      const tasks = Array.isArray(rec?.tasks) ? rec.tasks.filter((t): t is string => typeof t === 'string') : [];
+      return { tasks, concurrency: typeof rec?.concurrency === 'number' ? rec.concurrency : undefined };
+    } catch {
+      this.logger.warn(`Ignoring the heartbeat record of worker ${name}: it is not JSON`);
+      return { tasks: [] };
+    }
   }
 
   /** Keys in the stream (queued or being run) and the queue (scheduled), up to `limit` each. */
   async pendingKeys(limit: number): Promise<PendingKeys> {
     const k = this.keys;
-    const [entries, scheduled, streamLength, queueLength] = await answers(
+    const [entries, scheduled, streamLength, queueLength, quarantineLength] = await answers(
       this.client
         .pipeline()
         .xrange(k.stream, '-', '+', 'COUNT', String(limit))
         .zrange(k.queue, '0', String(limit - 1))
         .xlen(k.stream)
-        .zcard(k.queue),
+        .zcard(k.queue)
+        .xlen(k.quarantine),
     );
     const streamed = (entries as [string, string[]][]).map(([id, f]) => parseDelivery(id, f, false).key);
     return {
@@ -140,6 +171,7 @@ export class RedisDocketStore implements DocketStore {
       scheduled: scheduled as string[],
       streamLength: streamLength as number,
       queueLength: queueLength as number,
+      quarantineLength: quarantineLength as number,
     };
   }
 
@@ -165,6 +197,22 @@ export class RedisDocketStore implements DocketStore {
   /** Every strike rule in effect: id → the rule as stored. */
   strikeRules(): Promise<Record<string, string>> {
     return this.client.hgetall(this.keys.strikes);
+  }
+
+  async quarantined(limit: number): Promise<{ items: QuarantinedItem[]; total: number }> {
+    const [entries, total] = await answers(this.client.pipeline().xrevrange(this.keys.quarantine, '+', '-', 'COUNT', limit).xlen(this.keys.quarantine));
+    const items = (entries as [string, string[]][]).map(([id, fields]) => {
+      const f = new Map<string, string>();
+      for (let i = 0; i < fields.length; i += 2) f.set(fields[i], fields[i + 1]);
+      const at = Number(f.get('at'));
+      return { id, what: f.get('what') ?? '?', reason: f.get('reason') ?? '', key: f.get('key') ?? '', messageId: f.get('id') ?? '', at: new Date(Number.isFinite(at) ? at : 0), raw: f.get('raw') ?? '' };
+    });
+    return { items, total: total as number };
+  }
+
+  async clearQuarantine(ids?: readonly string[]): Promise<number> {
+    if (ids === undefined) return this.client.xtrim(this.keys.quarantine, 'MAXLEN', 0);
+    return ids.length === 0 ? 0 : this.client.xdel(this.keys.quarantine, ...ids);
   }
 
   async ping(): Promise<void> {

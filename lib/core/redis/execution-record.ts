@@ -1,14 +1,27 @@
 /**
  * How an execution's record (its runs hash) and its stream message read back from Redis.
  */
-import type { ExecutionState } from '../execution/execution-state.enum';
+import { UnreadableRecordError } from '../errors/bad-data.errors';
+import { ExecutionState } from '../execution/execution-state.enum';
 import type { Delivery, ExecutionRecord } from '../store';
+
+const STATES: ReadonlySet<string> = new Set(Object.values(ExecutionState));
+const NUMBERS = ['when', 'gen', 'seq', 'sseq', 'pseq', 'attempt', 'started', 'completed', 'pc', 'pt', 'pu'] as const;
 
 const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 
-/** The record of `key` from its hash's fields, or null when there is none. */
+/**
+ * The record of `key` from its hash's fields, or null when there is none.
+ *
+ * @throws UnreadableRecordError for a hash that is not a record of ours (the reader treats it as
+ *   missing, with a log line)
+ */
 export function parseRecord(key: string, h: Record<string, string>): ExecutionRecord | null {
   if (!h.state) return null;
+  if (!STATES.has(h.state)) throw new UnreadableRecordError(key, `its state "${h.state.slice(0, 40)}" is none of ours`);
+  for (const field of NUMBERS) {
+    if (h[field] !== undefined && !Number.isFinite(Number(h[field]))) throw new UnreadableRecordError(key, `its ${field} is not a number`);
+  }
   return {
     key,
     state: h.state as ExecutionState,

@@ -22,14 +22,14 @@ export class RedisBackend implements Backend {
     const { url, logger, tls } = this.options;
     const client = createConnection(url, 'command', logger, tls);
     await openConnection(client, url);
-    return new RedisDocketStore(this.keys, client);
+    return new RedisDocketStore(this.keys, client, logger);
   }
 
   async openWorkerStore(): Promise<WorkerStore> {
     const { url, logger, tls } = this.options;
     const client = createConnection(url, 'worker', logger, tls);
     await openConnection(client, url);
-    return new RedisWorkerStore(this.keys, client);
+    return new RedisWorkerStore(this.keys, client, logger);
   }
 
   openStreamWaiter(store: WorkerStore): Promise<StreamWaiter> {

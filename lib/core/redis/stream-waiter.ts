@@ -21,6 +21,8 @@ interface PipelinedScripts {
 
 /** A wait as {@link RedisStreamWaiter.waitAndClaim} takes it. */
 interface BlockingWait extends WaitRequest {
+  /** The worker's store, which reads the claim's reply. */
+  store: RedisWorkerStore;
   /** Hears the blocking connection's id before the read blocks (single node only). */
   onConnectionId: (id: number) => void;
 }
@@ -69,6 +71,7 @@ export class RedisStreamWaiter implements StreamWaiter {
       if (this.connection.isCluster) this.learnNodeConnection(this.connection as Cluster);
       return await RedisStreamWaiter.waitAndClaim(this.connection, this.keys, {
         ...request,
+        store: this.store,
         onConnectionId: (id) => {
           this.id = id;
           this.changed?.();
@@ -108,7 +111,10 @@ export class RedisStreamWaiter implements StreamWaiter {
       // script behind the blocked read. NOSCRIPT comes back as an error instead, and the outcomes
       // go the usual way, which loads the script.
       const args = RedisWorkerStore.completeArgs(keys, ahead.batch, ahead.now, ttlMs);
-      pipeline.evalsha(scriptSha(completeScript, blocking.isCluster), ...args, (err?: Error | null) => ahead.settled(err ?? null));
+      pipeline.evalsha(scriptSha(completeScript, blocking.isCluster), ...args, (err?: Error | null, states?: unknown) => {
+        if (!err && Array.isArray(states)) wait.store.completed(ahead.batch, states);
+        ahead.settled(err ?? null);
+      });
     }
     pipeline.xreadgroup('GROUP', keys.group, worker, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>');
     (pipeline as unknown as PipelinedScripts).docketClaimNext(keys.stream, keys.group, worker, '', keys.prefix, ttlMs, count, after);
@@ -116,7 +122,7 @@ export class RedisStreamWaiter implements StreamWaiter {
     const [read, claim] = results.slice(-2);
     if (read?.[0]) throw read[0];
     if (claim?.[0]) throw claim[0];
-    return RedisWorkerStore.fetched((claim?.[1] ?? []) as string[][]);
+    return wait.store.fetched((claim?.[1] ?? []) as string[][]);
   }
 
   /** Ends the wait that is on, if any, so that the worker's loop sees its stop. */

@@ -8,6 +8,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Listener, SubscriberHub } from '../store';
 import type { DocketLogger } from '../util/logger';
+import { excerpt, RateLimitedLog } from '../util/rate-limited-log';
 import { closeConnection, connectionKey, createConnection, type RedisClient } from './connection';
 
 interface Topic {
@@ -27,6 +28,7 @@ export class RedisSubscriberHub implements SubscriberHub {
   /** Settled while every topic is subscribed on a live connection; pending from a close until resubscribed. */
   private live: Promise<void> = Promise.resolve();
   private markLive?: () => void;
+  private readonly dropped: RateLimitedLog;
 
   private constructor(
     private readonly key: string,
@@ -35,6 +37,7 @@ export class RedisSubscriberHub implements SubscriberHub {
     tls: ConnectionOptions | undefined,
   ) {
     this.client = createConnection(url, 'subscriber', logger, tls);
+    this.dropped = new RateLimitedLog(logger);
     this.client.on('message', (channel: string, message: string) => {
       this.dispatch(this.channels.get(channel), message, channel);
     });
@@ -124,9 +127,21 @@ export class RedisSubscriberHub implements SubscriberHub {
     done.catch(() => undefined);
   }
 
+  /**
+   * Hands a message to each listener. A listener that cannot use it (garbage published on one of
+   * our channels) throws; the message is dropped for that listener with a log line, and the others
+   * still get it. Nothing a listener throws reaches ioredis, which would rethrow it as uncaught.
+   */
   private dispatch(topic: Topic | undefined, message: string, channel: string): void {
     if (!topic) return;
-    for (const listener of topic.listeners) listener.onMessage(message, channel);
+    for (const listener of topic.listeners) {
+      try {
+        listener.onMessage(message, channel);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        this.dropped.warn('dropped', `Dropped ${excerpt(message)} heard on ${channel}: ${why}`);
+      }
+    }
   }
 
   private async resubscribe(): Promise<void> {

@@ -10,6 +10,12 @@ import { answers, isNoGroup, RedisDocketStore } from './docket-store';
 import { parseDelivery } from './execution-record';
 import type { ScriptCommands } from './scripts';
 
+/**
+ * Errors Redis answers with for the state it is in, not for the command: writing again later
+ * succeeds (memory freed, a failover over, a load finished).
+ */
+const SERVER_STATES = /^(OOM|MISCONF|READONLY|LOADING|BUSY|MASTERDOWN|NOREPLICAS|TRYAGAIN|CLUSTERDOWN|NOSCRIPT)\b/;
+
 /** A script that publishes to listeners (see {@link RedisWorkerStore.publishing}), sent alone or behind a PING. */
 type PublishingScript = (target: Pick<ScriptCommands, 'docketComplete' | 'docketProgress'>) => Promise<unknown>;
 
@@ -31,7 +37,7 @@ export class RedisWorkerStore extends RedisDocketStore implements WorkerStore {
     const args: (string | number)[] = [k.group, worker, now, k.events(''), ttlMs];
     for (const d of deliveries) args.push(d.id, d.key, d.generation, d.redelivered ? '1' : '0');
     const replies = await this.client.docketClaim(keys.length + 1, k.stream, ...keys, ...args);
-    return RedisWorkerStore.claimed(replies, (i) => deliveries[i].redelivered);
+    return this.claimed(replies, (i) => deliveries[i].redelivered);
   }
 
   /**
@@ -42,7 +48,7 @@ export class RedisWorkerStore extends RedisDocketStore implements WorkerStore {
   async claimNext(worker: string, count: number, now: number, ttlMs: number): Promise<Fetched> {
     const k = this.keys;
     const replies = await this.client.docketClaimNext(k.stream, k.group, worker, now, k.prefix, ttlMs, count, '>');
-    return RedisWorkerStore.fetched(replies);
+    return this.fetched(replies);
   }
 
   /** The messages delivered to `worker` that it has not acknowledged, from the start of its pending list. */
@@ -55,13 +61,14 @@ export class RedisWorkerStore extends RedisDocketStore implements WorkerStore {
   }
 
   /** The runs to start, how many messages were read, and the last stream id read. */
-  static fetched(replies: string[][]): Fetched {
-    return { runs: RedisWorkerStore.claimed(replies, () => false), read: replies.length, lastId: replies.at(-1)?.[1] };
+  fetched(replies: string[][]): Fetched {
+    return { runs: this.claimed(replies, () => false), read: replies.length, lastId: replies.at(-1)?.[1] };
   }
 
-  private static claimed(replies: string[][], redelivered: (i: number) => boolean): ClaimedRun[] {
+  private claimed(replies: string[][], redelivered: (i: number) => boolean): ClaimedRun[] {
     const runs: ClaimedRun[] = [];
     replies.forEach((r, i) => {
+      if (r[0] === 'quarantined') this.reportQuarantined(`stream message ${r[1]}${r[2] ? ` of ${r[2]}` : ''}`, r[3]);
       if (r[0] !== 'run') return;
       runs.push({
         id: r[1],
@@ -85,8 +92,16 @@ export class RedisWorkerStore extends RedisDocketStore implements WorkerStore {
    */
   async complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]> {
     const args = RedisWorkerStore.completeArgs(this.keys, batch, now, ttlMs);
-    if (batch.length > 1) return this.client.docketComplete(...args);
-    return this.publishing((scripts) => scripts.docketComplete(...args)) as Promise<string[]>;
+    const states = await (batch.length > 1 ? this.client.docketComplete(...args) : (this.publishing((scripts) => scripts.docketComplete(...args)) as Promise<string[]>));
+    this.completed(batch, states);
+    return states;
+  }
+
+  /** Hears the complete script's answer for `batch` (also when it went with a wait): logs what it quarantined. */
+  completed(batch: readonly Completion[], states: readonly unknown[]): void {
+    states.forEach((state, i) => {
+      if (state === 'quarantined') this.reportQuarantined(`the record of ${batch[i].key}`, 'its seq is not a number; it is FAILED now');
+    });
   }
 
   /** The complete script's key count, KEYS and ARGV for `batch`. */
@@ -165,9 +180,22 @@ export class RedisWorkerStore extends RedisDocketStore implements WorkerStore {
     return answer === 1 ? 'acquired' : answer === 0 ? 'parked' : answer === -2 ? 'cancelled' : 'replaced';
   }
 
-  async streamDue(now: number, limit: number): Promise<number> {
+  async quarantineOutcome(c: Completion, reason: string, now: number, ttlMs: number): Promise<void> {
     const k = this.keys;
-    return this.client.docketStreamDue(k.queue, k.stream, now, limit, k.prefix);
+    const raw = JSON.stringify({ outcome: c.outcome, error: c.errorSummary.slice(0, 1_000), resultBytes: c.result.length, failureBytes: c.failure.length });
+    await this.client.docketQuarantineOutcome(k.stream, k.runs(c.key), k.group, c.messageId, c.key, c.generation, reason, now, raw, k.prefix, ttlMs);
+    this.reportQuarantined(`the outcome of ${c.key}`, `${reason}; it is FAILED now`);
+  }
+
+  isRefused(err: unknown): boolean {
+    return err instanceof Error && err.name === 'ReplyError' && !SERVER_STATES.test(err.message);
+  }
+
+  async streamDue(now: number, limit: number, ttlMs: number): Promise<number> {
+    const k = this.keys;
+    const [taken, ...quarantined] = await this.client.docketStreamDue(k.queue, k.stream, now, limit, k.prefix, ttlMs);
+    for (let i = 0; i < quarantined.length; i += 2) this.reportQuarantined(`the scheduled record of ${quarantined[i]}`, `${quarantined[i + 1]}; it is FAILED now`);
+    return Number(taken);
   }
 
   /**

@@ -25,6 +25,11 @@ export class DocketKeys {
   readonly strikes: string;
   /** The channel on which strikes and restores are announced to every process of the docket. */
   readonly strikesChannel: string;
+  /**
+   * The stream of what the engine could not read (stream entries, records, outcomes), moved aside
+   * with why and when; also the channel on which each is announced.
+   */
+  readonly quarantine: string;
   /** The consumer group; groups are scoped to their stream, so it needs no prefix. */
   readonly group = 'docket-workers';
 
@@ -39,6 +44,7 @@ export class DocketKeys {
     this.sweepCursor = `${this.prefix}:redelivery-cursor`;
     this.strikes = `${this.prefix}:strikes`;
     this.strikesChannel = `${this.prefix}:strikes`;
+    this.quarantine = `${this.prefix}:quarantine`;
   }
 
   /** The execution record of `key`: state, task, arguments, timestamps, progress, result. */

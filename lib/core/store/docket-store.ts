@@ -55,6 +55,30 @@ export interface PendingKeys {
   scheduled: string[];
   streamLength: number;
   queueLength: number;
+  /** Entries in the quarantine. */
+  quarantineLength: number;
+}
+
+/**
+ * Something the engine could not read or write, moved aside with why and when: a stream
+ * `message`, an execution `record` (left FAILED in its place, saying why), or an `outcome` the
+ * store refused to record.
+ *
+ * @example
+ * for (const item of await docket.quarantined()) console.log(item.what, item.key, item.reason);
+ */
+export interface QuarantinedItem {
+  /** Its id in the quarantine (for `clearQuarantine`). */
+  id: string;
+  what: 'message' | 'record' | 'outcome' | string;
+  reason: string;
+  /** The execution's key, when it is known. */
+  key: string;
+  /** The stream message it came with, when it is known. */
+  messageId: string;
+  at: Date;
+  /** The item as it was found, as JSON (a stream entry's fields, a record's hash, an outcome's summary). */
+  raw: string;
 }
 
 /** A docket's store as a producer (and any reader) uses it. */
@@ -79,6 +103,10 @@ export interface DocketStore {
   putStrike(id: string, rule: string | undefined, announcement: string): Promise<boolean>;
   /** Every strike rule in effect: id → the rule as stored. */
   strikeRules(): Promise<Record<string, string>>;
+  /** The newest `limit` items of the quarantine, newest first, and how many it holds. */
+  quarantined(limit: number): Promise<{ items: QuarantinedItem[]; total: number }>;
+  /** Removes the quarantined items `ids`, or every one; how many it removed. */
+  clearQuarantine(ids?: readonly string[]): Promise<number>;
   /** Resolves once the store answers (it fails fast when the backend is down). */
   ping(): Promise<void>;
   /** Closes the store's connection, letting answers on their way arrive first. */

@@ -66,6 +66,16 @@ export interface WorkerStore extends DocketStore {
   ownPending(worker: string, count: number): Promise<Delivery[]>;
   /** Writes the terminal outcomes of a batch of runs, one state change each. */
   complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]>;
+  /**
+   * Moves an outcome the store refused to record to the quarantine, with `reason`, and
+   * acknowledges its message: the run is not taken up again.
+   */
+  quarantineOutcome(completion: Completion, reason: string, now: number, ttlMs: number): Promise<void>;
+  /**
+   * True when the store refused the command itself (it would refuse it again), as opposed to a
+   * failed connection or a state the store is in for now (out of memory, read-only, loading).
+   */
+  isRefused(err: unknown): boolean;
   /** Records and publishes a run's progress; false when the run is no longer that generation's. */
   progress(key: string, generation: string, now: number, current: number, total: number, message: string | null): Promise<boolean>;
   /**
@@ -77,8 +87,11 @@ export interface WorkerStore extends DocketStore {
    *   start)
    */
   acquire(run: ClaimedRun, place: Place, now: number, leaseMs: number): Promise<PlaceAnswer>;
-  /** Moves up to `limit` scheduled executions due by `now` to the stream; how many it moved. */
-  streamDue(now: number, limit: number): Promise<number>;
+  /**
+   * Moves up to `limit` scheduled executions due by `now` to the stream (one that cannot be read
+   * is quarantined); how many it took up, so fewer than `limit` means none is due any more.
+   */
+  streamDue(now: number, limit: number, ttlMs: number): Promise<number>;
   /** Keeps the messages `ids` from any sweep, and extends the leases of the places they hold by `leaseMs`. */
   renewLeases(consumer: string, ids: readonly string[], places: readonly { id: string; place: Place }[], leaseMs: number): Promise<void>;
   /**

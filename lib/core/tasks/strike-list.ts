@@ -6,8 +6,10 @@
  * scheduled when the strike comes ends CANCELLED at the worker instead of starting.
  */
 import type { Codec } from '../codec/codec';
+import { MalformedMessageError } from '../errors/bad-data.errors';
 import type { DocketKeys, DocketStore, SubscriberHub } from '../store';
 import type { DocketLogger } from '../util/logger';
+import { excerpt } from '../util/rate-limited-log';
 import { describeStrike, type Strike } from './strike';
 import { messageOf, ruleFromStored, strikesCall, type Rule, type StoredRule, type StrikeMessage } from './strike-rule';
 import type { TaskDefinition } from './task-registry';
@@ -144,7 +146,13 @@ export class StrikeList {
     } finally {
       const heard = this.heard ?? [];
       this.heard = undefined;
-      for (const message of heard) this.apply(message, false);
+      for (const message of heard) {
+      try {
+        this.apply(message, false);
+      } catch (err) {
+        this.source.logger.warn(`Ignoring a message on the strikes channel (${String(err)}): ${excerpt(message)}`);
+      }
+    }
       this.index();
     }
   }
@@ -158,13 +166,9 @@ export class StrikeList {
     this.index();
   }
 
+  /** Applies one message of the strikes channel; throws MalformedMessageError for one that is not a strike or restore. */
   private apply(message: string, announce: boolean): void {
-    let parsed: StrikeMessage;
-    try {
-      parsed = JSON.parse(message) as StrikeMessage;
-    } catch {
-      return;
-    }
+    const parsed = parseMessage(message);
     const known = this.rules.get(parsed.id);
     if (parsed.op === 'restore') {
       if (!known) return;
@@ -179,13 +183,7 @@ export class StrikeList {
   }
 
   private parse(id: string, stored: string | StoredRule): Rule | undefined {
-    try {
-      const raw = typeof stored === 'string' ? (JSON.parse(stored) as StoredRule) : stored;
-      return ruleFromStored(id, raw, this.source.codec);
-    } catch (err) {
-      this.source.logger.warn(`Ignoring a strike this process cannot read (${String(err)}): ${id}`);
-      return undefined;
-    }
+    return parseRule(id, stored, this.source.codec, this.source.logger);
   }
 
   private index(): void {
@@ -212,14 +210,36 @@ export async function writeStrike(store: DocketStore, rule: Rule, restore: boole
   return store.putStrike(rule.id, restore ? undefined : JSON.stringify(rule.stored), messageOf(rule, restore));
 }
 
-/** Every strike in effect, read from Redis, in the order of their rendering. */
-export async function readStrikes(store: DocketStore, codec: Codec): Promise<Strike[]> {
+/** Every strike in effect, read from Redis, in the order of their rendering; a rule that cannot be read is skipped with a warning. */
+export async function readStrikes(store: DocketStore, codec: Codec, logger: DocketLogger): Promise<Strike[]> {
   const all = await store.strikeRules();
   return Object.entries(all)
-    .map(([id, stored]) => ruleFromStored(id, JSON.parse(stored) as StoredRule, codec).strike)
+    .flatMap(([id, stored]) => parseRule(id, stored, codec, logger)?.strike ?? [])
     // A whole-task rule is just its task, as it was given, so that restore() takes it back as it is.
     .map((strike): Strike => (strike.parameter === undefined ? { task: strike.task } : strike))
     .map((strike) => ({ strike, shown: describeStrike(strike) }))
     .sort((a, b) => (a.shown < b.shown ? -1 : a.shown > b.shown ? 1 : 0))
     .map(({ strike }) => strike);
+}
+
+/** A stored rule (JSON text, or as the channel carried it), or undefined with a warning when it cannot be read. */
+function parseRule(id: string, stored: string | StoredRule, codec: Codec, logger: DocketLogger): Rule | undefined {
+  try {
+    return ruleFromStored(id, typeof stored === 'string' ? (JSON.parse(stored) as unknown) : stored, codec);
+  } catch (err) {
+    logger.warn(`Ignoring a strike this process cannot read (${String(err)}): ${excerpt(id)} = ${excerpt(typeof stored === 'string' ? stored : JSON.stringify(stored))}`);
+    return undefined;
+  }
+}
+
+/** A message of the strikes channel, checked. */
+function parseMessage(message: string): StrikeMessage {
+  let parsed: Partial<StrikeMessage> | null;
+  try {
+    parsed = JSON.parse(message) as Partial<StrikeMessage> | null;
+  } catch {
+    throw new MalformedMessageError('not JSON');
+  }
+  if (typeof parsed?.id !== 'string' || (parsed.op !== 'strike' && parsed.op !== 'restore')) throw new MalformedMessageError('not a strike or restore');
+  return parsed as StrikeMessage;
 }

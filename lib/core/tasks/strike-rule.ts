@@ -70,10 +70,18 @@ export function ruleOf(strike: Strike, codec: Codec, verb: 'strike' | 'restore' 
   return { strike: { task, parameter, operator, value }, id, stored };
 }
 
-/** A rule as the strikes hash (or the channel) gave it back; throws when its value cannot be decoded. */
-export function ruleFromStored(id: string, stored: StoredRule, codec: Codec): Rule {
-  const value = stored.value === undefined ? undefined : (codec.decode(stored.value) as StrikeValue);
-  return { id, stored, strike: { task: stored.task, parameter: stored.parameter, operator: stored.operator, value } };
+/**
+ * A rule as the strikes hash (or the channel) gave it back, checked as a new one would be.
+ *
+ * @throws for a stored form that is not a rule (damaged, or written by something else)
+ */
+export function ruleFromStored(id: string, stored: unknown, codec: Codec): Rule {
+  if (typeof stored !== 'object' || stored === null) throw new InvalidOptionsError('not a stored strike');
+  const { task, parameter, operator, value } = stored as Record<string, unknown>;
+  if (value !== undefined && typeof value !== 'string') throw new InvalidOptionsError('its value is not encoded');
+  const strike = { task, parameter, operator: parameter === undefined ? undefined : operator } as Strike;
+  const rule = ruleOf(value === undefined ? strike : { ...strike, value: codec.decode(value) as StrikeValue }, codec);
+  return { ...rule, id };
 }
 
 /** Numbers and bigints together, Dates by time, strings with strings; undefined when they do not compare. */

@@ -1,14 +1,25 @@
 /**
  * The outcomes of a worker's runs on their way to Redis. Outcomes that arrive within one turn of
  * the event loop are written together, in one script call; an idle worker takes them instead to
- * send in the same write as its next wait (see WorkerStore.waitAndClaim). A failed write is
- * retried with backoff, so no outcome is dropped, and {@link OutcomeWriter.drain} waits for all.
+ * send in the same write as its next wait (see the stream waiter). {@link OutcomeWriter.drain}
+ * waits for all.
+ *
+ * A failed write never holds up other outcomes: each outcome of the batch is then written on its
+ * own, retried with backoff while the connection is down or the store cannot take writes for now
+ * (out of memory, read-only, loading), but only {@link REFUSALS_KEPT} times when the store
+ * refuses the write itself (too large for the server, say); then it is recorded as FAILED saying why, or, if even that is refused,
+ * quarantined. An outcome that cannot be written at all is left unacknowledged, to redelivery.
  */
-import type { DocketLogger } from '../util/logger';
+import { ExecutionState } from '../execution/execution-state.enum';
 import type { Completion, OutcomesAhead, WorkerStore } from '../store';
+import type { DocketLogger } from '../util/logger';
 
 /** How many recorded runs' messages a worker remembers (see OutcomeWriter.has). */
 const RECORDED_KEPT = 10_000;
+/** How many times an outcome the store refuses is tried before it is recorded FAILED. */
+const REFUSALS_KEPT = 4;
+const FIRST_DELAY_MS = 100;
+const MAX_DELAY_MS = 5_000;
 
 export class OutcomeWriter {
   private pending: Completion[] = [];
@@ -25,6 +36,8 @@ export class OutcomeWriter {
    * after, it must not start the run again.
    */
   private readonly recordedLately = new Set<string>();
+  /** Set by close(): writes still failing then are given up (their runs go to redelivery). */
+  private closed = false;
 
   constructor(
     private readonly store: WorkerStore,
@@ -84,9 +97,14 @@ export class OutcomeWriter {
     await Promise.all(this.writes);
   }
 
-  /** Waits until every outcome, including those queued meanwhile, is written. */
+  /** Waits until every outcome, including those queued meanwhile, is written (or given up). */
   async drain(): Promise<void> {
     while (this.writes.size > 0) await Promise.all(this.writes);
+  }
+
+  /** Gives up the outcomes still failing: their messages stay pending, for redelivery. */
+  close(): void {
+    this.closed = true;
   }
 
   private track(write: Promise<void>, isFlush: boolean): void {
@@ -96,7 +114,6 @@ export class OutcomeWriter {
   }
 
   private async flush(): Promise<void> {
-    let delay = 100;
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
@@ -104,15 +121,51 @@ export class OutcomeWriter {
       try {
         await this.store.complete(batch, Date.now(), this.ttlMs);
         this.recorded(batch);
-        delay = 100;
       } catch (err) {
-        // The connection waits out outages itself; this is a failure of the write: try again.
-        this.logger.warn(`Worker ${this.worker}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying in ${delay} ms`);
-        this.pending.unshift(...batch);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 5_000);
+        // Each on its own from here: one the store refuses must not hold up the others.
+        this.logger.warn(`Worker ${this.worker}: recording ${batch.length} outcome(s) failed (${String(err)}); retrying each on its own`);
+        for (const completion of batch) this.track(this.writeAlone(completion, err), false);
       }
     }
+  }
+
+  /** Writes one outcome whose write failed with `err`, as the file comment says. */
+  private async writeAlone(completion: Completion, err: unknown): Promise<void> {
+    const run = `${completion.key} (message ${completion.messageId})`;
+    let refusals = 0;
+    for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
+      if (this.store.isRefused(err) && ++refusals >= REFUSALS_KEPT) break;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.closed) return this.giveUp(completion, run);
+      try {
+        await this.store.complete([completion], Date.now(), this.ttlMs);
+        return this.recorded([completion]);
+      } catch (next) {
+        err = next;
+      }
+    }
+    const reason = `the store refused it ${refusals} times: ${String(err).slice(0, 500)}`;
+    this.logger.error(`Worker ${this.worker}: ${run}: ${reason}; recording it as FAILED`);
+    const failed: Completion = { ...completion, outcome: ExecutionState.FAILED, result: '', failure: '', retryAt: undefined, errorSummary: `OutcomeRefusedError: ${reason}` };
+    try {
+      await this.store.complete([failed], Date.now(), this.ttlMs);
+      return this.recorded([completion]);
+    } catch {
+      // Refused again: moved aside, with its message acknowledged.
+    }
+    try {
+      await this.store.quarantineOutcome(completion, reason, Date.now(), this.ttlMs);
+      return this.recorded([completion]);
+    } catch (last) {
+      this.logger.error(`Worker ${this.worker}: quarantining the outcome of ${run} failed too (${String(last)})`);
+      return this.giveUp(completion, run);
+    }
+  }
+
+  /** Drops an outcome that cannot be written: its message stays pending, and another worker runs it again. */
+  private giveUp(completion: Completion, run: string): void {
+    this.unrecorded.delete(completion.messageId);
+    this.logger.warn(`Worker ${this.worker}: gave up recording the outcome of ${run}; it is left to redelivery`);
   }
 
   private recorded(batch: readonly Completion[]): void {

@@ -51,7 +51,7 @@ export class WorkerUpkeep {
 
   /** Moves every due scheduled execution to the stream. */
   async moveDue(): Promise<void> {
-    while ((await this.store.streamDue(Date.now(), DUE_BATCH)) === DUE_BATCH && this.host.running());
+    while ((await this.store.streamDue(Date.now(), DUE_BATCH, this.host.docket.executionTtl)) === DUE_BATCH && this.host.running());
   }
 
   /** Re-claims messages already delivered to this consumer that it is not running (after a lost reply). */

@@ -15,6 +15,10 @@ import { OutcomeWriter } from './outcome-writer';
 import { RunTracker } from './run-tracker';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type StopOptions, type WorkerOptions } from './worker.options';
 import { WorkerUpkeep } from './worker-upkeep';
+import { settledBy } from '../util/deadline';
+
+/** How long past its drainTimeout a stop may take, whatever the store does (a paused Redis, say). */
+const STOP_MARGIN_MS = 1_000;
 
 /**
  * Runs the tasks of a docket.
@@ -35,6 +39,7 @@ export class Worker {
   private starting?: Promise<void>;
   private shuttingDown?: Promise<void>;
   private stopping = false;
+  private stopped?: Promise<void>;
   private upkeep?: WorkerUpkeep;
   private unlistenCancel?: () => void;
   private outcomes?: OutcomeWriter;
@@ -80,7 +85,8 @@ export class Worker {
     if (!(await this.begin())) return;
     this.loop = this.claims!.run(true);
     await this.loop;
-    await this.shutdown(this.options.drainTimeout);
+    const { drainTimeout } = this.options;
+    await this.shutdown(drainTimeout, Date.now() + drainTimeout + STOP_MARGIN_MS);
   }
 
   /**
@@ -92,14 +98,20 @@ export class Worker {
    * await worker.stop({ drainTimeout: 10_000 });
    */
   async stop(options: StopOptions = {}): Promise<void> {
-    if (this.stopping) return this.loop?.then(() => undefined);
+    this.stopped ??= this.halt(options.drainTimeout ?? this.options.drainTimeout);
+    return this.stopped;
+  }
+
+  /** Stops within `drainTimeout` plus {@link STOP_MARGIN_MS}, whatever the store does meanwhile. */
+  private async halt(drainTimeout: number): Promise<void> {
+    const deadline = Date.now() + drainTimeout + STOP_MARGIN_MS;
     this.stopping = true;
     // A stop during start-up waits for it, so nothing it opens outlives the stop.
-    await this.starting?.catch(() => undefined);
+    await settledBy(deadline, this.starting);
     this.runs.wake();
-    await this.waiter?.end();
-    await this.loop?.catch(() => undefined);
-    await this.shutdown(options.drainTimeout ?? this.options.drainTimeout);
+    await settledBy(deadline, this.waiter?.end());
+    await settledBy(deadline, this.loop);
+    await this.shutdown(drainTimeout, deadline);
   }
 
   /** Starts the worker; false when it was stopped meanwhile (and is now shut down). */
@@ -107,7 +119,9 @@ export class Worker {
     this.starting = this.start();
     await this.starting;
     if (!this.stopping) return true;
-    await this.shutdown(0);
+    // Stopped while starting: what the start opened, perhaps after the stop gave up waiting, is closed.
+    await this.shutdown(0, Date.now() + STOP_MARGIN_MS);
+    await this.closeConnections(Date.now() + STOP_MARGIN_MS);
     return false;
   }
 
@@ -141,25 +155,33 @@ export class Worker {
     await this.upkeep?.recoverOwn();
   }
 
-  private shutdown(drainTimeout: number): Promise<void> {
-    this.shuttingDown ??= this.drainAndClose(drainTimeout);
+  private shutdown(drainTimeout: number, deadline: number): Promise<void> {
+    this.shuttingDown ??= this.drainAndClose(drainTimeout, deadline);
     return this.shuttingDown;
   }
 
-  private async drainAndClose(drainTimeout: number): Promise<void> {
+  private async drainAndClose(drainTimeout: number, deadline: number): Promise<void> {
     this.stopping = true;
     this.upkeep?.stop();
-    await this.runs.drain(drainTimeout, this.name, this.logger);
+    await this.runs.drain(Math.min(drainTimeout, Math.max(0, deadline - Date.now())), this.name, this.logger);
     await new Promise((resolve) => setImmediate(resolve));
-    await this.outcomes?.drain();
+    if (this.outcomes && !(await settledBy(deadline, this.outcomes.drain()))) {
+      this.outcomes.close();
+      this.logger.warn(`Worker ${this.name}: stopped before every outcome was recorded; those runs are left to redelivery`);
+    }
     this.unlistenCancel?.();
+    await this.closeConnections(deadline);
+  }
+
+  /** Closes the worker's connections; the heartbeat's removal waits until `deadline` at most. */
+  private async closeConnections(deadline: number): Promise<void> {
     const store = this.store;
+    this.store = undefined;
     if (store) {
-      await store.removeWorker(this.name).catch(() => undefined);
+      await settledBy(deadline, store.removeWorker(this.name));
       await store.close();
     }
     this.waiter?.disconnect();
-    this.store = undefined;
     this.claims = undefined;
     this.waiter = undefined;
   }

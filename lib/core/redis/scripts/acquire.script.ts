@@ -30,7 +30,8 @@ local key, gen, id, limit, now, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV
 local name, kprefix = ARGV[9], ARGV[10]
 local r = redis.call('HMGET', runs, 'gen', 'state', 'msg', 'seq', 'parked', 'cancel')
 if r[1] == gen and r[2] == 'scheduled' and r[5] == name and not r[3] then return 0 end
-local stale = r[1] ~= gen or r[2] ~= 'running' or r[3] ~= id
+-- A record whose seq is not a number is not started; its outcome quarantines it.
+local stale = r[1] ~= gen or r[2] ~= 'running' or r[3] ~= id or not count(r[4])
 if stale or r[6] == '1' then
   -- It does not start: a wake it may have had goes on to the next waiter.
   wake_waiters(kprefix, name, free_places(slots, limit, now), stream, queue, now)

@@ -13,8 +13,8 @@ import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
  *       failure to be tried again its time (ms; '' = final);
  *       then, for each run that holds a place of a concurrency limit (most hold none, and cost
  *       nothing here): its position in the batch (1-based), the limit's name and its size
- * Reply: per run, the state recorded ('queued' or 'scheduled' for a retry), or 'superseded' when the record
- *        belongs to a newer run,
+ * Reply: per run, the state recorded ('queued' or 'scheduled' for a retry), 'quarantined' when its
+ *        record could not be read (see poison_record), or 'superseded' when the record belongs to a newer run,
  *        another worker already finished this one, or it runs another message (the same key added
  *        again after a fire-and-forget record was removed starts again at generation 1, so an
  *        outcome resent late must also name the message); every message is acked either way.
@@ -66,7 +66,10 @@ for i = 3, #KEYS do
   ids[#ids + 1] = id
   local r, heard = records[i], nil
   if r then heard = listened[prefix .. key] or false else r = redis.call('HMGET', runs, unpack(FIELDS)) end
-  if r[1] == gen and r[2] == 'running' and r[8] == id then
+  if r[1] == gen and r[2] == 'running' and r[8] == id and not count(r[3]) then
+    poison_record(kprefix, runs, key, 'its seq is not a number', id, now, ttl)
+    out[#out + 1] = 'quarantined'
+  elseif r[1] == gen and r[2] == 'running' and r[8] == id then
     if r[4] == '1' then outcome = 'cancelled' end
     local seq = tonumber(r[3]) + 1
     if r[4] then redis.call('HDEL', runs, 'cancel') end

@@ -5,12 +5,13 @@ import { cancelScript } from './cancel.script';
 import { claimNextScript, claimScript } from './claim.script';
 import { completeScript } from './complete.script';
 import { progressScript } from './progress.script';
+import { quarantineOutcomeScript } from './quarantine-outcome.script';
 import { releaseLeaseScript } from './release-lease.script';
 import { scheduleScript } from './schedule.script';
 import { scriptForConnection, type ScriptDefinition } from './script';
 import { streamDueScript } from './stream-due.script';
 
-const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript, acquireScript];
+const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript, acquireScript, quarantineOutcomeScript];
 
 type Arg = string | number;
 
@@ -21,10 +22,11 @@ export interface ScriptCommands {
   docketClaimNext(...args: Arg[]): Promise<string[][]>;
   docketComplete(numKeys: number, ...args: Arg[]): Promise<string[]>;
   docketCancel(...args: Arg[]): Promise<string>;
-  docketStreamDue(...args: Arg[]): Promise<number>;
+  docketStreamDue(...args: Arg[]): Promise<(number | string)[]>;
   docketProgress(...args: Arg[]): Promise<number>;
   docketReleaseLease(...args: Arg[]): Promise<number>;
   docketAcquire(...args: Arg[]): Promise<number>;
+  docketQuarantineOutcome(...args: Arg[]): Promise<number>;
 }
 
 /** Registers every script on `client` once; ioredis then uses EVALSHA with a NOSCRIPT fallback. */

@@ -18,8 +18,10 @@ export const progressScript: ScriptDefinition = {
   lua: `
 local runs = KEYS[1]
 local r = redis.call('HMGET', runs, 'gen', 'state', 'seq', 'pm')
-if r[1] ~= ARGV[1] or r[2] ~= 'running' then return 0 end
-local seq = tonumber(r[3]) + 1
+local seq = tonumber(r[3])
+-- A seq that is not a number: the run's outcome quarantines the record; progress is not written.
+if r[1] ~= ARGV[1] or r[2] ~= 'running' or not seq or seq ~= seq then return 0 end
+seq = seq + 1
 redis.call('HSET', runs, 'pc', ARGV[4], 'pt', ARGV[5], 'pu', ARGV[2], 'seq', seq, 'pseq', seq)
 if ARGV[7] == '1' then
   redis.call('HSET', runs, 'pm', ARGV[6])

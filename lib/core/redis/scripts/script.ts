@@ -8,6 +8,12 @@ export interface ScriptDefinition {
 }
 
 /**
+ * The sequence number of a record left FAILED in place of an unreadable one (see poison_record):
+ * above any a run reaches, so its event passes every subscriber's ordering filter.
+ */
+export const POISONED_SEQ = 2 ** 40;
+
+/**
  * Lua helpers shared by the scripts.
  *
  * - `publish_state(channel, key, seq, state, extra, reply)` publishes `{type:'state', key, seq,
@@ -24,6 +30,19 @@ export interface ScriptDefinition {
  * ({@link scriptForConnection} sets EVERY_NODE_MAY_LISTEN).
  *
  * Terminal events carry the run's `gen`, so an inbox never mistakes one run under a key for another.
+ *
+ * Bad data (a stream entry without a key, a record whose numbers are not numbers, a state that is
+ * none of ours) is checked for before anything is written, and moved aside, never retried:
+ * - `count(v)` is the number in `v`, or nil when it is missing, not a number, NaN or infinite.
+ * - `known_state(s)` says whether `s` is one of the six states.
+ * - `quarantine(kprefix, what, reason, id, key, raw, now)` appends the raw item (its fields as
+ *   JSON), why and when to the docket's quarantine stream (capped at about 10,000 entries) and
+ *   announces it on the quarantine channel.
+ * - `fail_in_place(kprefix, runs, key, err, now, ttl)` replaces a record with a FAILED one that
+ *   says `err`, with its event, so that whoever watches or awaits the execution learns of it. Its
+ *   sequence number is {@link POISONED_SEQ}.
+ * - `poison_record(kprefix, runs, key, reason, id, now, ttl)` quarantines an unreadable record
+ *   and fails it in place.
  */
 export const LUA_PRELUDE = `
 local EVERY_NODE_MAY_LISTEN = false
@@ -59,7 +78,38 @@ end
 local function finish_record(runs, ttl)
   if ttl > 0 then redis.call('PEXPIRE', runs, ttl) else redis.call('DEL', runs) end
 end
+local function count(v)
+  local n = tonumber(v)
+  if n and n == n and n > -1e300 and n < 1e300 then return n end
+  return nil
+end
+local STATES = {scheduled = true, queued = true, running = true, completed = true, failed = true, cancelled = true}
+local function known_state(s)
+  return s and STATES[s] == true
+end
+local function quarantine(kprefix, what, reason, id, key, raw, now)
+  local at = tostring(now)
+  redis.call('XADD', kprefix .. ':quarantine', 'MAXLEN', '~', 10000, '*',
+    'what', what, 'reason', reason, 'id', id or '', 'key', key or '', 'at', at, 'raw', cjson.encode(raw or {}))
+  redis.call('PUBLISH', kprefix .. ':quarantine', cjson.encode({what = what, reason = reason, id = id or '', key = key or '', at = tonumber(at)}))
+end
+local POISONED_SEQ = ${POISONED_SEQ}
+local function fail_in_place(kprefix, runs, key, err, now, ttl)
+  local old = redis.call('HMGET', runs, 'gen', 'fn', 'reply')
+  redis.call('DEL', runs)
+  redis.call('HSET', runs, 'state', 'failed', 'fn', old[2] or '', 'gen', count(old[1]) or 0, 'when', now, 'completed', now,
+    'seq', POISONED_SEQ, 'sseq', POISONED_SEQ, 'error', err)
+  local reply = old[3]
+  if type(reply) ~= 'string' or reply == '' then reply = nil end
+  publish_state(kprefix .. ':events:' .. key, key, POISONED_SEQ, 'failed', {completedAt = tonumber(now), error = err, gen = count(old[1]) or 0}, reply)
+  finish_record(runs, ttl)
+end
+local function poison_record(kprefix, runs, key, reason, id, now, ttl)
+  quarantine(kprefix, 'record', reason, id, key, redis.call('HGETALL', runs), now)
+  fail_in_place(kprefix, runs, key, 'QuarantinedError: the record of ' .. key .. ' could not be read (' .. reason .. ') and was moved to the quarantine', now, ttl)
+end
 `;
+
 
 /**
  * Lua helpers of concurrency limits (with {@link LUA_PRELUDE}), shared by the acquire and
@@ -88,7 +138,8 @@ local function wake_waiters(kprefix, name, free, stream, queue, now)
     redis.call('ZREM', waiting, head)
     local runs = kprefix .. ':runs:' .. head
     local w = redis.call('HMGET', runs, 'state', 'parked', 'gen', 'seq')
-    if w[1] == 'scheduled' and w[2] == name then
+    -- A record that cannot be read stays in the queue, where the due-mover quarantines it.
+    if w[1] == 'scheduled' and w[2] == name and count(w[4]) then
       redis.call('ZREM', queue, head)
       local seq = tonumber(w[4]) + 1
       redis.call('HSET', runs, 'state', 'queued', 'when', now, 'seq', seq, 'sseq', seq,
