@@ -130,12 +130,30 @@ export async function openConnection(client: RedisClient, url: string): Promise<
       });
       await Promise.race([connecting, noSentinel]);
     } else await client.ping();
+    await selectDatabase(client, url);
   } catch (err) {
     dropConnection(client);
+    if (err instanceof RedisUnavailableError) throw err;
     const cause = lastErrors.get(client)?.replace(/ Retrying from scratch after \d+ms\./, '');
     throw new RedisUnavailableError(displayUrl(url), cause ?? (err instanceof Error ? err.message : String(err)));
   } finally {
     if (sentinelsFailed) client.off('error', sentinelsFailed);
+  }
+}
+
+/**
+ * Selects the URL's database again, now, to learn whether the server has it: ioredis selects it
+ * on connect but goes on with database 0 when the server refuses, which would mix dockets of
+ * different environments (and let `docket clear` empty the wrong one).
+ */
+async function selectDatabase(client: RedisClient, url: string): Promise<void> {
+  const db = client instanceof Redis ? client.options.db : undefined;
+  if (!db) return;
+  try {
+    await client.select(db);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new RedisUnavailableError(displayUrl(url), `the server has no database ${db} (${why}); name one below its "databases" setting`);
   }
 }
 

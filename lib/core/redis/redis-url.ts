@@ -21,6 +21,27 @@ function parseHosts(list: string, defaultPort: number): { host: string; port: nu
   });
 }
 
+/**
+ * `url` with its passwords masked, in whatever form they are written: everything between the
+ * user's colon and the last `@` of the URL, and `password` / `sentinelPassword` parameters. Works
+ * on the URL as given (raw or percent-encoded), so no encoding can let a password through, and on
+ * a URL too malformed to parse.
+ *
+ * @example
+ * maskPassword('redis://app:s^cr{t@cache:6379/0'); // 'redis://app:***@cache:6379/0'
+ */
+export function maskPassword(url: string): string {
+  let masked = url.replace(/([?&](?:sentinel)?password=)[^&#]*/gi, '$1***');
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(masked);
+  const start = scheme ? scheme[0].length : 0;
+  const at = masked.lastIndexOf('@');
+  if (at >= start) {
+    const colon = masked.indexOf(':', start);
+    masked = colon >= 0 && colon < at ? `${masked.slice(0, colon + 1)}***${masked.slice(at)}` : masked;
+  }
+  return masked;
+}
+
 /** True for `redis+cluster://` and `rediss+cluster://` URLs. */
 export function isClusterUrl(url: string): boolean {
   return CLUSTER_SCHEMES.test(url);
@@ -57,14 +78,13 @@ const SENTINEL_COMMAND_TIMEOUT_MS = 5_000;
 function splitUserinfo(url: string, authority: string): { hosts: string; options: RedisOptions; display: string } {
   const at = authority.lastIndexOf('@');
   const options: RedisOptions = {};
-  let display = url;
+  const display = maskPassword(url);
   if (at >= 0) {
-    const [user, password] = authority.slice(0, at).split(':');
-    if (user) options.username = decodeURIComponent(user);
-    if (password !== undefined) {
-      options.password = decodeURIComponent(password);
-      display = url.replace(`:${password}@`, ':***@');
-    }
+    const userinfo = authority.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
+    if (user) options.username = decodeComponent(user, display);
+    if (colon >= 0) options.password = decodeComponent(userinfo.slice(colon + 1), display);
   }
   return { hosts: at >= 0 ? authority.slice(at + 1) : authority, options, display };
 }
@@ -84,26 +104,21 @@ export function parseSentinelUrl(url: string): ParsedRedisUrl {
   const slash = withoutQuery.indexOf('/');
   const authority = slash < 0 ? withoutQuery : withoutQuery.slice(0, slash);
   const [master, db] = (slash < 0 ? '' : withoutQuery.slice(slash + 1)).split('/');
-  const split = splitUserinfo(url, authority);
-  const { options } = split;
-  let { display } = split;
+  const { options, display, hosts } = splitUserinfo(url, authority);
   const param = (name: string): string | undefined => {
     const pair = query.split('&').find((p) => p.startsWith(`${name}=`));
-    return pair === undefined ? undefined : decodeURIComponent(pair.slice(name.length + 1));
+    return pair === undefined ? undefined : decodeComponent(pair.slice(name.length + 1), display);
   };
   const sentinelPassword = param('sentinelPassword');
-  if (sentinelPassword !== undefined) {
-    options.sentinelPassword = sentinelPassword;
-    display = display.replace(/([?&]sentinelPassword=)[^&]*/, '$1***');
-  }
+  if (sentinelPassword !== undefined) options.sentinelPassword = sentinelPassword;
   const sentinelUsername = param('sentinelUsername');
   if (sentinelUsername !== undefined) options.sentinelUsername = sentinelUsername;
-  options.sentinels = parseHosts(split.hosts, 26379);
+  options.sentinels = parseHosts(hosts, 26379);
   if (options.sentinels.length === 0 || options.sentinels.some((s) => !Number.isInteger(s.port))) {
     throw new RedisUnavailableError(display, 'the URL names no Sentinel (expected redis+sentinel://host:port,host:port/<master name>)');
   }
   if (!master) throw new RedisUnavailableError(display, 'the URL names no master (expected redis+sentinel://host:port/<master name>[/db])');
-  options.name = decodeURIComponent(master);
+  options.name = decodeComponent(master, display);
   const dbParam = param('db') ?? db;
   if (dbParam) {
     options.db = Number(dbParam);
@@ -122,10 +137,9 @@ export function parseSentinelUrl(url: string): ParsedRedisUrl {
   return { options, display };
 }
 
-/** The URL as it may be printed: the password masked. */
+/** The URL as it may be printed: the password masked (see {@link maskPassword}). */
 export function displayUrl(url: string): string {
-  if (isClusterUrl(url)) return parseClusterUrl(url).display;
-  return isSentinelUrl(url) ? parseSentinelUrl(url).display : parseRedisUrl(url).display;
+  return maskPassword(url);
 }
 
 /** Parsed connection settings plus a printable URL with the password masked. */
@@ -139,16 +153,16 @@ export interface ParsedRedisUrl {
  * database number (`/2` or `?db=2`).
  */
 export function parseRedisUrl(url: string): ParsedRedisUrl {
+  const display = maskPassword(url);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new RedisUnavailableError(url, 'the URL is malformed (expected redis://host:port/db)');
+    throw new RedisUnavailableError(display, 'the URL is malformed (expected redis://host:port/db)');
   }
-  const display = parsed.password ? url.replace(`:${parsed.password}@`, ':***@') : url;
   const options: RedisOptions = {};
-  if (parsed.username) options.username = decodeURIComponent(parsed.username);
-  if (parsed.password) options.password = decodeURIComponent(parsed.password);
+  if (parsed.username) options.username = decodeComponent(parsed.username, display);
+  if (parsed.password) options.password = decodeComponent(parsed.password, display);
   const dbParam = parsed.searchParams.get('db');
   switch (parsed.protocol) {
     case 'redis:':
@@ -175,4 +189,13 @@ export function parseRedisUrl(url: string): ParsedRedisUrl {
     throw new RedisUnavailableError(display, 'the database number is not an integer');
   }
   return { options, display };
+}
+
+/** A percent-encoded part of the URL, decoded; a broken escape is a RedisUnavailableError naming the (masked) URL. */
+function decodeComponent(part: string, display: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new RedisUnavailableError(display, 'the URL has a broken %-escape (write % as %25)');
+  }
 }
