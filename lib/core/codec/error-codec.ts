@@ -95,6 +95,18 @@ export class ErrorCodec {
     return `${failure.name}: ${failure.message}`;
   }
 
+  /**
+   * The failure stored as JSON, rebuilt; one that cannot be read (damaged in the store) becomes a
+   * DocketTaskError with `summary`.
+   */
+  fromStored(stored: string, summary: string): Error {
+    try {
+      return this.deserialize(JSON.parse(stored) as SerializedFailure);
+    } catch {
+      return new DocketTaskError('Error', `${summary} (its stored failure cannot be read)`);
+    }
+  }
+
   /** Rebuilds the failure as an error of its original class where known. */
   deserialize(failure: SerializedFailure): Error {
     const cls = this.classes.get(failure.className);

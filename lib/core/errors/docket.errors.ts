@@ -33,18 +33,17 @@ export class UnknownTaskError extends DocketError {
 }
 
 /**
- * Two different functions were registered under one task name.
+ * Two different functions were registered under one task name, or one function twice with
+ * different options.
  *
  * @example
  * docket.register(a, { name: 'x' }); docket.register(b, { name: 'x' }); // throws DuplicateTaskError
+ * docket.register(f); docket.register(f, { timeout: 5_000 }); // throws: timeout: none → 5000
  */
 export class DuplicateTaskError extends DocketError {
   override name = 'DuplicateTaskError';
-  constructor(readonly taskName: string, detail = '') {
-    super(
-      `Task name "${taskName}" is registered twice${detail ? ` (${detail})` : ''}. ` +
-        `Give one of them another name with { name: '…' }.`,
-    );
+  constructor(readonly taskName: string, detail = '', advice = `Give one of them another name with { name: '…' }.`) {
+    super(`Task name "${taskName}" is registered twice${detail ? ` (${detail})` : ''}. ${advice}`);
   }
 }
 

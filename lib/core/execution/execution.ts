@@ -1,4 +1,4 @@
-import { Observable, filter, firstValueFrom, map, of, timeout as rxTimeout, TimeoutError as RxTimeoutError } from 'rxjs';
+import { Observable, filter, firstValueFrom, map, of, takeUntil } from 'rxjs';
 import {
   ExecutionCancelledError,
   ExecutionNotFoundError,
@@ -18,6 +18,7 @@ import type { ExecutionHost } from './execution-host';
 import type { ProgressSnapshot } from './execution-progress';
 import { Disposition, ExecutionState, isTerminal } from './execution-state.enum';
 import type { InboxMark, RecordReading } from './result-inbox';
+import { after } from '../util/long-timer';
 import { resolveWait, type ResultOptions } from './result-options';
 
 const EMPTY_PROGRESS: ProgressSnapshot = { current: 0, total: 0, message: null };
@@ -228,23 +229,19 @@ export class Execution<R = unknown> {
         filter((e) => isTerminal(e.state)),
         map((e) => e.state),
       );
-      try {
-        this.state = await firstValueFrom(remaining === undefined ? terminal : terminal.pipe(rxTimeout(Math.max(0, remaining))));
-      } catch (err) {
-        if (err instanceof RxTimeoutError) throw new TimeoutError(this.key, Math.max(0, waitMs ?? 0));
-        throw err;
-      }
+      const state = await firstValueFrom(remaining === undefined ? terminal : terminal.pipe(takeUntil(after(Math.max(0, remaining)))), { defaultValue: undefined });
+      if (state === undefined) throw new TimeoutError(this.key, Math.max(0, waitMs ?? 0));
+      this.state = state;
     }
     if (this.state === ExecutionState.CANCELLED) throw new ExecutionCancelledError(this.key);
     if (!this.outcome) {
       this.outcome = await (await this.host.store()).readOutcome(this.key);
     }
     if (this.state === ExecutionState.FAILED) {
-      if (this.outcome.failure) {
-        throw this.host.errorCodec.deserialize(JSON.parse(this.outcome.failure));
-      }
+      if (this.outcome.failure) throw this.host.errorCodec.fromStored(this.outcome.failure, this.error ?? `Execution "${this.key}" failed`);
       throw new DocketTaskError('Error', this.error ?? `Execution "${this.key}" failed`);
     }
     return (this.outcome.result === undefined ? undefined : this.host.codec.decode(this.outcome.result)) as R;
   }
+
 }

@@ -17,6 +17,7 @@ import { MalformedMessageError } from '../errors/bad-data.errors';
 import { TimeoutError } from '../errors/docket.errors';
 import { eventFromWire, type ExecutionStateEvent } from './execution-event';
 import { isTerminal } from './execution-state.enum';
+import { setLongTimeout } from '../util/long-timer';
 import type { SubscriberHub } from '../store';
 
 /** Outcomes kept for runs nobody waits for yet (count, and bytes of their messages), oldest dropped first. */
@@ -127,8 +128,8 @@ export class ResultInbox {
     if (early) return typeof early === 'string' ? 'unknown' : early;
     const waiting = this.wait(key, generation);
     const racers: Promise<InboxNews | 'read' | 'unknown' | 'timeout'>[] = [waiting.news];
-    let timer: NodeJS.Timeout | undefined;
-    if (waitMs !== undefined) racers.push(new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), waitMs))));
+    let cancelTimer: (() => void) | undefined;
+    if (waitMs !== undefined) racers.push(new Promise((resolve) => (cancelTimer = setLongTimeout(() => resolve('timeout'), waitMs))));
     if (!this.covers(mark)) {
       // Still pending: keep waiting on the inbox, which was subscribed before the add.
       racers.push(readRecord().then((reading) => (reading === 'pending' ? new Promise<never>(() => undefined) : reading)));
@@ -139,7 +140,7 @@ export class ResultInbox {
       return news === 'superseded' || news === 'resync' ? 'unknown' : news;
     } finally {
       waiting.stop();
-      clearTimeout(timer);
+      cancelTimer?.();
     }
   }
 

@@ -163,7 +163,15 @@ export interface RegisterOptions<F extends TaskFunction = TaskFunction> {
 export class TaskRegistry {
   private readonly byName = new Map<string, TaskDefinition>();
   private readonly byFn = new Map<TaskFunction, TaskDefinition>();
+  /** The options each task was registered with, as given: a second registration must repeat them. */
+  private readonly given = new Map<TaskDefinition, RegisterOptions>();
 
+  /**
+   * Registers `fn`; registering it again with the same options changes nothing.
+   *
+   * @throws DuplicateTaskError for another function under the same name, or the same function
+   *   again with other retry, timeout or concurrency options (naming what differs)
+   */
   register(fn: TaskFunction, options: RegisterOptions = {}): TaskDefinition {
     const name = options.name ?? fn.name;
     if (!name) {
@@ -171,7 +179,11 @@ export class TaskRegistry {
     }
     const existing = this.byName.get(name);
     if (existing) {
-      if (existing.fn === fn) return existing;
+      if (existing.fn === fn) {
+        const differs = differences(this.given.get(existing) ?? {}, options);
+        if (differs.length === 0) return existing;
+        throw new DuplicateTaskError(name, `again with other options: ${differs.join('; ')}`, 'Register it once, with all its options, before its first add (an add of an unregistered function registers it without options).');
+      }
       const where = [existing.origin, options.origin].filter(Boolean).join(' and ');
       throw new DuplicateTaskError(name, where);
     }
@@ -188,6 +200,7 @@ export class TaskRegistry {
     };
     this.byName.set(name, definition);
     this.byFn.set(fn, definition);
+    this.given.set(definition, options);
     return definition;
   }
 
@@ -211,4 +224,21 @@ export class TaskRegistry {
   names(): string[] {
     return [...this.byName.keys()].sort();
   }
+}
+
+/** What differs between two registrations' behaviour options, each as `option: before → now`. */
+function differences(before: RegisterOptions, now: RegisterOptions): string[] {
+  const shown = (value: unknown): string =>
+    value === undefined ? 'none' : JSON.stringify(value, (_, v: unknown) => (typeof v === 'function' ? `${v.name || 'a'} function` : v));
+  const concurrency = (c: RegisterOptions['concurrency']): unknown => (typeof c === 'number' ? { limit: c } : c);
+  const out: string[] = [];
+  for (const [option, a, b] of [
+    ['retry', before.retry, now.retry],
+    ['timeout', before.timeout, now.timeout],
+    ['concurrency', concurrency(before.concurrency), concurrency(now.concurrency)],
+  ] as const) {
+    const same = shown(a) === shown(b) && (option !== 'concurrency' || (a as { key?: unknown } | undefined)?.key === (b as { key?: unknown } | undefined)?.key);
+    if (!same) out.push(`${option}: ${shown(a)} → ${shown(b)}`);
+  }
+  return out;
 }

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
+import { InvalidOptionsError } from '../errors/docket.errors';
 import type { DocketLogger } from '../util/logger';
+import { MAX_TIMER_MS } from '../util/long-timer';
 
 /**
  * Options of {@link Worker.stop}.
@@ -61,7 +63,16 @@ export function resolveWorkerOptions(options: WorkerOptions, logger: DocketLogge
       throw new RangeError(`Worker option ${key} must be a positive number, got ${resolved[key]}`);
     }
   }
+  for (const key of ['redeliveryTimeout', 'schedulingResolution', 'heartbeatInterval', 'drainTimeout'] as const) checkDelay(key, resolved[key]);
   return resolved;
+}
+
+/** A delay a timer will wait: a number of ms from 0 to {@link MAX_TIMER_MS}; InvalidOptionsError otherwise. */
+export function checkDelay(option: string, ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIMER_MS) {
+    throw new InvalidOptionsError(`Worker option ${option} must be a number of ms from 0 to ${MAX_TIMER_MS} (about 24.8 days), got ${ms}`);
+  }
+  return ms;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { DocketLogger } from '../util/logger';
 import { ClaimLoop } from './claim-loop';
 import { OutcomeWriter } from './outcome-writer';
 import { RunTracker } from './run-tracker';
-import { resolveWorkerOptions, type ResolvedWorkerOptions, type StopOptions, type WorkerOptions } from './worker.options';
+import { checkDelay, resolveWorkerOptions, type ResolvedWorkerOptions, type StopOptions, type WorkerOptions } from './worker.options';
 import { WorkerUpkeep } from './worker-upkeep';
 import { settledBy } from '../util/deadline';
 
@@ -98,7 +98,7 @@ export class Worker {
    * await worker.stop({ drainTimeout: 10_000 });
    */
   async stop(options: StopOptions = {}): Promise<void> {
-    this.stopped ??= this.halt(options.drainTimeout ?? this.options.drainTimeout);
+    this.stopped ??= this.halt(checkDelay('drainTimeout', options.drainTimeout ?? this.options.drainTimeout));
     return this.stopped;
   }
 
