@@ -9,6 +9,8 @@ export interface WorkerOverrides {
   schedulingResolution?: number;
   drainTimeout?: number;
   name?: string;
+  fallback?: string;
+  unknownTaskTimeout?: number;
 }
 
 // Kept on globalThis under a registered symbol, so that a globally installed `docket` CLI and

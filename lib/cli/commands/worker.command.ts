@@ -15,7 +15,8 @@ import { loadNestModule } from '../module-loader';
 import { durationArg, positiveDurationArg, positiveIntArg } from '../options';
 import { listenForShutdown, type ShutdownSignals } from '../shutdown-signal';
 
-interface WorkerCommandOptions extends WorkerOverrides {
+interface WorkerCommandOptions extends Omit<WorkerOverrides, 'fallback'> {
+  fallbackTask?: string;
   module?: string;
   logFormat: LogFormat;
   logLevel: LogLevel;
@@ -43,6 +44,12 @@ export function registerWorkerCommand(program: Command, session: CliSession): vo
       new Option('--drain-timeout <duration>', 'on SIGTERM/SIGINT, how long running tasks may finish before they are left to redelivery (default: 30s)')
         .argParser(durationArg)
         .env('DOCKET_WORKER_DRAIN_TIMEOUT'),
+    )
+    .addOption(new Option('--fallback-task <task>', "the task that runs the runs of tasks this worker does not have (default: put them back for a worker that has them)").env('DOCKET_WORKER_FALLBACK_TASK'))
+    .addOption(
+      new Option('--unknown-task-timeout <duration>', 'how long runs of a task no live worker has are put back before they fail (default: 5m)')
+        .argParser(positiveDurationArg)
+        .env('DOCKET_WORKER_UNKNOWN_TASK_TIMEOUT'),
     )
     .addOption(new Option('--log-format <format>', 'log lines as text or as JSON objects').choices(['plain', 'json']).default('plain').env('DOCKET_LOG_FORMAT'))
     .addOption(new Option('--log-level <level>', 'the lowest level logged').choices(LOG_LEVELS).default('info').env('DOCKET_LOG_LEVEL'))
@@ -102,7 +109,7 @@ async function runModuleWorker(spec: string, overrides: WorkerOverrides, sink: L
 }
 
 function definedOverrides(options: WorkerCommandOptions): WorkerOverrides {
-  const { concurrency, redeliveryTimeout, schedulingResolution, drainTimeout, name } = options;
-  const all: WorkerOverrides = { concurrency, redeliveryTimeout, schedulingResolution, drainTimeout, name };
+  const { concurrency, redeliveryTimeout, schedulingResolution, drainTimeout, name, fallbackTask, unknownTaskTimeout } = options;
+  const all: WorkerOverrides = { concurrency, redeliveryTimeout, schedulingResolution, drainTimeout, name, fallback: fallbackTask, unknownTaskTimeout };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as WorkerOverrides;
 }

@@ -1,5 +1,5 @@
 import type { Codec } from './codec';
-import { DocketTaskError, TaskTimeoutError } from '../errors/docket.errors';
+import { DocketTaskError, SerializationError, TaskTimeoutError, UnknownTaskError } from '../errors/docket.errors';
 
 /** A class of errors that can be rebuilt by name on the producer's side. */
 export type ErrorClass = abstract new (...args: never[]) => Error;
@@ -27,6 +27,8 @@ const BUILT_INS: ErrorClass[] = [
   URIError,
   AggregateError,
   TaskTimeoutError,
+  UnknownTaskError,
+  SerializationError,
 ];
 const SKIPPED_FIELDS = new Set(['name', 'message', 'stack', 'cause']);
 const MAX_CAUSE_DEPTH = 8;

@@ -23,11 +23,14 @@ export class UnknownTaskError extends DocketError {
   constructor(
     readonly taskName: string,
     known: readonly string[],
+    /** What a worker says instead, once no live worker of the docket has the task. */
+    detail?: string,
   ) {
     super(
-      `No task named "${taskName}" is registered on this docket. ` +
-        `Registered tasks: ${known.length ? known.map((n) => `"${n}"`).join(', ') : '(none)'}. ` +
-        `Register it with docket.register(fn, { name }) or a @Task() method.`,
+      detail ??
+        `No task named "${taskName}" is registered on this docket. ` +
+          `Registered tasks: ${known.length ? known.map((n) => `"${n}"`).join(', ') : '(none)'}. ` +
+          `Register it with docket.register(fn, { name }) or a @Task() method.`,
     );
   }
 }

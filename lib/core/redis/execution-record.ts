@@ -6,7 +6,7 @@ import { ExecutionState } from '../execution/execution-state.enum';
 import type { Delivery, ExecutionRecord } from '../store';
 
 const STATES: ReadonlySet<string> = new Set(Object.values(ExecutionState));
-const NUMBERS = ['when', 'gen', 'seq', 'sseq', 'pseq', 'attempt', 'started', 'completed', 'pc', 'pt', 'pu'] as const;
+const NUMBERS = ['when', 'gen', 'seq', 'sseq', 'pseq', 'attempt', 'started', 'completed', 'pc', 'pt', 'pu', 'unknown', 'usince'] as const;
 
 const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 
@@ -40,7 +40,9 @@ export function parseRecord(key: string, h: Record<string, string>): ExecutionRe
     failure: h.failure,
     result: h.result,
     cancelRequested: h.cancel === '1',
-    waitingFor: h.state === 'scheduled' ? h.parked : undefined,
+    waitingFor: h.state === 'scheduled' ? (h.parked ?? h.waits) : undefined,
+    deferrals: num(h.unknown),
+    unknownSince: num(h.usince),
     progress:
       h.pseq !== undefined
         ? {

@@ -23,8 +23,12 @@ export interface ExecutionRecord {
   failure?: string;
   result?: string;
   cancelRequested: boolean;
-  /** The concurrency limit a parked run waits for a place of (SCHEDULED only). */
+  /** What a SCHEDULED run waits for besides its time: a place of a concurrency limit, a worker that has its task. */
   waitingFor?: string;
+  /** How many times workers without its task put it back. */
+  deferrals?: number;
+  /** Since when no live worker had its task (epoch ms), while it is put back for want of one. */
+  unknownSince?: number;
   progress?: { current: number; total: number; message: string | null; updatedAt: number };
 }
 

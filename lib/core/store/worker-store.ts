@@ -88,6 +88,14 @@ export interface WorkerStore extends DocketStore {
    */
   acquire(run: ClaimedRun, place: Place, now: number, leaseMs: number): Promise<PlaceAnswer>;
   /**
+   * Puts a claimed run back, due at `at`, for a worker that has its task; `since` is when no
+   * live worker was first seen to have it (undefined: one has it), `waitingFor` what it waits for.
+   *
+   * @returns 'left'; 'replaced' (the record moved on: it must not start); 'cancelled' (asked to
+   *   cancel: it ends CANCELLED without starting)
+   */
+  leave(run: ClaimedRun, at: number, since: number | undefined, now: number, waitingFor: string): Promise<'left' | 'replaced' | 'cancelled'>;
+  /**
    * Moves up to `limit` scheduled executions due by `now` to the stream (one that cannot be read
    * is quarantined); how many it took up, so fewer than `limit` means none is due any more.
    */

@@ -40,7 +40,8 @@ export class ClaimLoop {
 
   constructor(private readonly parts: LoopParts) {
     const { docket, store, options, logger } = parts;
-    this.site = { docket, store, worker: options.name, leaseMs: options.redeliveryTimeout, logger };
+    const fallback = options.fallback === undefined ? undefined : docket.tasks.resolve(options.fallback);
+    this.site = { docket, store, worker: options.name, leaseMs: options.redeliveryTimeout, logger, fallback, unknownTaskTimeout: options.unknownTaskTimeout };
   }
 
   /** Claims and runs until the worker stops or, with `untilFinished`, until no work is left. */

@@ -3,65 +3,16 @@
  * and turns what happened into a Completion. Knows nothing of the worker's loop.
  */
 import type { Docket } from '../producer/docket';
-import { ExecutionCancelledError, TaskTimeoutError, UnknownTaskError } from '../errors/docket.errors';
+import { ExecutionCancelledError, TaskTimeoutError } from '../errors/docket.errors';
 import { ExecutionProgress } from '../execution/execution-progress';
 import { ExecutionState } from '../execution/execution-state.enum';
 import type { DocketLogger } from '../util/logger';
 import type { ClaimedRun, Completion, Place, PlaceAnswer, WorkerStore } from '../store';
 import { describeStrike } from '../tasks/strike';
 import { runInTaskContext, type TaskContext } from './task-context';
-import { retryAt } from '../tasks/task-registry';
-
-/**
- * A run's cancellation: the AbortSignal tasks see is made only when a task asks for it (most
- * never do, and an AbortController with its listener is a measurable part of a no-op run).
- */
-export class RunCancellation {
-  private controller?: AbortController;
-  private abortedWith?: { reason: unknown };
-  private listener?: (reason: unknown) => void;
-
-  /** True once {@link RunCancellation.abort} was called. */
-  get aborted(): boolean {
-    return this.abortedWith !== undefined;
-  }
-
-  /** True when it was aborted by a cancel of the execution (not by a timeout or a stop). */
-  get cancelled(): boolean {
-    return this.abortedWith?.reason instanceof ExecutionCancelledError;
-  }
-
-  /** Why it was aborted, if it was. */
-  get reason(): unknown {
-    return this.abortedWith?.reason;
-  }
-
-  /** The signal handed to the task; aborted already if the run was. */
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.abortedWith) this.controller.abort(this.abortedWith.reason);
-    }
-    return this.controller.signal;
-  }
-
-  /** Aborts once; later calls do nothing. */
-  abort(reason: unknown): void {
-    if (this.abortedWith) return;
-    this.abortedWith = { reason };
-    this.controller?.abort(reason);
-    this.listener?.(reason);
-  }
-
-  /** Settles as `work` does, or rejects with the reason once aborted (at once if it already was). */
-  race<T>(work: T | PromiseLike<T>): Promise<Awaited<T>> {
-    return new Promise<Awaited<T>>((resolve, reject) => {
-      Promise.resolve(work).then(resolve, reject);
-      if (this.abortedWith) reject(this.abortedWith.reason);
-      else this.listener = reject;
-    });
-  }
-}
+import { retryAt, type TaskDefinition } from '../tasks/task-registry';
+import { RunCancellation } from './run-cancellation';
+import { leaveUnknown } from './unknown-task';
 
 /** A run in progress, as the worker tracks it. */
 export interface ActiveRun {
@@ -92,6 +43,10 @@ export interface RunSite {
   readonly worker: string;
   readonly leaseMs: number;
   readonly logger: DocketLogger;
+  /** The task that takes runs of tasks this worker does not have, if any. */
+  readonly fallback?: TaskDefinition;
+  /** How long (ms) runs of a task no live worker has are put back before they fail. */
+  readonly unknownTaskTimeout: number;
 }
 
 /** Starts `run` and returns its handle at once. */
@@ -121,7 +76,7 @@ async function takePlace(site: RunSite, active: ActiveRun, place: Place, call: s
 async function execute(site: RunSite, active: ActiveRun): Promise<Completion | undefined> {
   const { docket, store, worker, logger } = site;
   const { run, cancellation } = active;
-  const definition = docket.tasks.get(run.task);
+  const definition = docket.tasks.get(run.task) ?? site.fallback;
   // Made on first use: most runs of most tasks never touch their progress or logger.
   let progress: ExecutionProgress | undefined;
   let runLogger: DocketLogger | undefined;
@@ -130,7 +85,12 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
   let call = `${run.task}(…){${run.key}}`;
   let timer: NodeJS.Timeout | undefined;
   try {
-    if (!definition) throw new UnknownTaskError(run.task, docket.tasks.names());
+    if (!definition) {
+      const left = await leaveUnknown(site, run, call);
+      if (left === 'left') return undefined;
+      if (left === 'cancelled') return { ...base, outcome: ExecutionState.CANCELLED };
+      throw left;
+    }
     const args = docket.codec.decode(run.args) as unknown[];
     call = definition.describe ? `${definition.describe(args)}{${run.key}}` : call;
     const strike = docket.strikeList().match(definition, args);

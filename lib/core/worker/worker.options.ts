@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { InvalidOptionsError } from '../errors/docket.errors';
+import type { TaskFunction } from '../tasks/task-registry';
 import type { DocketLogger } from '../util/logger';
 import { MAX_TIMER_MS } from '../util/long-timer';
 
@@ -39,10 +40,22 @@ export interface WorkerOptions {
   drainTimeout?: number;
   /** Where log lines go. @default the docket's logger */
   logger?: DocketLogger;
+  /**
+   * A task (registered on the docket, by function or name) that runs the runs of tasks this
+   * worker does not have, with their arguments; `currentTask().taskName` is the missing task's
+   * name. Without it, such runs are put back for a worker that has the task.
+   * @example { fallback: async function unknownTask(...args: unknown[]) { console.warn(currentTask().taskName, args); } }
+   */
+  fallback?: TaskFunction | string;
+  /**
+   * How long (ms) a run is put back while no live worker of the docket has its task, before it
+   * ends FAILED with UnknownTaskError. @default 300000 (5 minutes)
+   */
+  unknownTaskTimeout?: number;
 }
 
 /** Worker options with defaults filled in. */
-export type ResolvedWorkerOptions = Required<WorkerOptions>;
+export type ResolvedWorkerOptions = Required<Omit<WorkerOptions, 'fallback'>> & Pick<WorkerOptions, 'fallback'>;
 
 let instances = 0;
 
@@ -57,13 +70,15 @@ export function resolveWorkerOptions(options: WorkerOptions, logger: DocketLogge
     heartbeatInterval: options.heartbeatInterval ?? 2_000,
     drainTimeout: options.drainTimeout ?? 30_000,
     logger: options.logger ?? logger,
+    fallback: options.fallback,
+    unknownTaskTimeout: options.unknownTaskTimeout ?? 5 * 60_000,
   };
   for (const key of ['concurrency', 'redeliveryTimeout', 'schedulingResolution', 'heartbeatInterval'] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) {
       throw new RangeError(`Worker option ${key} must be a positive number, got ${resolved[key]}`);
     }
   }
-  for (const key of ['redeliveryTimeout', 'schedulingResolution', 'heartbeatInterval', 'drainTimeout'] as const) checkDelay(key, resolved[key]);
+  for (const key of ['redeliveryTimeout', 'schedulingResolution', 'heartbeatInterval', 'drainTimeout', 'unknownTaskTimeout'] as const) checkDelay(key, resolved[key]);
   return resolved;
 }
 

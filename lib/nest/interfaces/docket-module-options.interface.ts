@@ -24,6 +24,16 @@ export interface DocketWorkerOptions {
    * @default 30000
    */
   readonly drainTimeout?: number;
+  /**
+   * The task (by name) that runs the runs of tasks this worker does not have. Without it they are
+   * put back for a worker that has the task (see `unknownTaskTimeout`).
+   */
+  readonly fallback?: string;
+  /**
+   * How long (ms) runs of a task that no live worker of the docket has are put back before they
+   * end FAILED with UnknownTaskError. @default 300000 (5 minutes)
+   */
+  readonly unknownTaskTimeout?: number;
 }
 
 /**

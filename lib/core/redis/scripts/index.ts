@@ -6,12 +6,13 @@ import { claimNextScript, claimScript } from './claim.script';
 import { completeScript } from './complete.script';
 import { progressScript } from './progress.script';
 import { quarantineOutcomeScript } from './quarantine-outcome.script';
+import { leaveScript } from './leave.script';
 import { releaseLeaseScript } from './release-lease.script';
 import { scheduleScript } from './schedule.script';
 import { scriptForConnection, type ScriptDefinition } from './script';
 import { streamDueScript } from './stream-due.script';
 
-const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript, acquireScript, quarantineOutcomeScript];
+const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript, acquireScript, quarantineOutcomeScript, leaveScript];
 
 type Arg = string | number;
 
@@ -27,6 +28,7 @@ export interface ScriptCommands {
   docketReleaseLease(...args: Arg[]): Promise<number>;
   docketAcquire(...args: Arg[]): Promise<number>;
   docketQuarantineOutcome(...args: Arg[]): Promise<number>;
+  docketLeave(...args: Arg[]): Promise<number>;
 }
 
 /** Registers every script on `client` once; ioredis then uses EVALSHA with a NOSCRIPT fallback. */
