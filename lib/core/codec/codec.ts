@@ -1,4 +1,5 @@
 import { SerializationError } from '../errors/docket.errors';
+import { decodeTree, MAX_DEPTH, TYPED_ARRAYS, type JsonValue } from './json-tree';
 
 /**
  * Turns task arguments, results and error fields into strings for Redis and back.
@@ -16,32 +17,21 @@ export interface Codec {
   decode(text: string): unknown;
 }
 
-type Tagged = { $t: string; v?: unknown };
-type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
-
 const PLAIN = 'J';
 const TAGGED = 'T';
 const MAX_FAST_DEPTH = 64;
-const TYPED_ARRAYS: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
-  Int8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-};
+
 
 function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
-/** True when JSON.stringify/parse round-trips `value` exactly (the fast path). */
-function isPlainJson(value: unknown, depth: number): boolean {
+/**
+ * True when JSON.stringify/parse round-trips `value` exactly (the fast path): plain data, not too
+ * deep, and no object reached twice (JSON would copy a shared one for every reference to it).
+ */
+function isPlainJson(value: unknown, depth: number, seen: Set<object>): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -50,16 +40,17 @@ function isPlainJson(value: unknown, depth: number): boolean {
       return Number.isFinite(value) && !Object.is(value, -0);
     case 'object': {
       if (value === null) return true;
-      if (depth > MAX_FAST_DEPTH) return false;
+      if (depth > MAX_FAST_DEPTH || seen.has(value)) return false;
+      seen.add(value);
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+          if (!(i in value) || !isPlainJson(value[i], depth + 1, seen)) return false;
         }
         return true;
       }
       if (!isPlainObject(value)) return false;
       for (const k in value) {
-        if (k === '$t' || !isPlainJson((value as Record<string, unknown>)[k], depth + 1)) {
+        if (k === '$t' || !isPlainJson((value as Record<string, unknown>)[k], depth + 1, seen)) {
           return false;
         }
       }
@@ -86,21 +77,30 @@ const base64 = (bytes: Uint8Array): string =>
  */
 export class JsonCodec implements Codec {
   encode(value: unknown, root = 'value', context = ''): string {
-    if (isPlainJson(value, 0)) return PLAIN + JSON.stringify(value);
+    if (isPlainJson(value, 0, new Set())) return PLAIN + JSON.stringify(value);
     const seen = new Map<object, number>();
-    const tree = this.toTree(value, root, seen, context);
+    const tree = this.toTree(value, root, seen, context, 0);
     return TAGGED + JSON.stringify(tree);
   }
 
+  /** Decodes; throws SerializationError for a payload it did not write, or nested past {@link MAX_DEPTH}. */
   decode(text: string): unknown {
+    if (typeof text !== 'string') throw new SerializationError('payload', 'it is not text');
     const body = text.slice(1);
-    if (text[0] === PLAIN) return JSON.parse(body);
+    let parsed: JsonValue;
+    try {
+      parsed = JSON.parse(body) as JsonValue;
+    } catch (err) {
+      throw new SerializationError('payload', `it is not JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (text[0] === PLAIN) return parsed;
     if (text[0] !== TAGGED) throw new SerializationError('payload', 'it was not written by JsonCodec');
     const refs: unknown[] = [];
-    return this.fromTree(JSON.parse(body) as JsonValue, refs);
+    return decodeTree(parsed, refs, 0);
   }
 
-  private toTree(value: unknown, path: string, seen: Map<object, number>, ctx: string): JsonValue {
+  private toTree(value: unknown, path: string, seen: Map<object, number>, ctx: string, depth: number): JsonValue {
+    if (depth > MAX_DEPTH) throw new SerializationError(path, `it nests deeper than ${MAX_DEPTH} levels`, ctx);
     switch (typeof value) {
       case 'string':
       case 'boolean':
@@ -139,7 +139,7 @@ export class JsonCodec implements Codec {
     seen.set(obj, seen.size);
     if (Array.isArray(obj)) {
       const out: JsonValue[] = new Array<JsonValue>(obj.length);
-      for (let i = 0; i < obj.length; i++) out[i] = this.toTree(obj[i], `${path}[${i}]`, seen, ctx);
+      for (let i = 0; i < obj.length; i++) out[i] = this.toTree(obj[i], `${path}[${i}]`, seen, ctx, depth + 1);
       return out;
     }
     if (obj instanceof Map) {
@@ -147,8 +147,8 @@ export class JsonCodec implements Codec {
       let i = 0;
       for (const [k, v] of obj) {
         pairs.push([
-          this.toTree(k, `${path}.<key ${i}>`, seen, ctx),
-          this.toTree(v, `${path}.get(${typeof k === 'string' ? JSON.stringify(k) : i})`, seen, ctx),
+          this.toTree(k, `${path}.<key ${i}>`, seen, ctx, depth + 1),
+          this.toTree(v, `${path}.get(${typeof k === 'string' ? JSON.stringify(k) : i})`, seen, ctx, depth + 1),
         ]);
         i++;
       }
@@ -157,92 +157,16 @@ export class JsonCodec implements Codec {
     if (obj instanceof Set) {
       const items: JsonValue[] = [];
       let i = 0;
-      for (const v of obj) items.push(this.toTree(v, `${path}.<item ${i++}>`, seen, ctx));
+      for (const v of obj) items.push(this.toTree(v, `${path}.<item ${i++}>`, seen, ctx, depth + 1));
       return { $t: 'S', v: items };
     }
     const fields: { [k: string]: JsonValue } = {};
     for (const k of Object.keys(obj)) {
-      fields[k] = this.toTree((obj as Record<string, unknown>)[k], `${path}.${k}`, seen, ctx);
+      fields[k] = this.toTree((obj as Record<string, unknown>)[k], `${path}.${k}`, seen, ctx, depth + 1);
     }
     if (obj instanceof Error) {
       return { $t: 'E', v: [obj.name, obj.message, obj.stack ?? null, fields] };
     }
     return '$t' in fields ? { $t: 'o', v: fields } : fields;
-  }
-
-  private fromTree(node: JsonValue, refs: unknown[]): unknown {
-    if (node === null || typeof node !== 'object') return node;
-    if (Array.isArray(node)) {
-      const out: unknown[] = new Array<unknown>(node.length);
-      refs.push(out);
-      for (let i = 0; i < node.length; i++) out[i] = this.fromTree(node[i], refs);
-      return out;
-    }
-    if (!('$t' in node)) return this.fillObject({}, node, refs);
-    const tag = node as Tagged;
-    const v = tag.v as JsonValue;
-    switch (tag.$t) {
-      case 'u':
-        return undefined;
-      case 'n':
-        return v === '-0' ? -0 : Number(v);
-      case 'b':
-        return BigInt(v as string);
-      case 'r':
-        return refs[v as number];
-      case 'D':
-        return new Date(v === null ? NaN : (v as number));
-      case 'R':
-        return new RegExp((v as string[])[0], (v as string[])[1]);
-      case 'B':
-        return Buffer.from(v as string, 'base64');
-      case 'U8':
-        return new Uint8Array(Buffer.from(v as string, 'base64'));
-      case 'TA': {
-        const [ctor, data] = v as [string, string];
-        const Ctor = TYPED_ARRAYS[ctor];
-        if (!Ctor) throw new SerializationError('payload', `unknown typed array ${ctor}`);
-        const bytes = Buffer.from(data, 'base64');
-        return new Ctor(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-      }
-      case 'M': {
-        const map = new Map<unknown, unknown>();
-        refs.push(map);
-        for (const pair of v as JsonValue[][]) {
-          map.set(this.fromTree(pair[0], refs), this.fromTree(pair[1], refs));
-        }
-        return map;
-      }
-      case 'S': {
-        const set = new Set<unknown>();
-        refs.push(set);
-        for (const item of v as JsonValue[]) set.add(this.fromTree(item, refs));
-        return set;
-      }
-      case 'o':
-        return this.fillObject({}, v as { [k: string]: JsonValue }, refs);
-      case 'E': {
-        const [name, message, stack, fields] = v as [string, string, string | null, { [k: string]: JsonValue }];
-        const error = new Error(message);
-        error.name = name;
-        error.stack = stack ?? undefined;
-        return this.fillObject(error, fields, refs);
-      }
-      default:
-        throw new SerializationError('payload', `unknown tag ${JSON.stringify(tag.$t)}`);
-    }
-  }
-
-  private fillObject<T extends object>(target: T, fields: { [k: string]: JsonValue }, refs: unknown[]): T {
-    refs.push(target);
-    for (const k of Object.keys(fields)) {
-      Object.defineProperty(target, k, {
-        value: this.fromTree(fields[k], refs),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return target;
   }
 }

@@ -15,6 +15,23 @@ export interface SerializedFailure {
   /** The own fields of the error (HttpException's `response` and `status`, say), encoded. */
   fields?: string;
   cause?: SerializedFailure;
+  /** An AggregateError's errors (the first {@link MAX_AGGREGATED}). */
+  errors?: SerializedFailure[];
+}
+
+/**
+ * How much of a failure's text is kept: a task that throws a megabyte of message must not have
+ * it stored, published in every event and logged. Longer text is cut, saying how much was cut.
+ */
+export const MAX_MESSAGE_CHARS = 8_192;
+export const MAX_STACK_CHARS = 16_384;
+/** The one-line summary kept on the record and carried by events (`error`). */
+export const MAX_SUMMARY_CHARS = 1_000;
+const MAX_AGGREGATED = 100;
+
+/** `text` cut to `max` characters, saying how many were cut. */
+function bounded(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
 const BUILT_INS: ErrorClass[] = [
@@ -66,35 +83,47 @@ export class ErrorCodec {
     }
     const failure: SerializedFailure = {
       className: thrown.constructor?.name || 'Error',
-      name: thrown.name,
-      message: thrown.message,
-      stack: thrown.stack,
+      name: String(thrown.name),
+      message: bounded(String(thrown.message), MAX_MESSAGE_CHARS),
+      stack: typeof thrown.stack === 'string' ? bounded(thrown.stack, MAX_STACK_CHARS) : undefined,
     };
-    const own: Record<string, unknown> = {};
-    let hasFields = false;
-    for (const k of Object.keys(thrown)) {
-      if (SKIPPED_FIELDS.has(k)) continue;
-      own[k] = (thrown as unknown as Record<string, unknown>)[k];
-      hasFields = true;
-    }
-    if (hasFields) {
-      try {
-        failure.fields = this.codec.encode(own, 'error');
-      } catch {
-        failure.fields = this.codec.encode(
-          Object.fromEntries(Object.entries(own).map(([k, v]) => [k, String(v)])),
-        );
-      }
-    }
+    const keys = Object.keys(thrown).filter((k) => !SKIPPED_FIELDS.has(k));
+    if (keys.length > 0) failure.fields = this.encodeFields(thrown as unknown as Record<string, unknown>, keys);
     if (thrown.cause !== undefined && depth < MAX_CAUSE_DEPTH) {
       failure.cause = this.serialize(thrown.cause, depth + 1);
+    }
+    if (thrown instanceof AggregateError && Array.isArray(thrown.errors) && depth < MAX_CAUSE_DEPTH) {
+      failure.errors = (thrown.errors as unknown[]).slice(0, MAX_AGGREGATED).map((e) => this.serialize(e, depth + 1));
     }
     return failure;
   }
 
+  /**
+   * The error's own fields, encoded together; when one cannot be carried (a function, say), each
+   * is encoded alone and those that cannot be are replaced by a note naming why.
+   */
+  private encodeFields(thrown: Record<string, unknown>, keys: readonly string[]): string {
+    const own = Object.fromEntries(keys.map((k) => [k, thrown[k]]));
+    try {
+      return this.codec.encode(own, 'error');
+    } catch {
+      const carried = Object.fromEntries(
+        keys.map((k) => {
+          try {
+            this.codec.encode(own[k], `error.${k}`);
+            return [k, own[k]];
+          } catch (err) {
+            return [k, `[not carried: ${err instanceof Error ? err.message : String(err)}]`];
+          }
+        }),
+      );
+      return this.codec.encode(carried, 'error');
+    }
+  }
+
   /** The one-line summary kept on the execution record: `TypeError: bad input`. */
   summary(failure: SerializedFailure): string {
-    return `${failure.name}: ${failure.message}`;
+    return bounded(`${failure.name}: ${failure.message}`, MAX_SUMMARY_CHARS);
   }
 
   /**
@@ -126,6 +155,7 @@ export class ErrorCodec {
       for (const [k, v] of Object.entries(fields)) define(k, v, true);
     }
     if (failure.cause) define('cause', this.deserialize(failure.cause));
+    if (failure.errors) define('errors', failure.errors.map((e) => this.deserialize(e)));
     return error;
   }
 }

@@ -11,7 +11,8 @@ import type { ClaimedRun, Delivery, Fetched, StreamWaiter, WorkerStore } from '.
 import type { DocketLogger } from '../util/logger';
 import type { OutcomeWriter } from './outcome-writer';
 import type { RunTracker } from './run-tracker';
-import { startRun, type RunSite } from './task-runner';
+import type { RunSite } from './run-site';
+import { startRun } from './task-runner';
 import type { ResolvedWorkerOptions } from './worker.options';
 
 const BLOCK_MS = 1_000;

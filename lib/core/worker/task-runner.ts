@@ -2,16 +2,16 @@
  * Runs one claimed execution: decodes its arguments, calls the task inside its TaskContext,
  * and turns what happened into a Completion. Knows nothing of the worker's loop.
  */
-import type { Docket } from '../producer/docket';
 import { ExecutionCancelledError, TaskTimeoutError } from '../errors/docket.errors';
 import { ExecutionProgress } from '../execution/execution-progress';
 import { ExecutionState } from '../execution/execution-state.enum';
 import type { DocketLogger } from '../util/logger';
-import type { ClaimedRun, Completion, Place, PlaceAnswer, WorkerStore } from '../store';
+import type { ClaimedRun, Completion, Place, PlaceAnswer } from '../store';
 import { describeStrike } from '../tasks/strike';
 import { runInTaskContext, type TaskContext } from './task-context';
-import { retryAt, type TaskDefinition } from '../tasks/task-registry';
+import { retryAt } from '../tasks/task-registry';
 import { RunCancellation } from './run-cancellation';
+import type { RunSite } from './run-site';
 import { leaveUnknown } from './unknown-task';
 
 /** A run in progress, as the worker tracks it. */
@@ -36,18 +36,6 @@ function taskLogger(base: DocketLogger, label: string): DocketLogger {
 
 const ms = (n: number): string => `${Math.round(n)}ms`.padStart(7);
 
-/** Where a run is started: its docket, the worker's store and name, and its lease (ms). */
-export interface RunSite {
-  readonly docket: Docket;
-  readonly store: WorkerStore;
-  readonly worker: string;
-  readonly leaseMs: number;
-  readonly logger: DocketLogger;
-  /** The task that takes runs of tasks this worker does not have, if any. */
-  readonly fallback?: TaskDefinition;
-  /** How long (ms) runs of a task no live worker has are put back before they fail. */
-  readonly unknownTaskTimeout: number;
-}
 
 /** Starts `run` and returns its handle at once. */
 export function startRun(site: RunSite, run: ClaimedRun): ActiveRun {

@@ -7,7 +7,7 @@
 import { UnknownTaskError } from '../errors/docket.errors';
 import type { ClaimedRun } from '../store';
 import { WORKER_TTL_MS } from './worker.options';
-import type { RunSite } from './task-runner';
+import type { RunSite } from './run-site';
 
 /**
  * A run put back while a live worker has its task is due again after {@link FIRST_MS}; while none
