@@ -2,7 +2,7 @@
  * Faults of the store itself: an outcome Redis refuses to take, and a Redis that stops answering
  * while a worker stops. Each on a private redis-server.
  */
-import { Docket, Worker, type Execution } from '../../lib';
+import { Docket, RedisUnavailableError, Worker, type Execution } from '../../lib';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { RedisServer } from '../support/redis-server';
 
@@ -77,5 +77,35 @@ describe('a Redis that stops answering while a worker stops', () => {
       await docket.close();
       await server.stop();
     }
+  });
+});
+
+describe('a paused Redis', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+  });
+  afterAll(async () => {
+    server.signal('SIGCONT');
+    await server.stop();
+  });
+
+  it('fails adds, cancels, a first connect and a timed-out getResult() with RedisUnavailableError instead of hanging', async () => {
+    const docket = new Docket({ name: uniqueName(), url: server.url, logger: new MemoryLogger(), commandTimeout: 300 });
+    docket.register(async function idle(): Promise<void> {});
+    const execution = await docket.add('idle')();
+    server.signal('SIGSTOP');
+    try {
+      await expect(docket.add('idle')()).rejects.toThrow(RedisUnavailableError);
+      await expect(docket.cancel(execution.key)).rejects.toThrow(/Command timed out/);
+      await expect(execution.getResult({ timeout: 100 })).rejects.toThrow(RedisUnavailableError);
+      const fresh = new Docket({ name: uniqueName(), url: server.url, logger: new MemoryLogger(), commandTimeout: 300 });
+      await expect(fresh.connect()).rejects.toThrow(RedisUnavailableError);
+      await fresh.close();
+    } finally {
+      server.signal('SIGCONT');
+    }
+    await expect(docket.cancel(execution.key)).resolves.toBe('cancelled');
+    await docket.close();
   });
 });

@@ -2,7 +2,8 @@
 import type { Codec } from '../codec/codec';
 import type { ErrorCodec } from '../codec/error-codec';
 import type { DocketKeys, DocketStore, SubscriberHub } from '../store';
-import type { ResultInbox } from './result-inbox';
+import type { Disposition, ExecutionState } from './execution-state.enum';
+import type { InboxMark, ResultInbox } from './result-inbox';
 
 /** @internal What an Execution needs from its docket. */
 export interface ExecutionHost {
@@ -13,4 +14,21 @@ export interface ExecutionHost {
   store(): Promise<DocketStore>;
   hub(): SubscriberHub;
   resultInbox(): ResultInbox;
+  /** Runs `use` on the store; a store that cannot be reached gives RedisUnavailableError. */
+  withStore<T>(use: (store: DocketStore) => Promise<T>): Promise<T>;
+}
+
+/** @internal What an Execution is made with. */
+export interface ExecutionInit {
+  state: ExecutionState;
+  taskName: string;
+  when: Date;
+  disposition?: Disposition;
+  args?: string;
+  /** The run's generation, as the schedule script answered. */
+  generation?: string;
+  /** Set when the add was sent with this docket's result inbox live. */
+  inbox?: InboxMark;
+  /** The strike that kept the call from being added (disposition STRUCK). */
+  struck?: string;
 }

@@ -14,7 +14,7 @@ import {
   type ExecutionProgressEvent,
   type ExecutionStateEvent,
 } from './execution-event';
-import type { ExecutionHost } from './execution-host';
+import type { ExecutionHost, ExecutionInit } from './execution-host';
 import type { ProgressSnapshot } from './execution-progress';
 import { Disposition, ExecutionState, isTerminal } from './execution-state.enum';
 import type { InboxMark, RecordReading } from './result-inbox';
@@ -62,19 +62,7 @@ export class Execution<R = unknown> {
     private readonly host: ExecutionHost,
     /** The execution's key, unique within its docket. */
     readonly key: string,
-    init: {
-      state: ExecutionState;
-      taskName: string;
-      when: Date;
-      disposition?: Disposition;
-      args?: string;
-      /** The run's generation, as the schedule script answered. */
-      generation?: string;
-      /** Set when the add was sent with this docket's result inbox live. */
-      inbox?: InboxMark;
-      /** The strike that kept the call from being added (disposition STRUCK). */
-      struck?: string;
-    },
+    init: ExecutionInit,
   ) {
     this.struck = init.struck;
     this.generation = init.generation;
@@ -193,14 +181,24 @@ export class Execution<R = unknown> {
    * - COMPLETED: the value, with Dates, Maps, BigInts … intact (undefined when nothing was kept).
    * - FAILED: throws the original error class where known here, else a DocketTaskError.
    * - CANCELLED: throws ExecutionCancelledError.
-   * - The timeout or deadline passes first: throws TimeoutError.
+   * - The timeout or deadline passes first: throws TimeoutError, or RedisUnavailableError when
+   *   Redis cannot be reached then (the outcome may have come unheard).
    *
    * @example
    * try { const total = await execution.getResult({ timeout: 30_000 }); }
    * catch (e) { if (e instanceof TimeoutError) console.log('still running'); }
    */
   async getResult(options: ResultOptions = {}): Promise<R> {
-    const waitMs = resolveWait(options);
+    try {
+      return await this.awaitResult(resolveWait(options));
+    } catch (err) {
+      // Timed out: with the store unreachable, the outcome may have come and gone unheard.
+      if (err instanceof TimeoutError) await this.host.withStore((store) => store.ping());
+      throw err;
+    }
+  }
+
+  private async awaitResult(waitMs: number | undefined): Promise<R> {
     if (this.struck !== undefined) throw new TaskStruckError(this.key, this.taskName, this.struck);
     const wait = waitMs === undefined ? undefined : Math.max(0, waitMs);
     const deadline = wait === undefined ? undefined : Date.now() + wait;

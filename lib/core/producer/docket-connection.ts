@@ -54,7 +54,7 @@ export class DocketConnection implements ExecutionHost {
     this.executionTtl = resolved.executionTtl;
     this.codec = resolved.codec;
     this.logger = resolved.logger;
-    this.backend = openBackend({ name: resolved.name, url: resolved.url, tls: resolved.tls, logger: resolved.logger, hashTag: resolved.hashTag });
+    this.backend = openBackend({ name: resolved.name, url: resolved.url, tls: resolved.tls, logger: resolved.logger, hashTag: resolved.hashTag, commandTimeout: resolved.commandTimeout });
     this.keys = this.backend.keys;
     this.errorCodec = new ErrorCodec(this.codec);
     for (const cls of resolved.errors) this.errorCodec.register(cls);

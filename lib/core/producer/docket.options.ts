@@ -3,6 +3,7 @@ import type { Codec } from '../codec/codec';
 import type { ErrorClass } from '../codec/error-codec';
 import { InvalidOptionsError } from '../errors/docket.errors';
 import type { DocketLogger } from '../util/logger';
+import { MAX_TIMER_MS } from '../util/long-timer';
 
 /**
  * Options of a {@link Docket}.
@@ -43,6 +44,13 @@ export interface DocketOptions {
   hashTag?: boolean;
   /** Where log lines go. @default console */
   logger?: DocketLogger;
+  /**
+   * How long (ms) a producer's command (add, cancel, a read, the first connect) may wait for
+   * Redis before it fails with RedisUnavailableError: a Redis that is paused or overloaded does
+   * not hang the caller. Workers wait outages out instead, and blocking reads are not bounded by it.
+   * @default 5000
+   */
+  commandTimeout?: number;
 }
 
 /** The options with every default filled in: made in one place, {@link resolveDocketOptions}. */
@@ -68,6 +76,14 @@ export function resolveDocketOptions(options: DocketOptions, defaults: { codec: 
     codec: options.codec ?? defaults.codec,
     errors: options.errors ?? [],
     hashTag: options.hashTag ?? false,
+    commandTimeout: checkCommandTimeout(options.commandTimeout ?? 5_000),
     logger: options.logger ?? defaults.logger,
   };
+}
+
+function checkCommandTimeout(ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
+    throw new InvalidOptionsError(`commandTimeout must be a number of ms above 0 and at most ${MAX_TIMER_MS}, got ${ms}`);
+  }
+  return ms;
 }

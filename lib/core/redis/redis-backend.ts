@@ -19,8 +19,8 @@ export class RedisBackend implements Backend {
   }
 
   async openDocketStore(): Promise<DocketStore> {
-    const { url, logger, tls } = this.options;
-    const client = createConnection(url, 'command', logger, tls);
+    const { url, logger, tls, commandTimeout } = this.options;
+    const client = createConnection(url, 'command', logger, tls, commandTimeout);
     await openConnection(client, url);
     return new RedisDocketStore(this.keys, client, logger);
   }

@@ -15,6 +15,8 @@ export interface BackendOptions {
   readonly logger: DocketLogger;
   /** Put every key of the docket under one hash tag (a backend may require it anyway). */
   readonly hashTag: boolean;
+  /** How long (ms) a producer's command may wait for an answer. */
+  readonly commandTimeout: number;
 }
 
 /**
