@@ -1,4 +1,4 @@
-import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
+import { BAD_DATA_LUA, LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * Takes a place of a concurrency limit for a claimed run, or parks the run until one frees up.
@@ -24,7 +24,7 @@ import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 export const acquireScript: ScriptDefinition = {
   name: 'docketAcquire',
   numberOfKeys: 5,
-  lua: `${LUA_PRELUDE}${LIMITS_LUA}
+  lua: `${LUA_PRELUDE}${BAD_DATA_LUA}${LIMITS_LUA}
 local runs, slots, waiting, stream, queue = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local key, gen, id, limit, now, lease = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local name, kprefix = ARGV[9], ARGV[10]

@@ -1,4 +1,4 @@
-import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
+import { BAD_DATA_LUA, LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * Cancels one execution.
@@ -16,7 +16,7 @@ import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 export const cancelScript: ScriptDefinition = {
   name: 'docketCancel',
   numberOfKeys: 3,
-  lua: `${LUA_PRELUDE}${LIMITS_LUA}
+  lua: `${LUA_PRELUDE}${BAD_DATA_LUA}${LIMITS_LUA}
 local runs, stream, queue, key = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
 local r = redis.call('HMGET', runs, 'state', 'msg', 'seq', 'reply', 'gen', 'parked', 'psize')
 local state = r[1]

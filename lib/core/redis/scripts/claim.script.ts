@@ -1,4 +1,4 @@
-import { LUA_PRELUDE, type ScriptDefinition } from './script';
+import { BAD_DATA_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * The claim of one delivered message, shared by both claim scripts.
@@ -76,7 +76,7 @@ end
  */
 export const claimScript: ScriptDefinition = {
   name: 'docketClaim',
-  lua: `${LUA_PRELUDE}${CLAIM_ONE}
+  lua: `${LUA_PRELUDE}${BAD_DATA_LUA}${CLAIM_ONE}
 local stream, group, worker, prefix, ttl = KEYS[1], ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5])
 local kprefix = string.sub(prefix, 1, #prefix - 8)
 local out = {}
@@ -112,7 +112,7 @@ return out
 export const claimNextScript: ScriptDefinition = {
   name: 'docketClaimNext',
   numberOfKeys: 1,
-  lua: `${LUA_PRELUDE}${CLAIM_ONE}
+  lua: `${LUA_PRELUDE}${BAD_DATA_LUA}${CLAIM_ONE}
 local stream, group, worker, prefix, ttl, from = KEYS[1], ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5]), ARGV[7]
 local now_s = ARGV[3]
 if now_s == '' then

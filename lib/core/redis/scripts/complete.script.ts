@@ -1,4 +1,4 @@
-import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
+import { BAD_DATA_LUA, LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * Records the terminal state of a batch of runs, publishes each, and only then acknowledges
@@ -33,7 +33,7 @@ import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
  */
 export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
-  lua: `${LUA_PRELUDE}${LIMITS_LUA}
+  lua: `${LUA_PRELUDE}${BAD_DATA_LUA}${LIMITS_LUA}
 local stream, queue, group, now, ttl, prefix, kprefix = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local STRIDE = 8
 local function release_and_wake(name, size, id)

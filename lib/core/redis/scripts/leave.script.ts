@@ -1,4 +1,4 @@
-import { LUA_PRELUDE, type ScriptDefinition } from './script';
+import { BAD_DATA_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * Puts a claimed run back for another worker: the worker that claimed it does not have its task
@@ -16,7 +16,7 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
 export const leaveScript: ScriptDefinition = {
   name: 'docketLeave',
   numberOfKeys: 3,
-  lua: `${LUA_PRELUDE}
+  lua: `${LUA_PRELUDE}${BAD_DATA_LUA}
 local runs, stream, queue = KEYS[1], KEYS[2], KEYS[3]
 local key, gen, id, at = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local r = redis.call('HMGET', runs, 'gen', 'state', 'msg', 'seq', 'cancel', 'unknown')

@@ -1,4 +1,4 @@
-import { LUA_PRELUDE, type ScriptDefinition } from './script';
+import { BAD_DATA_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * Moves an outcome the store refused to record (too large for the server, say, even as a short
@@ -13,7 +13,7 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
 export const quarantineOutcomeScript: ScriptDefinition = {
   name: 'docketQuarantineOutcome',
   numberOfKeys: 2,
-  lua: `${LUA_PRELUDE}
+  lua: `${LUA_PRELUDE}${BAD_DATA_LUA}
 local stream, runs, id, key, reason, now, kprefix = KEYS[1], KEYS[2], ARGV[2], ARGV[3], ARGV[5], tonumber(ARGV[6]), ARGV[8]
 local ok, raw = pcall(cjson.decode, ARGV[7])
 quarantine(kprefix, 'outcome', reason, id, key, ok and raw or {}, now)

@@ -73,7 +73,7 @@ for i = 3, #KEYS do
   if sent then
     out[#out + 1] = sent
   elseif mode == 'new' and state then
-    out[#out + 1] = count(cur[2]) or 0
+    out[#out + 1] = tonumber(cur[2]) or 0
   elseif (mode == 'again' and state) or (mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running')) then
     out[#out + 1] = {'exists', state, cur[2] or '0', cur[5] or '0'}
   else

@@ -30,19 +30,6 @@ export const POISONED_SEQ = 2 ** 40;
  * ({@link scriptForConnection} sets EVERY_NODE_MAY_LISTEN).
  *
  * Terminal events carry the run's `gen`, so an inbox never mistakes one run under a key for another.
- *
- * Bad data (a stream entry without a key, a record whose numbers are not numbers, a state that is
- * none of ours) is checked for before anything is written, and moved aside, never retried:
- * - `count(v)` is the number in `v`, or nil when it is missing, not a number, NaN or infinite.
- * - `known_state(s)` says whether `s` is one of the six states.
- * - `quarantine(kprefix, what, reason, id, key, raw, now)` appends the raw item (its fields as
- *   JSON), why and when to the docket's quarantine stream (capped at about 10,000 entries) and
- *   announces it on the quarantine channel.
- * - `fail_in_place(kprefix, runs, key, err, now, ttl)` replaces a record with a FAILED one that
- *   says `err`, with its event, so that whoever watches or awaits the execution learns of it. Its
- *   sequence number is {@link POISONED_SEQ}.
- * - `poison_record(kprefix, runs, key, reason, id, now, ttl)` quarantines an unreadable record
- *   and fails it in place.
  */
 export const LUA_PRELUDE = `
 local EVERY_NODE_MAY_LISTEN = false
@@ -78,14 +65,34 @@ end
 local function finish_record(runs, ttl)
   if ttl > 0 then redis.call('PEXPIRE', runs, ttl) else redis.call('DEL', runs) end
 end
+`;
+
+/**
+ * Lua helpers for bad data (with {@link LUA_PRELUDE}), only in the scripts that read records or
+ * messages they must not trust: the claims, the complete, the due-mover, cancel, leave and the
+ * outcome quarantine. (The schedule script writes records; it pays nothing for these.)
+ *
+ * Bad data (a stream entry without a key, a record whose numbers are not numbers, a state that is
+ * none of ours) is checked for before anything is written, and moved aside, never retried:
+ * - `count(v)` is the number in `v`, or nil when it is missing, not a number, NaN or infinite.
+ * - `known_state(s)` says whether `s` is one of the six states.
+ * - `quarantine(kprefix, what, reason, id, key, raw, now)` appends the raw item (its fields as
+ *   JSON), why and when to the docket's quarantine stream (capped at about 10,000 entries) and
+ *   announces it on the quarantine channel.
+ * - `fail_in_place(kprefix, runs, key, err, now, ttl)` replaces a record with a FAILED one that
+ *   says `err`, with its event, so that whoever watches or awaits the execution learns of it. Its
+ *   sequence number is {@link POISONED_SEQ}.
+ * - `poison_record(kprefix, runs, key, reason, id, now, ttl)` quarantines an unreadable record
+ *   and fails it in place.
+ */
+export const BAD_DATA_LUA = `
 local function count(v)
   local n = tonumber(v)
   if n and n == n and n > -1e300 and n < 1e300 then return n end
   return nil
 end
-local STATES = {scheduled = true, queued = true, running = true, completed = true, failed = true, cancelled = true}
 local function known_state(s)
-  return s and STATES[s] == true
+  return s == 'queued' or s == 'running' or s == 'scheduled' or s == 'completed' or s == 'failed' or s == 'cancelled'
 end
 local function quarantine(kprefix, what, reason, id, key, raw, now)
   local at = tostring(now)
@@ -138,10 +145,11 @@ local function wake_waiters(kprefix, name, free, stream, queue, now)
     redis.call('ZREM', waiting, head)
     local runs = kprefix .. ':runs:' .. head
     local w = redis.call('HMGET', runs, 'state', 'parked', 'gen', 'seq')
+    local seq = tonumber(w[4])
     -- A record that cannot be read stays in the queue, where the due-mover quarantines it.
-    if w[1] == 'scheduled' and w[2] == name and count(w[4]) then
+    if w[1] == 'scheduled' and w[2] == name and seq and seq == seq then
       redis.call('ZREM', queue, head)
-      local seq = tonumber(w[4]) + 1
+      seq = seq + 1
       redis.call('HSET', runs, 'state', 'queued', 'when', now, 'seq', seq, 'sseq', seq,
         'msg', redis.call('XADD', stream, '*', 'key', head, 'gen', w[3]))
       publish_state(kprefix .. ':events:' .. head, head, seq, 'queued', {when = now})

@@ -1,4 +1,4 @@
-import { LUA_PRELUDE, type ScriptDefinition } from './script';
+import { BAD_DATA_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
 
 /**
  * Moves due executions from the queue (sorted set) to the stream.
@@ -19,7 +19,7 @@ import { LUA_PRELUDE, type ScriptDefinition } from './script';
 export const streamDueScript: ScriptDefinition = {
   name: 'docketStreamDue',
   numberOfKeys: 2,
-  lua: `${LUA_PRELUDE}
+  lua: `${LUA_PRELUDE}${BAD_DATA_LUA}
 local queue, stream, prefix, now, ttl = KEYS[1], KEYS[2], ARGV[3], tonumber(ARGV[1]), tonumber(ARGV[4])
 local due = redis.call('ZRANGEBYSCORE', queue, '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local out = {#due}
