@@ -313,6 +313,24 @@ describe('garbage in the strikes hash and the worker records', () => {
   });
 });
 
+describe('a damaged sweep cursor', () => {
+  it('is started over, with a log line, and the sweep still takes over abandoned work', async () => {
+    const { docket, logger, worker, close } = await scene();
+    try {
+      const abandoned = await docket.add('echo')('abandoned');
+      // Delivered to a consumer that died before claiming it: only the sweep can take it over.
+      await admin.xgroup('CREATE', docket.keys.stream, docket.keys.group, '0', 'MKSTREAM');
+      await admin.xreadgroup('GROUP', docket.keys.group, 'ghost', 'COUNT', 10, 'STREAMS', docket.keys.stream, '>');
+      await admin.set(docket.keys.sweepCursor, 'not-a-stream-id');
+      worker();
+      await expectCompleted([abandoned]);
+      expect(warned(logger, "The redelivery sweep's cursor \"not-a-stream-id\" is not a stream id")).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe('one quarantine per docket', () => {
   it('shows in snapshot() and can be cleared', async () => {
     const { docket, worker, close } = await scene();

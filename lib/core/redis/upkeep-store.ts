@@ -21,6 +21,8 @@ export function isAborted(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
 }
 
+const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+
 /** The upkeep half of a worker's store (see the file comment). */
 export class RedisUpkeepStore extends RedisDocketStore {
   /** The messages delivered to `worker` that it has not acknowledged, from the start of its pending list. */
@@ -74,7 +76,12 @@ export class RedisUpkeepStore extends RedisDocketStore {
     const leased = await this.client.set(k.sweepLease, consumer, 'PX', leaseMs, 'NX');
     if (leased !== 'OK') return [];
     try {
-      const cursor = (await this.client.get(k.sweepCursor)) ?? '0-0';
+      let cursor = (await this.client.get(k.sweepCursor)) ?? '0-0';
+      if (!STREAM_ID.test(cursor)) {
+        // Not a stream id (damaged): XAUTOCLAIM would refuse it on every pass. Start over.
+        this.logger.warn(`The redelivery sweep's cursor ${JSON.stringify(cursor.slice(0, 40))} is not a stream id; sweeping from the start`);
+        cursor = '0-0';
+      }
       const reply = (await this.client.xautoclaim(
         k.stream, k.group, consumer, minIdleMs, cursor, 'COUNT', count,
       )) as [string, [string, string[] | null][], string[]?];
