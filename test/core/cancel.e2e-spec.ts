@@ -1,6 +1,7 @@
 import { firstValueFrom, filter, toArray } from 'rxjs';
 import { ExecutionCancelledError, ExecutionState, Worker, currentTask, type Docket, type ExecutionEvent } from '../../lib';
-import { dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
+import Redis from 'ioredis';
+import { dropDocket, leakedKeys, redisUrl, testDocket, waitUntil } from '../support/docket-test';
 
 describe('cancellation', () => {
   let docket: Docket;
@@ -61,6 +62,32 @@ describe('cancellation', () => {
     expect(ran).toEqual(['patient']);
     await expect(execution.getResult()).rejects.toThrow(ExecutionCancelledError);
     expect(await leakedKeys(docket)).toEqual([]);
+  });
+
+  it('cancelling a queued execution takes its message out of the stream at once', async () => {
+    const execution = await docket.add('job')('queued');
+    expect((await docket.snapshot()).streamLength).toBe(1);
+    expect(await docket.cancel(execution.key)).toBe('cancelled');
+    // No worker has read the stream: only the cancel itself can have emptied it.
+    expect((await docket.snapshot()).streamLength).toBe(0);
+  });
+
+  it('a cancelled record is never run, even by a message that survived the cancel and that the record still names', async () => {
+    const admin = new Redis(redisUrl());
+    try {
+      const execution = await docket.add('job')('survivor');
+      expect(await docket.cancel(execution.key)).toBe('cancelled');
+      // As if the cancel had left the message in place: a stream entry the record names, of its generation.
+      const gen = (await admin.hget(docket.keys.runs(execution.key), 'gen'))!;
+      const id = (await admin.xadd(docket.keys.stream, '*', 'key', execution.key, 'gen', gen))!;
+      await admin.hset(docket.keys.runs(execution.key), 'msg', id);
+      await new Worker(docket).runUntilFinished();
+      expect(ran).toEqual([]);
+      expect((await execution.sync()).state).toBe(ExecutionState.CANCELLED);
+      expect((await docket.snapshot()).streamLength).toBe(0);
+    } finally {
+      admin.disconnect();
+    }
   });
 
   it('a running execution sees its AbortSignal and ends CANCELLED, not FAILED', async () => {

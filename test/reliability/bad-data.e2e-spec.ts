@@ -71,7 +71,7 @@ describe('garbage in the stream', () => {
     }
   });
 
-  it('quarantines a second entry for a run that is already running, instead of running it twice', async () => {
+  it('drops a second entry for a run that is already running, even redelivered by the sweep, instead of running it twice', async () => {
     const { docket, worker, close } = await scene();
     let runs = 0;
     let release!: () => void;
@@ -86,9 +86,15 @@ describe('garbage in the stream', () => {
       const execution = await docket.add('once')();
       await waitUntil(() => runs === 1, 'it runs');
       const gen = await admin.hget(docket.keys.runs(execution.key), 'gen');
-      await admin.xadd(docket.keys.stream, '*', 'key', execution.key, 'gen', gen!);
+      const duplicate = (await admin.xadd(docket.keys.stream, '*', 'key', execution.key, 'gen', gen!))!;
       const after = await docket.add('echo')('after');
       await expectCompleted([after]);
+      // Delivered to the worker running the run, then taken up again by its sweep as abandoned:
+      // a redelivery of a running run, which must still not start it twice.
+      const pending = async (): Promise<boolean> =>
+        ((await admin.xpending(docket.keys.stream, docket.keys.group, duplicate, duplicate, 1)) as unknown[]).length > 0;
+      await waitUntil(async () => !(await pending()), 'the duplicate is dropped');
+      expect(runs).toBe(1);
       release();
       expect(await execution.getResult({ timeout: 10_000 })).toBe('once');
       expect(runs).toBe(1);

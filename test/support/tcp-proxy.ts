@@ -11,11 +11,14 @@ interface Cut {
   client: RegExp;
   reply: (chunk: string) => boolean;
   done: () => void;
+  /** Held instead of lost: delivered once this resolves. */
+  hold?: Promise<void>;
 }
 
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private cuts: Cut[] = [];
+  private watches: Cut[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -43,6 +46,25 @@ export class TcpProxy {
     return new Promise((resolve) => this.cuts.push({ client, reply, done: resolve }));
   }
 
+  /**
+   * Holds back the first reply matching `reply` on a connection whose client name matches
+   * `client` (Redis has answered; the client has not heard yet) until `release()`; `held`
+   * resolves once a reply is held. What follows it on that connection waits behind it.
+   */
+  holdOnce(client: RegExp, reply: (chunk: string) => boolean): { held: Promise<void>; release: () => void } {
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    let done!: () => void;
+    const held = new Promise<void>((resolve) => (done = resolve));
+    this.cuts.push({ client, reply, done, hold });
+    return { held, release };
+  }
+
+  /** Resolves once a chunk matching `reply` was delivered to a connection whose client name matches `client`. */
+  delivered(client: RegExp, reply: (chunk: string) => boolean): Promise<void> {
+    return new Promise((resolve) => this.watches.push({ client, reply, done: resolve }));
+  }
+
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -52,6 +74,16 @@ export class TcpProxy {
     const upstream = connect(targetPort, '127.0.0.1');
     this.sockets.add(client).add(upstream);
     let sent = '';
+    // Replies held back, and what came after them on this connection: delivered in order.
+    let queue: Promise<void> = Promise.resolve();
+    let holding = false;
+    const deliver = (chunk: Buffer): void => {
+      const text = chunk.toString('latin1');
+      client.write(chunk);
+      const watched = this.watches.filter((w) => w.client.test(sent) && w.reply(text));
+      this.watches = this.watches.filter((w) => !watched.includes(w));
+      for (const w of watched) w.done();
+    };
     client.on('data', (chunk) => {
       // What the client said so far, up to its CLIENT SETNAME: enough to tell which it is.
       if (sent.length < 4096) sent += chunk.toString('latin1');
@@ -59,12 +91,26 @@ export class TcpProxy {
     });
     upstream.on('data', (chunk) => {
       const text = chunk.toString('latin1');
+      if (holding) {
+        queue = queue.then(() => deliver(chunk));
+        return;
+      }
       const cut = this.cuts.find((c) => c.client.test(sent) && c.reply(text));
       if (!cut) {
-        client.write(chunk);
+        deliver(chunk);
         return;
       }
       this.cuts = this.cuts.filter((c) => c !== cut);
+      if (cut.hold) {
+        holding = true;
+        const hold = cut.hold;
+        cut.done();
+        queue = queue.then(() => hold).then(() => {
+          holding = false;
+          deliver(chunk);
+        });
+        return;
+      }
       client.destroy();
       upstream.destroy();
       cut.done();
