@@ -20,7 +20,13 @@ describe('smoke', () => {
     await worker.runUntilFinished();
     await expect(execution.getResult({ timeout: 5000 })).resolves.toBe(42);
     sub.unsubscribe();
-    console.log(events);
+    // Snapshot first, then every change; the two increments may reach Redis as one write.
+    expect(events.slice(0, 2)).toEqual(['queued', 'running']);
+    expect(events.at(-1)).toBe('completed');
+    const progress = events.slice(2, -1);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p) => /^[0-2]\/2$/.test(p))).toBe(true);
+    expect(progress.at(-1)).toBe('2/2');
     expect(await leakedKeys(docket)).toEqual([]);
     await docket.close();
     await dropDocket(docket);

@@ -56,6 +56,16 @@ describe('sample orders app', () => {
     return (await res.json()) as { key: string; state: string };
   };
 
+  /** The worker-only process; the first test starts it at the moment it needs, the others at their start. */
+  const startWorker = async (): Promise<void> => {
+    worker ??= await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(SAMPLE_CONFIG)
+      .useValue({ ...config, worker: true })
+      .setLogger(new CapturingLogger())
+      .compile()
+      .then((moduleRef) => moduleRef.init());
+  };
+
   beforeAll(async () => {
     api = await boot(config);
     base = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
@@ -113,12 +123,7 @@ describe('sample orders app', () => {
     await waitUntil(() => sse.length > 0 && gql.length > 0, 'both clients have the snapshot');
     expect(sse[0]).toMatchObject({ type: 'state', state: 'queued' });
     expect(gql[0]).toMatchObject({ type: 'state', state: 'queued' });
-    worker = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(SAMPLE_CONFIG)
-      .useValue({ ...config, worker: true })
-      .setLogger(new CapturingLogger())
-      .compile()
-      .then((moduleRef) => moduleRef.init());
+    await startWorker();
 
     await Promise.all([sseDone, gqlDone]);
     await client.dispose();
@@ -143,7 +148,7 @@ describe('sample orders app', () => {
   });
 
   it("answers the result request with a failing task's HttpException status and body", async () => {
-    await waitUntil(() => worker !== undefined, 'the worker of the first test runs');
+    await startWorker();
     const { key } = await post({ customerId: 'c-7', items: ['apple', 'missing-truffle'], delayMs: 1 });
     const res = await fetch(`${base}/executions/${key}/result?timeout=10000`);
     expect(res.status).toBe(404);
@@ -151,6 +156,7 @@ describe('sample orders app', () => {
   });
 
   it('reads an execution over GraphQL and answers 404 for an unknown key', async () => {
+    await startWorker();
     const { key } = await post({ items: ['apple'], delayMs: 1 });
     const result = await fetch(`${base}/executions/${key}/result?timeout=10000`);
     expect(result.status).toBe(200);

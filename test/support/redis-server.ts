@@ -4,10 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 
 export interface RedisServerOptions {
   appendonly?: boolean;
@@ -58,18 +57,19 @@ export class RedisServer {
       ...(this.options.extraArgs ?? []),
     ];
     this.proc = spawn('redis-server', args, { stdio: 'ignore' });
-    const client = new Redis({ port: this.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined);
     for (let i = 0; i < 200; i++) {
-      try {
-        await client.connect();
-        await client.ping();
-        client.disconnect();
-        return;
-      } catch {
-        client.disconnect();
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      // A PING over a bare socket: an ioredis client here kept jest's process from exiting.
+      const ok = await new Promise<boolean>((resolve) => {
+        const socket = connect(this.port, '127.0.0.1', () => socket.write('PING\r\n'));
+        const done = (answer: boolean): void => {
+          socket.destroy();
+          resolve(answer);
+        };
+        socket.once('data', (reply) => done(reply.toString().startsWith('+PONG')));
+        socket.once('error', () => done(false));
+      });
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 25));
     }
     throw new Error(`redis-server on port ${this.port} did not start`);
   }
