@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ExecutionState, Worker, currentTask } from '../../lib';
-import { dropDocket, leakedKeys, redisUrl, testDocket, waitUntil } from '../support/docket-test';
+import { closeAfterEach, dropDocket, leakedKeys, redisUrl, testDocket, waitUntil } from '../support/docket-test';
 
 describe('a worker killed mid-task', () => {
+  const keep = closeAfterEach();
+
   it('has its tasks completed by another worker after the redelivery timeout', async () => {
-    const docket = testDocket();
+    const docket = keep(testDocket());
     const doomed = spawn(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', join(__dirname, 'fixtures', 'crash-worker.ts'), docket.name, redisUrl()],
@@ -26,7 +28,7 @@ describe('a worker killed mid-task', () => {
     doomed.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const rescuer = new Worker(docket, { name: 'rescuer', redeliveryTimeout: 400 });
+    const rescuer = keep(new Worker(docket, { name: 'rescuer', redeliveryTimeout: 400 }));
     const run = rescuer.runForever();
     const results = await Promise.all(executions.map((e) => e.getResult({ timeout: 15_000 })));
     expect(results).toEqual(['a recovered', 'b recovered', 'c recovered']);
@@ -41,7 +43,7 @@ describe('a worker killed mid-task', () => {
   });
 
   it('keeps a long task of a live worker from being taken over (lease renewal)', async () => {
-    const docket = testDocket();
+    const docket = keep(testDocket());
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const ran: string[] = [];
@@ -50,12 +52,12 @@ describe('a worker killed mid-task', () => {
       await gate;
       return 'done';
     });
-    const owner = new Worker(docket, { name: 'owner', redeliveryTimeout: 200 });
+    const owner = keep(new Worker(docket, { name: 'owner', redeliveryTimeout: 200 }));
     const ownerRun = owner.runForever();
     const execution = await docket.add('long')();
     await waitUntil(() => ran.length === 1, 'the owner runs the task');
     const claimedAt = Date.now();
-    const thief = new Worker(docket, { name: 'thief', redeliveryTimeout: 200 });
+    const thief = keep(new Worker(docket, { name: 'thief', redeliveryTimeout: 200 }));
     const thiefRun = thief.runForever();
     // Sweeps keep running until the task has been held for three redelivery timeouts: without
     // the owner's lease renewal one of them would take it over.
@@ -95,9 +97,11 @@ async function waitForSweeps(docket: ReturnType<typeof testDocket>, done: (count
 }
 
 describe('stopping a worker', () => {
+  const keep = closeAfterEach();
+
   it('stopped while still starting leaves nothing behind', async () => {
-    const docket = testDocket();
-    const worker = new Worker(docket, { name: 'short-lived' });
+    const docket = keep(testDocket());
+    const worker = keep(new Worker(docket, { name: 'short-lived' }));
     const run = worker.runForever();
     await worker.stop();
     await run;
@@ -107,7 +111,7 @@ describe('stopping a worker', () => {
   });
 
   it('drains running tasks up to the drain timeout and leaves the rest to redelivery', async () => {
-    const docket = testDocket();
+    const docket = keep(testDocket());
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const started: string[] = [];
@@ -120,7 +124,7 @@ describe('stopping a worker', () => {
       started.push('endless');
       await new Promise(() => undefined);
     });
-    const worker = new Worker(docket);
+    const worker = keep(new Worker(docket));
     const run = worker.runForever();
     const finishing = await docket.add('quickish')('finishing');
     const abandoned = await docket.add('endless')();
@@ -133,7 +137,7 @@ describe('stopping a worker', () => {
     expect((await abandoned.sync()).state).toBe(ExecutionState.RUNNING);
     expect(await docket.workers()).toEqual([]);
     // The abandoned run is redelivered to the next worker once its lease has lapsed.
-    const rescuer = new Worker(docket, { redeliveryTimeout: 200 });
+    const rescuer = keep(new Worker(docket, { redeliveryTimeout: 200 }));
     const rescued = rescuer.runForever();
     await waitUntil(() => started.length === 3, 'the abandoned task runs again');
     expect(started).toEqual(['finishing', 'endless', 'endless']);

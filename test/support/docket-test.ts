@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { Docket, type DocketOptions, type DocketLogger } from '../../lib';
+import { Docket, Worker, type DocketOptions, type DocketLogger } from '../../lib';
 
 export const redisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
@@ -59,4 +59,23 @@ export async function dropDocket(docket: Docket, url = redisUrl()): Promise<void
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * Closes what a test opened once it ends, whether it passed or failed, so that a failure leaves
+ * nothing running into the next test: call it in a describe, and pass each docket and worker
+ * through the function it returns as they are made. Workers stop first, then dockets close (and
+ * their keys go).
+ */
+export function closeAfterEach(): <T extends Docket | Worker>(opened: T) => T {
+  const opened: (Docket | Worker)[] = [];
+  afterEach(async () => {
+    const all = opened.splice(0);
+    for (const worker of all) if (worker instanceof Worker) await worker.stop({ drainTimeout: 0 });
+    for (const docket of all) if (docket instanceof Docket) await docket.close().then(() => dropDocket(docket));
+  });
+  return (thing) => {
+    opened.push(thing);
+    return thing;
+  };
 }
