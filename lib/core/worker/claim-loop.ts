@@ -109,7 +109,7 @@ export class ClaimLoop {
         // its reconnect holds the next wait until it is.
         if (store.isInterrupted(err)) continue;
         this.parts.logger.warn(`Worker ${worker}: reading from the stream failed (${String(err)}); retrying in ${backoff} ms`);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
+        await new Promise((resolve) => setTimeout(resolve, backoff).unref());
         backoff = Math.min(backoff * 2, 5_000);
       }
     }

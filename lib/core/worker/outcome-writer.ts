@@ -135,7 +135,7 @@ export class OutcomeWriter {
     let refusals = 0;
     for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
       if (this.store.isRefused(err) && ++refusals >= REFUSALS_KEPT) break;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
       if (this.closed) return this.giveUp(completion, run);
       try {
         await this.store.complete([completion], Date.now(), this.ttlMs);
