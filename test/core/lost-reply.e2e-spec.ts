@@ -1,8 +1,6 @@
-import Redis from 'ioredis';
 import { Disposition, Docket, ExecutionState, Worker } from '../../lib';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
-import { RedisServer } from '../support/redis-server';
-import { TcpProxy } from '../support/tcp-proxy';
+import { proxiedRedis } from '../support/tcp-proxy';
 
 /**
  * Replies Redis wrote that never reached the worker: a proxy drops the connection at the very
@@ -11,23 +9,11 @@ import { TcpProxy } from '../support/tcp-proxy';
  * pending messages; every task must still run once and be recorded once.
  */
 describe('a reply lost on its way to the worker', () => {
-  let server: RedisServer;
-  let proxy: TcpProxy;
-  let admin: Redis;
-  beforeAll(async () => {
-    server = await RedisServer.start();
-    proxy = await TcpProxy.start(server.port);
-    admin = new Redis(server.port);
-  });
-  afterAll(async () => {
-    admin.disconnect();
-    await proxy.stop();
-    await server.stop();
-  });
+  const redis = proxiedRedis();
 
   async function setUp(name: string): Promise<{ docket: Docket; logger: MemoryLogger; ran: string[]; worker: Worker; run: Promise<void> }> {
     const logger = new MemoryLogger();
-    const docket = new Docket({ name: uniqueName(name), url: proxy.url, logger });
+    const docket = new Docket({ name: uniqueName(name), url: redis.proxy.url, logger });
     const ran: string[] = [];
     docket.register(async function double(tag: string, n: number): Promise<number> {
       ran.push(tag);
@@ -36,7 +22,7 @@ describe('a reply lost on its way to the worker', () => {
     const worker = new Worker(docket, { concurrency: 2 });
     const run = worker.runForever();
     // Idle and blocked on the stream: a new task is claimed by the wait's pipelined claim.
-    await waitUntil(async () => / name=docket:blocking:\S* .*flags=b /.test(String(await admin.client('LIST'))), 'the worker waits');
+    await waitUntil(async () => / name=docket:blocking:\S* .*flags=b /.test(String(await redis.admin.client('LIST'))), 'the worker waits');
     return { docket, logger, ran, worker, run };
   }
 
@@ -51,7 +37,7 @@ describe('a reply lost on its way to the worker', () => {
     const { docket, logger, ran } = setup;
     try {
       const key = `${docket.name}:first`;
-      const cut = proxy.cutOnce(/docket:blocking/, (chunk) => chunk.includes(key));
+      const cut = redis.proxy.cutOnce(/docket:blocking/, (chunk) => chunk.includes(key));
       const first = await docket.add('double', { key })('first', 21);
       await cut;
       await expect(first.getResult({ timeout: 15_000 })).resolves.toBe(42);
@@ -79,7 +65,7 @@ describe('a reply lost on its way to the worker', () => {
     try {
       await listening;
       // The complete script answers 'completed' for the run; that answer is lost.
-      const cut = proxy.cutOnce(/docket:blocking/, (chunk) => chunk.includes('$9\r\ncompleted\r\n'));
+      const cut = redis.proxy.cutOnce(/docket:blocking/, (chunk) => chunk.includes('$9\r\ncompleted\r\n'));
       const first = await docket.add('double', { key })('first', 21);
       await cut;
       await expect(first.getResult({ timeout: 15_000 })).resolves.toBe(42);
@@ -100,7 +86,7 @@ describe('a reply lost on its way to the worker', () => {
     try {
       await docket.connect();
       // The schedule script's answer to one add: its generation, 1.
-      const cut = proxy.cutOnce(/docket:command/, (chunk) => chunk === '*1\r\n:1\r\n');
+      const cut = redis.proxy.cutOnce(/docket:command/, (chunk) => chunk === '*1\r\n:1\r\n');
       const first = await docket.add('double')('first', 21);
       await cut;
       expect(first.disposition).toBe(Disposition.SCHEDULED);
@@ -120,7 +106,7 @@ describe('a reply lost on its way to the worker', () => {
       await docket.add('double', { key, delay: 60_000 })('original', 1);
       // The answer to the replace: generation 2. By the time the replace is sent again, after the
       // reconnect, the worker is running generation 2.
-      const cut = proxy.cutOnce(/docket:command/, (chunk) => chunk === '*1\r\n:2\r\n');
+      const cut = redis.proxy.cutOnce(/docket:command/, (chunk) => chunk === '*1\r\n:2\r\n');
       const replaced = await docket.replace('double', { key })('replacement', 21);
       await cut;
       expect(replaced.disposition).toBe(Disposition.REPLACED);
@@ -139,7 +125,7 @@ describe('a reply lost on its way to the worker', () => {
       const key = `${docket.name}:digest`;
       await docket.add('double', { key, delay: 60_000 })('original', 1);
       // One script call answers both replaces of the tick: generations 2 and 3.
-      const cut = proxy.cutOnce(/docket:command/, (chunk) => chunk === '*2\r\n:2\r\n:3\r\n');
+      const cut = redis.proxy.cutOnce(/docket:command/, (chunk) => chunk === '*2\r\n:2\r\n:3\r\n');
       const [first, second] = await Promise.all([
         docket.replace('double', { key })('first-replace', 1),
         docket.replace('double', { key })('second-replace', 21),
@@ -172,7 +158,7 @@ describe('a reply lost on its way to the worker', () => {
 
   it("loses a busy worker's claim: the claimed tasks run once, after the reconnect, not after the redelivery timeout", async () => {
     const logger = new MemoryLogger();
-    const docket = new Docket({ name: uniqueName('lost-busy-claim'), url: proxy.url, logger });
+    const docket = new Docket({ name: uniqueName('lost-busy-claim'), url: redis.proxy.url, logger });
     const ran: string[] = [];
     docket.register(async function double(tag: string, n: number): Promise<number> {
       ran.push(tag);
@@ -180,7 +166,7 @@ describe('a reply lost on its way to the worker', () => {
     });
     // Queued before the worker starts: its first fetch is the busy worker's claim, on its command connection.
     const queued = await docket.addMany(['a', 'b', 'c'].map((tag, n) => docket.call('double', { key: `${docket.name}:${tag}` })(tag, n)));
-    const cut = proxy.cutOnce(/docket:worker/, (chunk) => chunk.includes(`${docket.name}:a`));
+    const cut = redis.proxy.cutOnce(/docket:worker/, (chunk) => chunk.includes(`${docket.name}:a`));
     const worker = new Worker(docket, { concurrency: 5, redeliveryTimeout: 600_000 });
     const run = worker.runForever();
     try {
@@ -196,7 +182,7 @@ describe('a reply lost on its way to the worker', () => {
   });
 
   it('loses the answer to a run parked by its concurrency limit: the resent ask parks it again, and it runs once, after the holder', async () => {
-    const docket = new Docket({ name: uniqueName('lost-acquire'), url: proxy.url, logger: new MemoryLogger() });
+    const docket = new Docket({ name: uniqueName('lost-acquire'), url: redis.proxy.url, logger: new MemoryLogger() });
     const ran: string[] = [];
     let release!: () => void;
     const holding = new Promise<void>((resolve) => (release = resolve));
@@ -219,7 +205,7 @@ describe('a reply lost on its way to the worker', () => {
       const holder = await docket.add('exclusive')('holder');
       await waitUntil(() => ran.length === 1, 'the holder runs');
       // The acquire script answers 0 when it parks a run; that answer is lost.
-      const cut = proxy.cutOnce(/docket:worker/, (chunk) => chunk === ':0\r\n');
+      const cut = redis.proxy.cutOnce(/docket:worker/, (chunk) => chunk === ':0\r\n');
       const waiter = await docket.add('exclusive')('waiter');
       await cut;
       await waitUntil(async () => (await waiter.sync()).waitingFor === 'exclusive', 'the waiter is parked');

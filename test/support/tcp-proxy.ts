@@ -6,6 +6,8 @@
  * command by then; the client only lost the answer.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import Redis from 'ioredis';
+import { RedisServer } from './redis-server';
 
 interface Cut {
   client: RegExp;
@@ -124,4 +126,30 @@ export class TcpProxy {
     client.on('close', close).on('error', close);
     upstream.on('close', close).on('error', close);
   }
+}
+
+/** A private redis-server behind a proxy, and a direct admin connection to it. */
+export interface ProxiedRedis {
+  server: RedisServer;
+  proxy: TcpProxy;
+  admin: Redis;
+}
+
+/**
+ * Gives the describe block a private redis-server behind a {@link TcpProxy} (dockets connect
+ * through `proxy.url`) for all its tests, stopped after them; read the parts inside tests.
+ */
+export function proxiedRedis(): ProxiedRedis {
+  const parts = {} as ProxiedRedis;
+  beforeAll(async () => {
+    parts.server = await RedisServer.start();
+    parts.proxy = await TcpProxy.start(parts.server.port);
+    parts.admin = new Redis(parts.server.port);
+  });
+  afterAll(async () => {
+    parts.admin.disconnect();
+    await parts.proxy.stop();
+    await parts.server.stop();
+  });
+  return parts;
 }
