@@ -235,12 +235,13 @@ describe('retries and timeouts', () => {
       const own = testDocket({ url: server.url });
       own.register(
         async function quick(): Promise<string> {
-          // Every write waits 600 ms, so the progress written at the end outlasts the 300 ms timeout.
-          await admin.call('CLIENT', 'PAUSE', '600', 'WRITE');
+          // Every write waits 2.5 s, so the progress written at the end outlasts the 2 s timeout,
+          // while the task itself returns at once, far within it.
+          await admin.call('CLIENT', 'PAUSE', '2500', 'WRITE');
           await currentTask().progress.setCurrent(1);
           return 'in time';
         },
-        { timeout: 300 },
+        { timeout: 2_000 },
       );
       try {
         const execution = await own.add('quick')();
