@@ -12,7 +12,7 @@ let admin: Redis;
 beforeAll(() => {
   admin = new Redis(redisUrl());
 });
-afterAll(() => admin.quit());
+afterAll(() => admin.disconnect());
 
 /** A docket with a task `echo` and a worker, and the good work of the case. */
 async function scene(): Promise<{ docket: Docket; logger: MemoryLogger; worker: () => Worker; close: () => Promise<void> }> {
