@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Docket, RedisUnavailableError, Worker } from '../../lib';
-import { displayUrl, parseClusterUrl, parseSentinelUrl } from '../../lib/core/redis/redis-url';
+import { maskPassword, parseClusterUrl, parseSentinelUrl } from '../../lib/core/redis/redis-url';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { freePort, RedisServer } from '../support/redis-server';
 
@@ -265,7 +265,7 @@ describe('redis+sentinel://', () => {
   it('never prints a Sentinel password, however it is written', () => {
     for (const written of ['a+b%21', 's3cret', 'p%2Fss']) {
       const url = `redis+sentinel://u:master-pass@127.0.0.1:26379/mymaster/0?sentinelPassword=${written}`;
-      expect(displayUrl(url)).toBe('redis+sentinel://u:***@127.0.0.1:26379/mymaster/0?sentinelPassword=***');
+      expect(maskPassword(url)).toBe('redis+sentinel://u:***@127.0.0.1:26379/mymaster/0?sentinelPassword=***');
     }
     expect(parseSentinelUrl('redis+sentinel://127.0.0.1:26379/mymaster?sentinelPassword=a+b%21').options.sentinelPassword).toBe('a+b!');
   });

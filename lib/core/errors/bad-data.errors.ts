@@ -12,6 +12,15 @@ export class MalformedMessageError extends DocketError {
   }
 }
 
+/** @internal A message heard on a channel, parsed; MalformedMessageError when it is not JSON. */
+export function parseMessageJson(message: string): unknown {
+  try {
+    return JSON.parse(message) as unknown;
+  } catch {
+    throw new MalformedMessageError('not JSON');
+  }
+}
+
 /**
  * @internal An execution record read back from the store cannot be used (a state that is none
  * of ours, a number field that is not a number). Readers treat it as missing, with a log line;

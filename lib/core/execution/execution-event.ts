@@ -1,5 +1,5 @@
-import { MalformedMessageError } from '../errors/bad-data.errors';
-import { ExecutionState } from './execution-state.enum';
+import { MalformedMessageError, parseMessageJson } from '../errors/bad-data.errors';
+import { isExecutionState, type ExecutionState } from './execution-state.enum';
 
 /**
  * A change of an execution's state.
@@ -76,13 +76,7 @@ export function carriedOutcome(event: ExecutionEvent): CarriedOutcome | undefine
  *   heard it drops it with a log line.
  */
 export function parseEvent(payload: string): ExecutionEvent {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(payload);
-  } catch {
-    throw new MalformedMessageError('not JSON');
-  }
-  return eventFromWire(raw);
+  return eventFromWire(parseMessageJson(payload));
 }
 
 /** @internal {@link parseEvent} for a message already parsed from JSON; checks its shape first. */
@@ -97,7 +91,6 @@ export function eventFromWire(value: unknown): ExecutionEvent {
   return event;
 }
 
-const STATES: ReadonlySet<unknown> = new Set(Object.values(ExecutionState));
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const isOptional = (v: unknown, type: 'string' | 'number'): boolean => v === undefined || v === null || typeof v === type;
 
@@ -112,7 +105,7 @@ function checkedWire(value: unknown): Record<string, unknown> {
     }
     return raw;
   }
-  if (raw.type !== 'state' || !STATES.has(raw.state)) throw new MalformedMessageError(`unknown type or state`);
+  if (raw.type !== 'state' || !isExecutionState(raw.state)) throw new MalformedMessageError(`unknown type or state`);
   for (const field of ['when', 'startedAt', 'completedAt', 'attempt'] as const) {
     if (!isOptional(raw[field], 'number')) throw new MalformedMessageError(`${field} is not a number`);
   }

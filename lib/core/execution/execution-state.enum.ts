@@ -52,3 +52,15 @@ export enum Disposition {
   /** The task (or these arguments) is struck (see `Docket.strike`): nothing was written. */
   STRUCK = 'struck',
 }
+
+const STATES: ReadonlySet<unknown> = new Set(Object.values(ExecutionState));
+
+/**
+ * True when `value` is one of the six states: what is read back or heard may be anything.
+ *
+ * @example
+ * if (!isExecutionState(hash.state)) throw new Error('not a record of ours');
+ */
+export function isExecutionState(value: unknown): value is ExecutionState {
+  return STATES.has(value);
+}

@@ -13,7 +13,7 @@
  * or belongs to a later run falls back to the per-execution path.
  */
 import { randomBytes } from 'node:crypto';
-import { MalformedMessageError } from '../errors/bad-data.errors';
+import { MalformedMessageError, parseMessageJson } from '../errors/bad-data.errors';
 import { TimeoutError } from '../errors/docket.errors';
 import { eventFromWire, type ExecutionStateEvent } from './execution-event';
 import { isTerminal } from './execution-state.enum';
@@ -183,12 +183,7 @@ export class ResultInbox {
 
 /** A message of the inbox channel: a run's terminal event, or word that a replace superseded it. */
 function parseNews(payload: string): { id: string; news: InboxNews } {
-  let raw: { type?: unknown; key?: unknown; gen?: unknown } | null;
-  try {
-    raw = JSON.parse(payload) as typeof raw;
-  } catch {
-    throw new MalformedMessageError('not JSON');
-  }
+  const raw = parseMessageJson(payload) as { type?: unknown; key?: unknown; gen?: unknown } | null;
   if (typeof raw?.key !== 'string' || !(raw.gen === undefined || typeof raw.gen === 'number')) throw new MalformedMessageError('no key or generation');
   const id = runId(raw.key, String(raw.gen ?? 0));
   if (raw.type === 'superseded') return { id, news: 'superseded' };

@@ -3,7 +3,7 @@ import type { Codec } from '../codec/codec';
 import type { ErrorClass } from '../codec/error-codec';
 import { InvalidOptionsError } from '../errors/docket.errors';
 import type { DocketLogger } from '../util/logger';
-import { MAX_TIMER_MS } from '../util/long-timer';
+import { fitsTimer, MAX_TIMER_MS } from '../util/long-timer';
 
 /**
  * Options of a {@link Docket}.
@@ -82,7 +82,7 @@ export function resolveDocketOptions(options: DocketOptions, defaults: { codec: 
 }
 
 function checkCommandTimeout(ms: number): number {
-  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
+  if (ms <= 0 || !fitsTimer(ms)) {
     throw new InvalidOptionsError(`commandTimeout must be a number of ms above 0 and at most ${MAX_TIMER_MS}, got ${ms}`);
   }
   return ms;

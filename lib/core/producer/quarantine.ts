@@ -39,9 +39,8 @@ export class Quarantine {
    * @example
    * const item = await docket.quarantine.get('1733500000000-0');
    */
-  async get(id: string): Promise<QuarantinedItem | undefined> {
-    const { items } = await this.list(10_000);
-    return items.find((item) => item.id === id);
+  get(id: string): Promise<QuarantinedItem | undefined> {
+    return this.host.withStore((store) => store.quarantinedItem(id));
   }
 
   /**

@@ -19,9 +19,9 @@ import { RedisUnavailableError } from '../errors/docket.errors';
 import { settledBy } from '../util/deadline';
 import type { DocketLogger } from '../util/logger';
 import { FailoverWatch } from './failover-watch';
-import { displayUrl, isClusterUrl, isSentinelUrl, parseClusterUrl, parseRedisUrl, parseSentinelUrl } from './redis-url';
+import { isClusterUrl, isSentinelUrl, maskPassword, parseClusterUrl, parseRedisUrl, parseSentinelUrl } from './redis-url';
 
-export { displayUrl, isClusterUrl } from './redis-url';
+export { isClusterUrl } from './redis-url';
 
 const lastErrors = new WeakMap<RedisClient, string>();
 
@@ -137,7 +137,7 @@ export async function openConnection(client: RedisClient, url: string): Promise<
     dropConnection(client);
     if (err instanceof RedisUnavailableError) throw err;
     const cause = lastErrors.get(client)?.replace(/ Retrying from scratch after \d+ms\./, '');
-    throw new RedisUnavailableError(displayUrl(url), cause ?? (err instanceof Error ? err.message : String(err)));
+    throw new RedisUnavailableError(maskPassword(url), cause ?? (err instanceof Error ? err.message : String(err)));
   } finally {
     if (sentinelsFailed) client.off('error', sentinelsFailed);
   }
@@ -155,7 +155,7 @@ async function selectDatabase(client: RedisClient, url: string): Promise<void> {
     await client.select(db);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new RedisUnavailableError(displayUrl(url), `the server has no database ${db} (${why}); name one below its "databases" setting`);
+    throw new RedisUnavailableError(maskPassword(url), `the server has no database ${db} (${why}); name one below its "databases" setting`);
   }
 }
 
@@ -167,7 +167,7 @@ export function unavailable(url: string, err: unknown): Error {
   if (err instanceof RedisUnavailableError) return err;
   const message = err instanceof Error ? err.message : String(err);
   if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|Connection is closed|max retries|EHOSTUNREACH|ENOENT|NOAUTH|WRONGPASS|Stream isn't writeable|Command timed out/i.test(message)) {
-    return new RedisUnavailableError(displayUrl(url), message);
+    return new RedisUnavailableError(maskPassword(url), message);
   }
   return err instanceof Error ? err : new Error(message);
 }

@@ -14,6 +14,9 @@ import { installScripts, type ScriptCommands } from './scripts';
 
 const SCHEDULE_CHUNK = 50;
 
+/** What a stream entry id looks like; XRANGE, XAUTOCLAIM and the like refuse anything else. */
+export const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+
 function isBusyGroup(err: unknown): boolean {
   return err instanceof Error && err.message.includes('BUSYGROUP');
 }
@@ -201,13 +204,14 @@ export class RedisDocketStore implements DocketStore {
 
   async quarantined(limit: number): Promise<{ items: QuarantinedItem[]; total: number }> {
     const [entries, total] = await answers(this.client.pipeline().xrevrange(this.keys.quarantine, '+', '-', 'COUNT', limit).xlen(this.keys.quarantine));
-    const items = (entries as [string, string[]][]).map(([id, fields]) => {
-      const f = new Map<string, string>();
-      for (let i = 0; i < fields.length; i += 2) f.set(fields[i], fields[i + 1]);
-      const at = Number(f.get('at'));
-      return { id, what: f.get('what') ?? '?', reason: f.get('reason') ?? '', key: f.get('key') ?? '', messageId: f.get('id') ?? '', at: new Date(Number.isFinite(at) ? at : 0), raw: f.get('raw') ?? '' };
-    });
-    return { items, total: total as number };
+    return { items: (entries as [string, string[]][]).map(quarantinedItemOf), total: total as number };
+  }
+
+  async quarantinedItem(id: string): Promise<QuarantinedItem | undefined> {
+    // XRANGE refuses what is not a stream id: such an id names no item.
+    if (!STREAM_ID.test(id)) return undefined;
+    const [entry] = await this.client.xrange(this.keys.quarantine, id, id);
+    return entry && quarantinedItemOf(entry);
   }
 
   async clearQuarantine(ids?: readonly string[]): Promise<number> {
@@ -222,4 +226,12 @@ export class RedisDocketStore implements DocketStore {
   close(): Promise<void> {
     return closeConnection(this.client);
   }
+}
+
+/** A quarantine stream entry as the port gives it back (fields it lacks read as empty). */
+function quarantinedItemOf([id, fields]: [string, string[]]): QuarantinedItem {
+  const f = new Map<string, string>();
+  for (let i = 0; i < fields.length; i += 2) f.set(fields[i], fields[i + 1]);
+  const at = Number(f.get('at'));
+  return { id, what: f.get('what') ?? '?', reason: f.get('reason') ?? '', key: f.get('key') ?? '', messageId: f.get('id') ?? '', at: new Date(Number.isFinite(at) ? at : 0), raw: f.get('raw') ?? '' };
 }

@@ -2,10 +2,9 @@
  * How an execution's record (its runs hash) and its stream message read back from Redis.
  */
 import { UnreadableRecordError } from '../errors/bad-data.errors';
-import { ExecutionState } from '../execution/execution-state.enum';
+import { isExecutionState, type ExecutionState } from '../execution/execution-state.enum';
 import type { Delivery, ExecutionRecord } from '../store';
 
-const STATES: ReadonlySet<string> = new Set(Object.values(ExecutionState));
 const NUMBERS = ['when', 'gen', 'seq', 'sseq', 'pseq', 'attempt', 'started', 'completed', 'pc', 'pt', 'pu', 'unknown', 'usince'] as const;
 
 const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
@@ -18,7 +17,7 @@ const num = (v: string | undefined): number | undefined => (v === undefined ? un
  */
 export function parseRecord(key: string, h: Record<string, string>): ExecutionRecord | null {
   if (!h.state) return null;
-  if (!STATES.has(h.state)) throw new UnreadableRecordError(key, `its state "${h.state.slice(0, 40)}" is none of ours`);
+  if (!isExecutionState(h.state)) throw new UnreadableRecordError(key, `its state "${h.state.slice(0, 40)}" is none of ours`);
   for (const field of NUMBERS) {
     if (h[field] !== undefined && !Number.isFinite(Number(h[field]))) throw new UnreadableRecordError(key, `its ${field} is not a number`);
   }

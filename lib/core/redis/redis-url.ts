@@ -137,11 +137,6 @@ export function parseSentinelUrl(url: string): ParsedRedisUrl {
   return { options, display };
 }
 
-/** The URL as it may be printed: the password masked (see {@link maskPassword}). */
-export function displayUrl(url: string): string {
-  return maskPassword(url);
-}
-
 /** Parsed connection settings plus a printable URL with the password masked. */
 export interface ParsedRedisUrl {
   options: RedisOptions;

@@ -4,7 +4,7 @@
  * and telling Redis's errors apart. {@link RedisWorkerStore} adds the runs themselves.
  */
 import type { Delivery, Place, WorkerInfo } from '../store';
-import { answers, isNoGroup, RedisDocketStore } from './docket-store';
+import { answers, isNoGroup, RedisDocketStore, STREAM_ID } from './docket-store';
 import { parseDelivery } from './execution-record';
 
 /**
@@ -20,8 +20,6 @@ const SERVER_STATES = /^(OOM|MISCONF|READONLY|LOADING|BUSY|MASTERDOWN|NOREPLICAS
 export function isAborted(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
 }
-
-const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
 
 /** The upkeep half of a worker's store (see the file comment). */
 export class RedisUpkeepStore extends RedisDocketStore {

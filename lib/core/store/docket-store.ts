@@ -105,6 +105,8 @@ export interface DocketStore {
   strikeRules(): Promise<Record<string, string>>;
   /** The newest `limit` items of the quarantine, newest first, and how many it holds. */
   quarantined(limit: number): Promise<{ items: QuarantinedItem[]; total: number }>;
+  /** The quarantined item `id`, or undefined when there is none (or `id` is not an item's id). */
+  quarantinedItem(id: string): Promise<QuarantinedItem | undefined>;
   /** Removes the quarantined items `ids`, or every one; how many it removed. */
   clearQuarantine(ids?: readonly string[]): Promise<number>;
   /** Resolves once the store answers (it fails fast when the backend is down). */

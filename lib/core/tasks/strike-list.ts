@@ -6,7 +6,7 @@
  * scheduled when the strike comes ends CANCELLED at the worker instead of starting.
  */
 import type { Codec } from '../codec/codec';
-import { MalformedMessageError } from '../errors/bad-data.errors';
+import { MalformedMessageError, parseMessageJson } from '../errors/bad-data.errors';
 import type { DocketKeys, DocketStore, SubscriberHub } from '../store';
 import type { DocketLogger } from '../util/logger';
 import { excerpt } from '../util/rate-limited-log';
@@ -234,12 +234,7 @@ function parseRule(id: string, stored: string | StoredRule, codec: Codec, logger
 
 /** A message of the strikes channel, checked. */
 function parseMessage(message: string): StrikeMessage {
-  let parsed: Partial<StrikeMessage> | null;
-  try {
-    parsed = JSON.parse(message) as Partial<StrikeMessage> | null;
-  } catch {
-    throw new MalformedMessageError('not JSON');
-  }
+  const parsed = parseMessageJson(message) as Partial<StrikeMessage> | null;
   if (typeof parsed?.id !== 'string' || (parsed.op !== 'strike' && parsed.op !== 'restore')) throw new MalformedMessageError('not a strike or restore');
   return parsed as StrikeMessage;
 }

@@ -1,5 +1,6 @@
 import { DuplicateTaskError, InvalidOptionsError, UnknownTaskError } from '../errors/docket.errors';
 import type { TaskContext } from '../worker/task-context';
+import { fitsTimer } from '../util/long-timer';
 import { parameterNames, type ParameterName } from './parameter-names';
 
 /**
@@ -110,7 +111,7 @@ function checkConcurrency(task: string, concurrency: number | ConcurrencyOptions
 
 function checkTimeout(task: string, timeout: number): number {
   // setTimeout fires at once past 2^31 − 1 ms (about 24.8 days).
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 2 ** 31 - 1) {
+  if (timeout <= 0 || !fitsTimer(timeout)) {
     throw new InvalidOptionsError(`Task "${task}": timeout must be a number of ms > 0 and at most 2147483647, got ${timeout}`);
   }
   return timeout;

@@ -8,6 +8,16 @@ import { Observable } from 'rxjs';
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
+ * True when setTimeout waits `ms` as asked: a number from 0 to {@link MAX_TIMER_MS}.
+ *
+ * @example
+ * if (!fitsTimer(options.drainTimeout)) throw new InvalidOptionsError('…');
+ */
+export function fitsTimer(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIMER_MS;
+}
+
+/**
  * Calls `fire` after `ms` (any length), unless the returned function cancels it first.
  *
  * @example

@@ -5,6 +5,7 @@
  */
 import { ExecutionCancelledError } from '../errors/docket.errors';
 import type { Completion, Place } from '../store';
+import { settledBy } from '../util/deadline';
 import type { DocketLogger } from '../util/logger';
 import type { ActiveRun } from './task-runner';
 
@@ -76,10 +77,7 @@ export class RunTracker {
   async drain(drainTimeout: number, worker: string, logger: DocketLogger): Promise<void> {
     if (this.live.size === 0) return;
     logger.log(`Worker ${worker}: finishing ${this.live.size} running task(s) (up to ${drainTimeout} ms)`);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeout)));
-    await Promise.race([Promise.all([...this.live].map((a) => a.done)), deadline]);
-    clearTimeout(timer);
+    await settledBy(Date.now() + drainTimeout, Promise.all([...this.live].map((a) => a.done)));
     for (const active of this.live) {
       active.abandoned = true;
       active.cancellation.abort(new Error(`Worker ${worker} stopped; the task will be redelivered`));

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { InvalidOptionsError } from '../errors/docket.errors';
 import type { TaskFunction } from '../tasks/task-registry';
 import type { DocketLogger } from '../util/logger';
-import { MAX_TIMER_MS } from '../util/long-timer';
+import { fitsTimer, MAX_TIMER_MS } from '../util/long-timer';
 
 /**
  * Options of {@link Worker.stop}.
@@ -84,7 +84,7 @@ export function resolveWorkerOptions(options: WorkerOptions, logger: DocketLogge
 
 /** A delay a timer will wait: a number of ms from 0 to {@link MAX_TIMER_MS}; InvalidOptionsError otherwise. */
 export function checkDelay(option: string, ms: number): number {
-  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIMER_MS) {
+  if (!fitsTimer(ms)) {
     throw new InvalidOptionsError(`Worker option ${option} must be a number of ms from 0 to ${MAX_TIMER_MS} (about 24.8 days), got ${ms}`);
   }
   return ms;
