@@ -138,9 +138,10 @@ describe.each([
 
   it('throws ExecutionCancelledError for a cancelled execution', async () => {
     const execution = await docket.add('forever', { delay: 60_000 })();
-    const waiting = execution.getResult();
+    // The expectation is attached at once: the rejection may come before cancel() returns.
+    const waiting = expect(execution.getResult()).rejects.toThrow(ExecutionCancelledError);
     expect(await docket.cancel(execution.key)).toBe('cancelled');
-    await expect(waiting).rejects.toThrow(ExecutionCancelledError);
+    await waiting;
   });
 });
 
