@@ -32,7 +32,7 @@ describe('Redis Cluster (redis+cluster://)', () => {
     const watching = docket.events$().subscribe((e) => heard.push(`${e.key} ${e.type === 'state' ? e.state : 'progress'}`));
 
     const now = await docket.add('count')(3);
-    const events = firstValueFrom(now.subscribe().pipe(toArray()));
+    const events = firstValueFrom(now.subscribe().pipe(toArray(), timeout(10_000)));
     await expect(now.getResult({ timeout: 10_000 })).resolves.toBe(3);
     expect((await events).map((e) => (e.type === 'state' ? e.state : `${e.current}/${e.total}`)).at(-1)).toBe(ExecutionState.COMPLETED);
 

@@ -18,16 +18,23 @@ export class RedisCluster {
       [0, 1, 2].map(() => RedisServer.start({ extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'] })),
     );
     execFileSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-yes'], { stdio: 'ignore' });
-    const probe = new Redis({ port: nodes[0].port, host: '127.0.0.1' });
+    // Ready means every node sees the others connected on the cluster bus, not only that node 0
+    // has every slot covered: until then a message published on one node does not reach the
+    // subscribers of another.
+    const probes = nodes.map((n) => new Redis({ port: n.port, host: '127.0.0.1' }));
+    const meshed = async (probe: Redis): Promise<boolean> => {
+      const info = (await probe.cluster('INFO')) as string;
+      const lines = ((await probe.cluster('NODES')) as string).trim().split('\n');
+      return info.includes('cluster_state:ok') && lines.length === nodes.length && lines.every((l) => / connected\b/.test(l));
+    };
     try {
-      for (let i = 0; i < 200; i++) {
-        const info = (await probe.cluster('INFO')) as string;
-        if (info.includes('cluster_state:ok')) return new RedisCluster(nodes);
+      for (let i = 0; i < 400; i++) {
+        if ((await Promise.all(probes.map(meshed))).every(Boolean)) return new RedisCluster(nodes);
         await new Promise((r) => setTimeout(r, 25));
       }
-      throw new Error('the test cluster did not reach cluster_state:ok');
+      throw new Error('the test cluster did not reach cluster_state:ok with every node connected to the others');
     } finally {
-      probe.disconnect();
+      for (const probe of probes) probe.disconnect();
     }
   }
 
