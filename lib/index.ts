@@ -27,5 +27,9 @@ export {
   TaskKey,
   Cancellation,
 } from './nest/decorators/task-params.decorator';
+// Streaming to clients
+export { toSseEvents } from './nest/streaming/sse-events';
+export type { SseEventsOptions, SseEventName } from './nest/streaming/sse-events';
+export { toAsyncIterator } from './nest/streaming/async-iterator';
 export { TaskNotRegisteredError } from './nest/errors/task-not-registered.error';
 export { UnknownTaskDocketError } from './nest/errors/unknown-task-docket.error';
