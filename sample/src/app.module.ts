@@ -1,11 +1,13 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { DocketModule } from 'nestjs-docket';
 import { SampleConfigModule } from './config/sample-config.module';
 import { SAMPLE_CONFIG, type SampleConfig } from './config/sample.config';
 import { ExecutionsModule } from './executions/executions.module';
 import { OrdersModule } from './orders/orders.module';
+import { validationPipe } from './http/validation';
 
 /**
  * The orders app: takes orders over HTTP, processes them in the background with progress, and
@@ -31,5 +33,6 @@ import { OrdersModule } from './orders/orders.module';
     OrdersModule,
     ExecutionsModule,
   ],
+  providers: [{ provide: APP_PIPE, useValue: validationPipe }],
 })
 export class AppModule {}

@@ -14,7 +14,7 @@ import { SAMPLE_CONFIG, type SampleConfig } from '../../sample/src/config/sample
 import { CapturingLogger } from '../nest/nest-test';
 import { dropDocket, leakedKeys, redisUrl, uniqueName, waitUntil } from '../support/docket-test';
 
-/** An event as both clients report it, in one shape: SSE's JSON and GraphQL's fields differ in case. */
+/** An event as both clients report it: SSE's JSON and GraphQL's fields, in one shape. */
 interface SeenEvent {
   type: string;
   seq: number;
@@ -33,19 +33,20 @@ const SUBSCRIPTION = `
     }
   }`;
 
-async function boot(config: SampleConfig): Promise<INestApplication> {
+async function boot(config: SampleConfig, logger = new CapturingLogger()): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(SAMPLE_CONFIG)
     .useValue(config)
-    .setLogger(new CapturingLogger())
+    .setLogger(logger)
     .compile();
-  const app = moduleRef.createNestApplication({ logger: new CapturingLogger() });
+  const app = moduleRef.createNestApplication({ logger });
   await app.listen(0, '127.0.0.1');
   return app;
 }
 
 describe('sample orders app', () => {
   const config: SampleConfig = { redisUrl: redisUrl(), docketName: uniqueName('sample'), port: 0, worker: false };
+  const logger = new CapturingLogger();
   let api: INestApplication;
   let worker: INestApplicationContext | undefined;
   let base: string;
@@ -67,7 +68,7 @@ describe('sample orders app', () => {
   };
 
   beforeAll(async () => {
-    api = await boot(config);
+    api = await boot(config, logger);
     base = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
   });
 
@@ -86,15 +87,19 @@ describe('sample orders app', () => {
 
     const sse: SeenEvent[] = [];
     const source = new EventSource(`${base}/executions/${key}/events`);
+    const names: string[] = [];
     const sseDone = new Promise<void>((resolve, reject) => {
-      source.onmessage = (message) => {
+      const onEvent = (message: MessageEvent<string>): void => {
+        names.push(message.type);
         const event = JSON.parse(message.data) as SeenEvent;
+        expect(message.lastEventId).toBe(String(event.seq));
         sse.push({ type: event.type, seq: event.seq, state: event.state, current: event.current, total: event.total, message: event.message });
         if (event.state === 'completed' || event.state === 'failed') {
           source.close();
           resolve();
         }
       };
+      for (const name of ['snapshot', 'state', 'progress']) source.addEventListener(name, onEvent);
       source.onerror = (err) => reject(new Error(`SSE failed: ${err.message ?? 'unknown'}`));
     });
 
@@ -109,7 +114,7 @@ describe('sample orders app', () => {
             const e = data!.execution;
             gql.push(
               e.__typename === 'ExecutionStateEvent'
-                ? { type: 'state', seq: e.seq as number, state: (e.state as string).toLowerCase() }
+                ? { type: 'state', seq: e.seq as number, state: e.state as string }
                 : { type: 'progress', seq: e.seq as number, current: e.current as number, total: e.total as number, message: e.message as string | null },
             );
           },
@@ -128,6 +133,8 @@ describe('sample orders app', () => {
     await Promise.all([sseDone, gqlDone]);
     await client.dispose();
 
+    // Named events: the first is the snapshot, then each one by its type.
+    expect(names).toEqual(['snapshot', ...sse.slice(1).map((e) => e.type)]);
     const states = sse.filter((e) => e.type === 'state').map((e) => e.state);
     expect(states).toEqual(['queued', 'running', 'completed']);
     const progress = sse.filter((e) => e.type === 'progress');
@@ -152,12 +159,13 @@ describe('sample orders app', () => {
     const { key } = await post({ customerId: 'c-7', items: ['apple', 'missing-truffle'], delayMs: 1 });
     const res = await fetch(`${base}/executions/${key}/result?timeout=10000`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Item "missing-truffle" is not in the catalog' });
+    // The task's own 404, told apart from "no such execution" by its code.
+    expect(await res.json()).toEqual({ statusCode: 404, code: 'TASK_FAILED', message: 'Item "missing-truffle" is not in the catalog' });
   });
 
   it('reads an execution over GraphQL and answers 404 for an unknown key', async () => {
     await startWorker();
-    const { key } = await post({ items: ['apple'], delayMs: 1 });
+    const { key } = await post({ customerId: 'c-8', items: ['apple'], delayMs: 1 });
     const result = await fetch(`${base}/executions/${key}/result?timeout=10000`);
     expect(result.status).toBe(200);
     const res = await fetch(`${base}/graphql`, {
@@ -166,21 +174,107 @@ describe('sample orders app', () => {
       body: JSON.stringify({ query: `{ execution(key: "${key}") { key state taskName progress { current total } } }` }),
     });
     expect(await res.json()).toEqual({
-      data: { execution: { key, state: 'COMPLETED', taskName: 'processOrder', progress: { current: 1, total: 1 } } },
+      data: { execution: { key, state: 'completed', taskName: 'processOrder', progress: { current: 1, total: 1 } } },
     });
-    expect((await fetch(`${base}/executions/nope`)).status).toBe(404);
-    expect((await fetch(`${base}/executions/nope/events`)).status).toBe(404);
-    expect((await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"items":"x"}' })).status).toBe(400);
   });
 
   it('answers 503 while processOrder is struck, and takes orders again once it is restored', async () => {
     const { docket } = api.get(DocketService);
     await docket.strike('processOrder');
-    const res = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"items":["x"]}' });
+    const res = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"customerId":"c-9","items":["x"]}' });
     expect(res.status).toBe(503);
-    expect(((await res.json()) as { message: string }).message).toContain('processOrder is struck');
+    expect(await res.json()).toMatchObject({ code: 'ORDERS_STRUCK', message: expect.stringContaining('processOrder is struck') });
     await docket.restore('processOrder');
-    const { key } = await post({ items: ['x'], delayMs: 0 });
+    const { key } = await post({ customerId: 'c-9', items: ['x'], delayMs: 0 });
     await docket.cancel(key);
+  });
+});
+
+describe('sample orders app: what it answers to bad input', () => {
+  const config: SampleConfig = { redisUrl: redisUrl(), docketName: uniqueName('sample-input'), port: 0, worker: false };
+  const logger = new CapturingLogger();
+  let api: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    api = await boot(config, logger);
+    base = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await dropDocket(api.get(DocketService).docket);
+  });
+
+  const order = (body: string, contentType = 'application/json'): Promise<Response> =>
+    fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const answer = async (res: Response): Promise<{ status: number; code: unknown }> => ({
+    status: res.status,
+    code: ((await res.json()) as { code?: unknown }).code,
+  });
+
+  it.each([
+    ['a plain-text body', 'customerId=c&items=a', 'text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['a form body', 'customerId=c&items=a', 'application/x-www-form-urlencoded', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['no items', '{"customerId":"c"}', 'application/json', 400, 'VALIDATION_FAILED'],
+    ['items: null', '{"customerId":"c","items":null}', 'application/json', 400, 'VALIDATION_FAILED'],
+    ['items that are not strings', '{"customerId":"c","items":[1]}', 'application/json', 400, 'VALIDATION_FAILED'],
+    ['a top-level array', '[{"customerId":"c","items":["a"]}]', 'application/json', 400, 'VALIDATION_FAILED'],
+    ['an unknown field', '{"customerId":"c","items":["a"],"rush":true}', 'application/json', 400, 'VALIDATION_FAILED'],
+    ['a negative delay', '{"customerId":"c","items":["a"],"delayMs":-1}', 'application/json', 400, 'VALIDATION_FAILED'],
+  ])('refuses %s with a code, and adds nothing', async (_what, body, type, status, code) => {
+    expect(await answer(await order(body, type))).toEqual({ status, code });
+    const { streamLength, queueLength } = await api.get(DocketService).docket.snapshot();
+    expect(streamLength + queueLength).toBe(0);
+  });
+
+  it('names what is wrong in a validation failure', async () => {
+    const res = await order('{"customerId":"c","items":"apple"}');
+    expect(await res.json()).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', details: expect.arrayContaining(['items: items must be an array']) });
+  });
+
+  it('answers 400 for a result timeout out of range, 404 with its code for an unknown key', async () => {
+    const res = await order('{"customerId":"c","items":["a"],"delayMs":0}');
+    const { key } = (await res.json()) as { key: string };
+    for (const timeout of ['-5', '0', '1e12', 'soon']) {
+      expect(await answer(await fetch(`${base}/executions/${key}/result?timeout=${timeout}`))).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    }
+    expect(await answer(await fetch(`${base}/executions/${key}/result?timeout=1`))).toEqual({ status: 408, code: 'RESULT_TIMEOUT' });
+    await api.get(DocketService).cancel(key);
+    expect(await answer(await fetch(`${base}/executions/${key}/result?timeout=1000`))).toEqual({ status: 409, code: 'EXECUTION_CANCELLED' });
+    for (const path of ['nope', 'nope/events', 'nope/result']) {
+      expect(await answer(await fetch(`${base}/executions/${path}`))).toEqual({ status: 404, code: 'EXECUTION_NOT_FOUND' });
+    }
+  });
+
+  it('sends only what a client missed when it reconnects with Last-Event-ID', async () => {
+    const res = await order('{"customerId":"c","items":["a"],"delayMs":0}');
+    const { key } = (await res.json()) as { key: string };
+    await api.get(DocketService).cancel(key);
+    const read = async (headers: Record<string, string>): Promise<string> => (await (await fetch(`${base}/executions/${key}/events`, { headers })).text()).trim();
+    // Cancelled: the snapshot is the terminal event, and the stream ends after it.
+    const first = await read({});
+    expect(first).toMatch(/^event: snapshot\nid: (\d+)\ndata: \{.*"state":"cancelled".*\}$/s);
+    const seq = /id: (\d+)/.exec(first)![1];
+    expect(await read({ 'last-event-id': seq })).toBe('');
+    expect(await read({ 'last-event-id': String(Number(seq) - 1) })).toMatch(/^event: snapshot\nid: /);
+  });
+
+  it('answers a GraphQL subscription to an unknown key with EXECUTION_NOT_FOUND, and does not log it as a server error', async () => {
+    const client: Client = createClient({ url: `${base.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true });
+    // graphql-ws sends a resolver's error as a result with `errors`, then completes.
+    const errors = await new Promise<readonly { message: string; extensions?: Record<string, unknown> }[]>((resolve, reject) => {
+      client.subscribe(
+        { query: SUBSCRIPTION, variables: { key: 'nope' } },
+        {
+          next: ({ errors: found }) => (found?.length ? resolve(found) : reject(new Error('an event for no execution'))),
+          error: reject,
+          complete: () => reject(new Error('completed without an error')),
+        },
+      );
+    });
+    await client.dispose();
+    expect(errors[0]).toMatchObject({ message: 'No execution "nope"', extensions: { code: 'EXECUTION_NOT_FOUND' } });
+    expect(logger.lines().filter((l) => l.startsWith('ERROR'))).toEqual([]);
   });
 });

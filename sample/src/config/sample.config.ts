@@ -7,7 +7,7 @@
 export interface SampleConfig {
   /** REDIS_URL, default redis://127.0.0.1:6379/0 */
   readonly redisUrl: string;
-  /** DOCKET_NAME, default 'orders' */
+  /** DOCKET_NAME, default 'docket' (the CLI's default too) */
   readonly docketName: string;
   /** PORT, default 3000 */
   readonly port: number;
@@ -22,7 +22,7 @@ export const SAMPLE_CONFIG = Symbol('SAMPLE_CONFIG');
 export function sampleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SampleConfig {
   return {
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
-    docketName: env.DOCKET_NAME ?? 'orders',
+    docketName: env.DOCKET_NAME ?? 'docket',
     port: Number(env.PORT ?? 3000),
     worker: env.DOCKET_WORKER !== 'false',
   };

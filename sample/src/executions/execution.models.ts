@@ -1,7 +1,8 @@
-import { createUnionType, Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ExecutionState, type ExecutionEvent } from 'nestjs-docket';
+import { createUnionType, Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import type { ExecutionEvent } from 'nestjs-docket';
 
-registerEnumType(ExecutionState, { name: 'ExecutionState' });
+/** States are written as REST and SSE write them: lower case (`queued`, `running`, `completed` …). */
+const STATE = { description: 'scheduled, queued, running, completed, failed or cancelled (as in REST and SSE)' };
 
 @ObjectType('Progress')
 export class ProgressModel {
@@ -15,7 +16,7 @@ export class ProgressModel {
 export class ExecutionModel {
   @Field() key!: string;
   @Field() taskName!: string;
-  @Field(() => ExecutionState) state!: ExecutionState;
+  @Field(() => String, STATE) state!: string;
   @Field() when!: Date;
   @Field(() => Int) attempt!: number;
   @Field({ nullable: true }) worker?: string;
@@ -29,8 +30,8 @@ export class ExecutionModel {
 export class ExecutionStateEventModel {
   @Field() key!: string;
   @Field(() => Int) seq!: number;
-  @Field(() => ExecutionState) state!: ExecutionState;
-  @Field({ nullable: true }) when?: Date;
+  @Field(() => String, STATE) state!: string;
+  @Field({ nullable: true, description: 'When it is due: on the events that schedule or queue it (a terminal event has none)' }) when?: Date;
   @Field({ nullable: true }) worker?: string;
   @Field({ nullable: true }) startedAt?: Date;
   @Field({ nullable: true }) completedAt?: Date;

@@ -1,9 +1,19 @@
 import { Args, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { GraphQLError } from 'graphql';
-import { DocketService, type ExecutionEvent } from 'nestjs-docket';
+import { IntrinsicException } from '@nestjs/common';
+import { DocketService, toAsyncIterator, type ExecutionEvent } from 'nestjs-docket';
 import { toExecutionView, type ExecutionView } from './execution.view';
 import { ExecutionEventUnion, ExecutionModel } from './execution.models';
-import { toAsyncIterator } from './observable-iterator';
+
+/**
+ * No such execution, as a GraphQL error with `extensions.code` EXECUTION_NOT_FOUND. An
+ * IntrinsicException: Nest does not log it as a server error (it is the client's mistake).
+ */
+class ExecutionNotFound extends IntrinsicException {
+  readonly extensions = { code: 'EXECUTION_NOT_FOUND' };
+  constructor(key: string) {
+    super(`No execution "${key}"`);
+  }
+}
 
 /** Executions over GraphQL: read one, or follow its events over graphql-ws. */
 @Resolver(() => ExecutionModel)
@@ -20,7 +30,7 @@ export class ExecutionsResolver {
   @Subscription(() => ExecutionEventUnion, { name: 'execution', resolve: (event: ExecutionEvent) => event })
   async watchExecution(@Args('key') key: string): Promise<AsyncIterableIterator<ExecutionEvent>> {
     const execution = await this.docket.getExecution(key);
-    if (!execution) throw new GraphQLError(`No execution "${key}"`, { extensions: { code: 'NOT_FOUND' } });
+    if (!execution) throw new ExecutionNotFound(key);
     return toAsyncIterator(execution.subscribe());
   }
 }

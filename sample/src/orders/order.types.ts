@@ -1,10 +1,26 @@
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+
 /** The body of `POST /orders`. */
-export interface CreateOrderBody {
-  customerId?: unknown;
+export class CreateOrderBody {
+  /** Who ordered. */
+  @IsString()
+  @Length(1, 100)
+  customerId!: string;
+
   /** The items to pack; an item named `missing-…` is not in the catalog and fails the order. */
-  items?: unknown;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  items!: string[];
+
   /** How long (ms) packing one item takes; keep it small in tests. @default 20 */
-  delayMs?: unknown;
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  delayMs?: number;
 }
 
 /** What processing an order returns. */
