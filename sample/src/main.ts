@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { SAMPLE_CONFIG, type SampleConfig } from './config/sample.config';
@@ -7,7 +8,12 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule);
   // SIGTERM/SIGINT → app.close(): the worker stops claiming and drains before the process exits.
   app.enableShutdownHooks();
-  await app.listen(app.get<SampleConfig>(SAMPLE_CONFIG).port);
+  const config = app.get<SampleConfig>(SAMPLE_CONFIG);
+  await app.listen(config.port);
+  new Logger('Sample').log(
+    `Listening on http://localhost:${config.port} (GraphQL at /graphql); docket "${config.docketName}" on ${config.redisUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}` +
+      (config.worker ? ', with a worker' : ', API only (DOCKET_WORKER=false)'),
+  );
 }
 
 void bootstrap();

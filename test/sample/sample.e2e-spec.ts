@@ -89,7 +89,7 @@ describe('sample orders app', () => {
     const source = new EventSource(`${base}/executions/${key}/events`);
     const names: string[] = [];
     const sseDone = new Promise<void>((resolve, reject) => {
-      const onEvent = (message: MessageEvent<string>): void => {
+      const onEvent = (message: MessageEvent): void => {
         names.push(message.type);
         const event = JSON.parse(message.data) as SeenEvent;
         expect(message.lastEventId).toBe(String(event.seq));
