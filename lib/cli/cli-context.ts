@@ -1,10 +1,12 @@
 /**
  * What every command shares: where output goes, which docket on which Redis (the global
- * `--url` and `--docket`), and opening and closing that docket around the command's work.
+ * `--url` and `--docket`, or the environment: see connection.ts), and opening and closing that
+ * docket around the command's work.
  */
 import type { Command } from 'commander';
-import { Docket } from '../core/producer/docket';
+import type { Docket } from '../core/producer/docket';
 import type { DocketLogger } from '../core/util/logger';
+import { connectionOf, openDocket, type ConnectionOptions } from './connection';
 
 /** A place to write text: process.stdout and process.stderr fit. */
 export interface Output {
@@ -36,20 +38,6 @@ export interface CliSession {
   exitCode: number;
 }
 
-/** The docket a command works on. */
-export interface ConnectionOptions {
-  /** The Redis URL (`--url`, env DOCKET_URL). */
-  readonly url: string;
-  /** The docket's name (`--docket`, env DOCKET_NAME). */
-  readonly docket: string;
-}
-
-/** The global `--url` and `--docket` as seen from `command`, wherever they were written. */
-export function connectionOf(command: Command): ConnectionOptions {
-  const { url, docket } = command.optsWithGlobals<ConnectionOptions>();
-  return { url, docket };
-}
-
 /** Writes lines, each ending in a newline. */
 export function writeLines(out: Output, lines: readonly string[]): void {
   if (lines.length > 0) out.write(`${lines.join('\n')}\n`);
@@ -69,21 +57,24 @@ export function quietLogger(stderr: Output, isConnected: () => boolean = () => t
 }
 
 /**
- * Opens the command's docket, checks that Redis answers (a RedisUnavailableError naming the
- * URL otherwise), runs `work`, and closes the docket whatever happens.
+ * Opens the command's docket, checks that Redis answers (a CliError naming the URL and where it
+ * came from otherwise), runs `work`, and closes the docket whatever happens.
  *
  * @example
  * await withDocket(command, io, async (docket) => writeLines(io.stdout, [String(await docket.clear())]));
  */
-export async function withDocket<T>(command: Command, io: CliIo, work: (docket: Docket) => Promise<T>, setup?: (docket: Docket) => void): Promise<T> {
-  const { url, docket: name } = connectionOf(command);
+export async function withDocket<T>(
+  command: Command,
+  io: CliIo,
+  work: (docket: Docket, connection: ConnectionOptions) => Promise<T>,
+  setup?: (docket: Docket) => void,
+): Promise<T> {
+  const connection = connectionOf(command, io.env);
   let connected = false;
-  const docket = new Docket({ name, url, logger: quietLogger(io.stderr, () => connected) });
+  const docket = await openDocket(connection, quietLogger(io.stderr, () => connected), setup);
+  connected = true;
   try {
-    setup?.(docket);
-    await docket.connect();
-    connected = true;
-    return await work(docket);
+    return await work(docket, connection);
   } finally {
     await docket.close();
   }

@@ -55,9 +55,11 @@ export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessE
     stderr.write(`error: ${error.message}\n`);
     return error.exitCode;
   }
-  // By name too: with --module, the error may come from the app's own copy of nestjs-docket.
+  // Commands name where their URL came from (see connection.ts); what is left comes from an app
+  // loaded with --module, whose DocketModule options give the URL (by name too: the error may
+  // come from the app's own copy of nestjs-docket).
   if (error instanceof RedisUnavailableError || (error instanceof Error && error.name === 'RedisUnavailableError')) {
-    stderr.write(`error: ${error.message.replace(/\.\./g, '.')}\nSet the URL with --url or DOCKET_URL.\n`);
+    stderr.write(`error: ${error.message.replace(/\.\./g, '.')}\n`);
     return ExitCode.REDIS_UNAVAILABLE;
   }
   if (error instanceof InvalidOptionsError || error instanceof RangeError) {

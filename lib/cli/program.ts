@@ -6,6 +6,7 @@ import { Command, Help, Option } from 'commander';
 import type { CliIo, CliSession } from './cli-context';
 import { ExitCode, reportError } from './cli-error';
 import { registerClearCommand } from './commands/clear.command';
+import { registerConfigCommand } from './commands/config.command';
 import { registerQuarantineCommand } from './commands/quarantine.command';
 import { registerSnapshotCommand } from './commands/snapshot.command';
 import { registerStrikeCommands } from './commands/strike.command';
@@ -14,16 +15,13 @@ import { registerVersionCommand } from './commands/version.command';
 import { registerWatchCommand } from './commands/watch.command';
 import { registerWorkerCommand } from './commands/worker.command';
 import { registerWorkersCommand } from './commands/workers.command';
+import { DOCKET_HELP, ENVIRONMENT_HELP, URL_HELP } from './connection';
 import { packageVersion } from './version';
-
-/** The default Redis URL, as in the original. */
-export const DEFAULT_URL = 'redis://localhost:6379/0';
-/** The default docket name, as in the original. */
-export const DEFAULT_DOCKET = 'docket';
 
 /**
  * Builds the program. `--url` and `--docket` are global: they may be written before or after
- * the command, and every command's help lists them.
+ * the command, and every command's help lists them with the environment variables they fall
+ * back on (see connection.ts).
  *
  * @example
  * await createProgram({ io, exitCode: 0 }).parseAsync(['snapshot', '--stats'], { from: 'user' });
@@ -33,11 +31,13 @@ export function createProgram(session: CliSession): Command {
   const program = new Command('docket')
     .description('Distributed background tasks on Redis streams (nestjs-docket): run workers, add and watch tasks, inspect a docket.')
     .version(packageVersion(), '-V, --version', 'print the version')
-    .addOption(new Option('-u, --url <url>', 'the Redis URL').env('DOCKET_URL').default(DEFAULT_URL))
-    .addOption(new Option('-d, --docket <name>', 'the docket name').env('DOCKET_NAME').default(DEFAULT_DOCKET))
+    // No commander .env()/.default(): connectionOf() reads the CLI's own environment, with a
+    // second variable (REDIS_URL) commander has no way to express.
+    .addOption(new Option('-u, --url <url>', URL_HELP))
+    .addOption(new Option('-d, --docket <name>', DOCKET_HELP))
     .addHelpText(
       'after',
-      '\nExit codes: 0 success, 1 failure (watch: the task failed), 2 Redis unreachable, 3 watch: cancelled, ' +
+      `${ENVIRONMENT_HELP}\n\nExit codes: 0 success, 1 failure (watch: the task failed), 2 Redis unreachable, 3 watch: cancelled, ` +
         '4 watch: no such execution, 64 usage error.',
     )
     // Settings set here are inherited by every command made with .command() below.
@@ -61,6 +61,7 @@ export function createProgram(session: CliSession): Command {
   registerStrikeCommands(program, session);
   registerQuarantineCommand(program, session);
   registerTasksCommand(program, session);
+  registerConfigCommand(program, session);
   registerVersionCommand(program, session);
   return program;
 }

@@ -170,3 +170,48 @@ export function parseStrikeArguments(args: StrikeArguments): Strike {
   }
   return task === undefined ? { parameter, operator, value } : { task, parameter, operator, value };
 }
+
+/**
+ * Writes a value the way {@link parseStrikeValue} reads it back: `int:5`, `float:1.5`,
+ * `bigint:…`, `bool:true`, `date:…`, `null`, and a string bare when it reads back as itself
+ * (else `str:…`, also for one that starts with `-`, which a shell command line takes for an option).
+ *
+ * @example
+ * formatStrikeValue(10_000); // 'int:10000'
+ * formatStrikeValue('c-42'); // 'c-42'
+ * formatStrikeValue('null'); // 'str:null'
+ */
+export function formatStrikeValue(value: StrikeScalar): string {
+  if (value === null) return 'null';
+  if (value instanceof Date) return `date:${value.toISOString()}`;
+  switch (typeof value) {
+    case 'number':
+      return Number.isSafeInteger(value) ? `int:${value}` : `float:${value}`;
+    case 'bigint':
+      return `bigint:${value}`;
+    case 'boolean':
+      return `bool:${value}`;
+    default:
+      return value === '' || value === 'null' || value.startsWith('-') || value.includes('..') || TYPED.test(value) ? `str:${value}` : value;
+  }
+}
+
+/**
+ * The arguments of `docket strike` (or `docket restore`) that make (or lift) `strike`: the
+ * inverse of {@link parseStrikeArguments}.
+ *
+ * @example
+ * strikeArguments({ task: 'chargeCard', parameter: 'amount', operator: '>', value: 10_000 });
+ * // ['chargeCard', 'amount', '>', 'int:10000']
+ */
+export function strikeArguments(strike: Strike): string[] {
+  const task = strike.task ?? '*';
+  if (strike.parameter === undefined) return [task];
+  const value = strike.value ?? null;
+  const written = isRange(value) ? `${formatStrikeValue(value[0])}..${formatStrikeValue(value[1])}` : formatStrikeValue(value);
+  return [task, strike.parameter, strike.operator ?? '==', written];
+}
+
+function isRange(value: StrikeValue): value is readonly [StrikeScalar, StrikeScalar] {
+  return Array.isArray(value);
+}

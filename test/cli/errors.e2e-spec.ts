@@ -32,20 +32,21 @@ describe('docket errors a person can act on', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(new RegExp(`^error: Redis at ${url} is unavailable`));
-    expect(result.stderr).toContain('--url or DOCKET_URL');
+    expect(result.stderr).toContain('The URL came from $DOCKET_URL; give another with --url, DOCKET_URL or REDIS_URL.');
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
-  it('a malformed Redis URL: exit 2 and what is wrong with it', async () => {
+  it('a malformed Redis URL: exit 2, what is wrong with it, and where it came from', async () => {
     const result = await runCli(['snapshot', '--url', 'localhost:6379']);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('localhost:6379');
     expect(result.stderr).toContain('not supported');
+    expect(result.stderr).toContain('The URL came from --url;');
   });
 
   it('every command has --help, listing the global --url and --docket', async () => {
-    for (const command of [[], ['watch'], ['worker'], ['snapshot'], ['workers', 'ls'], ['clear'], ['tasks', 'sleep'], ['version']]) {
+    for (const command of [[], ['watch'], ['worker'], ['snapshot'], ['workers', 'ls'], ['clear'], ['tasks', 'sleep'], ['config'], ['version']]) {
       const result = await runCli([...command, '--help']);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`Usage: docket${command.length ? ` ${command.join(' ')}` : ''}`);

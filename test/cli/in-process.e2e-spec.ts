@@ -31,7 +31,7 @@ describe('the docket command, in process', () => {
   async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
     const stdout = new Capture();
     const stderr = new Capture();
-    // Commander reads DOCKET_URL and DOCKET_NAME from process.env: the flags name them here.
+    // The flags name the URL and docket: the CLI's own environment here has neither.
     const named = args.includes('--url') ? args : ['--url', redisUrl(), ...args];
     const code = await runCli(['--docket', docket.name, ...named], { stdout, stderr, env: { NO_COLOR: '1' } });
     return { code, out: stdout.text, err: stderr.text };
@@ -62,6 +62,19 @@ describe('the docket command, in process', () => {
     const missing = await cli('quarantine', 'show', '0-1');
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('No quarantined item 0-1');
+  });
+
+  it("reads the URL and docket from the environment it is given, not the process's", async () => {
+    const stdout = new Capture();
+    const env = { REDIS_URL: redisUrl(), DOCKET_NAME: docket.name };
+    expect(await runCli(['config', '--json'], { stdout, stderr: new Capture(), env })).toBe(0);
+    expect(JSON.parse(stdout.text)).toEqual({ url: redisUrl(), urlFrom: 'REDIS_URL', docket: docket.name, docketFrom: 'DOCKET_NAME' });
+
+    docket.register(async function noop(): Promise<void> {});
+    await docket.add('noop', { key: 'from-env' })();
+    const snapshot = new Capture();
+    expect(await runCli(['snapshot', '--json'], { stdout: snapshot, stderr: new Capture(), env })).toBe(0);
+    expect(JSON.parse(snapshot.text)).toMatchObject({ docket: docket.name, queued: [expect.objectContaining({ key: 'from-env', task: 'noop' })] });
   });
 
   it('answers usage errors with 64 and an unreachable Redis with 2, naming the URL without its password', async () => {

@@ -1,5 +1,14 @@
 import { describeStrike } from '../../lib/core/tasks/strike';
-import { parseStrikeArguments, parseStrikeRange, parseStrikeValue, STRIKE_RANGE_FORM, STRIKE_VALUE_FORMS } from '../../lib/cli/strike-value';
+import {
+  formatStrikeValue,
+  parseStrikeArguments,
+  parseStrikeRange,
+  parseStrikeValue,
+  strikeArguments,
+  STRIKE_RANGE_FORM,
+  STRIKE_VALUE_FORMS,
+} from '../../lib/cli/strike-value';
+import type { Strike } from '../../lib/core/tasks/strike';
 
 describe('parseStrikeValue', () => {
   it.each([
@@ -141,5 +150,26 @@ describe('parseStrikeArguments', () => {
   it('passes value errors through', () => {
     expect(() => parseStrikeArguments({ task: 't', parameter: 'p', value: 'int:x' })).toThrow('"int:x" is not a valid value');
     expect(() => parseStrikeArguments({ task: 't', parameter: 'p', operator: 'between', value: 'int:5' })).toThrow('is not a range');
+  });
+});
+
+describe('strikeArguments, the arguments of `docket restore` for a strike (strikes --json)', () => {
+  it.each<[Strike, string[]]>([
+    [{ task: 'sendEmail' }, ['sendEmail']],
+    [{ task: 'pay', parameter: 'amount', operator: '>', value: 10_000 }, ['pay', 'amount', '>', 'int:10000']],
+    [{ parameter: 'amount', operator: 'between', value: [0.5, 2 ** 60] }, ['*', 'amount', 'between', `float:0.5..float:${2 ** 60}`]],
+    [{ task: 'ledger', parameter: 'entry', value: -12345678901234567890n }, ['ledger', 'entry', '==', 'bigint:-12345678901234567890']],
+    [{ task: 'report', parameter: 'since', operator: '<', value: new Date('2026-01-01T00:00:00Z') }, ['report', 'since', '<', 'date:2026-01-01T00:00:00.000Z']],
+    [{ task: 't', parameter: 'flag', operator: '!=', value: false }, ['t', 'flag', '!=', 'bool:false']],
+    [{ task: 't', parameter: 'p', value: null }, ['t', 'p', '==', 'null']],
+  ])('writes %p as %j, which reads back as the same strike', (strike, args) => {
+    expect(strikeArguments(strike)).toEqual(args);
+    const [task, parameter, operator, value] = args;
+    expect(describeStrike(parseStrikeArguments({ task, parameter, operator, value }))).toBe(describeStrike(strike));
+  });
+
+  it.each(['c-42', '10:30', 'null', 'int:5', '', '-eu', 'a..b', ' spaced '])('writes the string %j so that it reads back as itself', (text) => {
+    expect(parseStrikeValue(formatStrikeValue(text))).toBe(text);
+    expect(formatStrikeValue(text).startsWith('-')).toBe(false);
   });
 });

@@ -112,7 +112,7 @@ describe('docket strike, restore and strikes', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(new RegExp(`^error: Redis at ${url} is unavailable`));
-    expect(result.stderr).toContain('--url or DOCKET_URL');
+    expect(result.stderr).toContain('The URL came from $DOCKET_URL; give another with --url, DOCKET_URL or REDIS_URL.');
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { withDocket, writeLines, type CliSession } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
-import { renderQuarantine, renderQuarantinedItem } from '../render/quarantine.render';
+import { jsonOption, writeJson } from '../json-output';
+import { quarantinedItemJson, renderQuarantine, renderQuarantinedItem } from '../render/quarantine.render';
 import { styleFor } from '../render/style';
 
 /** Adds `quarantine` (with `ls`, `show` and `clear`) to the program. */
@@ -16,11 +17,13 @@ export function registerQuarantineCommand(program: Command, session: CliSession)
     .command('ls')
     .description('List quarantined items, newest first: id, when, what, key and why')
     .option('-n, --limit <count>', 'how many to list', '50')
-    .action(async (options: { limit: string }, command: Command) => {
+    .addOption(jsonOption())
+    .action(async (options: { limit: string; json?: boolean }, command: Command) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit must be a whole number ≥ 1, got ${options.limit}`, ExitCode.USAGE);
       await withDocket(command, io, async (docket) => {
         const { items, total } = await docket.quarantine.list(limit);
+        if (options.json) return writeJson(io.stdout, { docket: docket.name, total, items: items.map(quarantinedItemJson) });
         writeLines(io.stdout, renderQuarantine(items, total, docket.name, { style: styleFor(io.stdout, io.env) }));
       });
     });
@@ -28,10 +31,12 @@ export function registerQuarantineCommand(program: Command, session: CliSession)
     .command('show')
     .description('Show one quarantined item with what was found')
     .argument('<id>', 'the id `docket quarantine ls` lists')
-    .action(async (id: string, _options: unknown, command: Command) => {
+    .addOption(jsonOption())
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
       await withDocket(command, io, async (docket) => {
         const item = await docket.quarantine.get(id);
         if (!item) throw new CliError(`No quarantined item ${id} in docket "${docket.name}" (docket quarantine ls lists them).`, ExitCode.FAILED);
+        if (options.json) return writeJson(io.stdout, { docket: docket.name, ...quarantinedItemJson(item) });
         writeLines(io.stdout, renderQuarantinedItem(item));
       });
     });
@@ -39,9 +44,11 @@ export function registerQuarantineCommand(program: Command, session: CliSession)
     .command('clear')
     .description('Remove quarantined items: those named, or every one')
     .argument('[ids...]', 'the ids to remove (default: all)')
-    .action(async (ids: string[], _options: unknown, command: Command) => {
+    .addOption(jsonOption())
+    .action(async (ids: string[], options: { json?: boolean }, command: Command) => {
       await withDocket(command, io, async (docket) => {
         const removed = await docket.quarantine.clear(ids.length > 0 ? ids : undefined);
+        if (options.json) return writeJson(io.stdout, { docket: docket.name, removed });
         writeLines(io.stdout, [`Removed ${removed} quarantined item${removed === 1 ? '' : 's'} from docket "${docket.name}".`]);
       });
     });

@@ -7,6 +7,8 @@ import { Argument, type Command } from 'commander';
 import { describeStrike, STRIKE_OPERATORS, type Strike } from '../../core/tasks/strike';
 import { withDocket, writeLines, type CliSession } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
+import { jsonOption, writeJson } from '../json-output';
+import { strikeJson } from '../render/strikes.render';
 import { parseStrikeArguments, STRIKE_RANGE_FORM } from '../strike-value';
 
 const VALUE_HELP = `
@@ -17,6 +19,10 @@ VALUE is written TYPE:VALUE:
 A bare value, like c-42, is a string: write int:5 to compare with the number 5.
 For between, VALUE is ${STRIKE_RANGE_FORM} (both ends included).
 Quote "*", ">" and "<" so that the shell leaves them alone.`;
+
+interface JsonOptions {
+  json?: boolean;
+}
 
 /** The rule's arguments, shared by `strike` and `restore`. */
 function ruleArguments(command: Command): Command {
@@ -52,10 +58,12 @@ Examples:
   docket strike chargeCard amount ">" int:10000        chargeCard calls over 10000
   docket strike "*" amount between int:100..int:1000   calls of any task with amount from 100 to 1000`,
     )
-    .action(async (task: string | undefined, parameter: string | undefined, operator: string | undefined, value: string | undefined, _options: unknown, command: Command) => {
+    .addOption(jsonOption())
+    .action(async (task: string | undefined, parameter: string | undefined, operator: string | undefined, value: string | undefined, options: JsonOptions, command: Command) => {
       const strike = ruleOf(task, parameter, operator, value);
       await withDocket(command, io, async (docket) => {
         const added = await docket.strike(strike);
+        if (options.json) return writeJson(io.stdout, { docket: docket.name, changed: added, strike: strikeJson(strike) });
         writeLines(io.stdout, [`${added ? 'Striking' : 'Already struck:'} ${describeStrike(strike)}`]);
       });
     });
@@ -71,19 +79,23 @@ Examples:
   docket restore chargeCard amount ">" int:10000
   docket restore "*" amount between int:100..int:1000`,
     )
-    .action(async (task: string | undefined, parameter: string | undefined, operator: string | undefined, value: string | undefined, _options: unknown, command: Command) => {
+    .addOption(jsonOption())
+    .action(async (task: string | undefined, parameter: string | undefined, operator: string | undefined, value: string | undefined, options: JsonOptions, command: Command) => {
       const strike = ruleOf(task, parameter, operator, value);
       await withDocket(command, io, async (docket) => {
         const lifted = await docket.restore(strike);
+        if (options.json) return writeJson(io.stdout, { docket: docket.name, changed: lifted, strike: strikeJson(strike) });
         writeLines(io.stdout, [`${lifted ? 'Restoring' : 'Not struck:'} ${describeStrike(strike)}`]);
       });
     });
   program
     .command('strikes')
     .description('List the strikes in effect')
-    .action(async (_options: unknown, command: Command) => {
+    .addOption(jsonOption())
+    .action(async (options: JsonOptions, command: Command) => {
       await withDocket(command, io, async (docket) => {
         const strikes = await docket.strikes();
+        if (options.json) return writeJson(io.stdout, { docket: docket.name, strikes: strikes.map(strikeJson) });
         writeLines(io.stdout, strikes.length > 0 ? strikes.map(describeStrike) : [`No strikes in effect on docket "${docket.name}"`]);
       });
     });

@@ -4,11 +4,11 @@
  * drain timeout) and exits 0; a second signal exits at once.
  */
 import { Option, type Command } from 'commander';
-import { Docket } from '../../core/producer/docket';
 import { Worker } from '../../core/worker/worker';
 import { setWorkerOverrides, type WorkerOverrides } from '../../nest/worker-overrides';
 import { registerBuiltinTasks } from '../builtin-tasks';
-import { connectionOf, type CliSession, type ConnectionOptions } from '../cli-context';
+import type { CliSession } from '../cli-context';
+import { connectionOf, openDocket, type ConnectionOptions } from '../connection';
 import { ExitCode } from '../cli-error';
 import { LOG_LEVELS, LogSink, type LogFormat, type LogLevel } from '../cli-logger';
 import { loadNestModule } from '../module-loader';
@@ -68,7 +68,7 @@ export function registerWorkerCommand(program: Command, session: CliSession): vo
       try {
         session.exitCode = options.module
           ? await runModuleWorker(options.module, overrides, sink, signals)
-          : await runBuiltinWorker(connectionOf(command), overrides, sink, signals);
+          : await runBuiltinWorker(connectionOf(command, session.io.env), overrides, sink, signals);
       } finally {
         signals.dispose();
       }
@@ -76,10 +76,8 @@ export function registerWorkerCommand(program: Command, session: CliSession): vo
 }
 
 async function runBuiltinWorker(connection: ConnectionOptions, overrides: WorkerOverrides, sink: LogSink, signals: ShutdownSignals): Promise<ExitCode> {
-  const docket = new Docket({ name: connection.docket, url: connection.url, logger: sink.docketLogger() });
+  const docket = await openDocket(connection, sink.docketLogger(), registerBuiltinTasks);
   try {
-    registerBuiltinTasks(docket);
-    await docket.connect();
     const worker = new Worker(docket, overrides);
     const running = worker.runForever();
     const stoppedByItself = running.then(() => Promise.reject(new Error(`Worker ${worker.name} stopped without being asked to`)));

@@ -1,8 +1,9 @@
 /** `docket workers ls` and `docket workers for-task TASK`: the live workers of a docket. */
 import type { Command } from 'commander';
 import { withDocket, writeLines, type CliSession } from '../cli-context';
+import { jsonOption, writeJson } from '../json-output';
 import { styleFor } from '../render/style';
-import { renderWorkers } from '../render/workers.render';
+import { renderWorkers, workersJson } from '../render/workers.render';
 
 /** Adds `workers` (with `ls` and `for-task`) to the program. */
 export function registerWorkersCommand(program: Command, session: CliSession): void {
@@ -11,18 +12,23 @@ export function registerWorkersCommand(program: Command, session: CliSession): v
   workers
     .command('ls')
     .description('List live workers: name, last heartbeat, concurrency and tasks')
-    .action(async (_options: unknown, command: Command) => {
+    .addOption(jsonOption())
+    .action(async (options: { json?: boolean }, command: Command) => {
       await withDocket(command, io, async (docket) => {
-        writeLines(io.stdout, renderWorkers(await docket.workers(), docket.name, new Date(), { style: styleFor(io.stdout, io.env) }));
+        const live = await docket.workers();
+        if (options.json) return writeJson(io.stdout, { docket: docket.name, workers: workersJson(live) });
+        writeLines(io.stdout, renderWorkers(live, docket.name, new Date(), { style: styleFor(io.stdout, io.env) }));
       });
     });
   workers
     .command('for-task')
     .description('List the live workers that run a task')
     .argument('<task>', 'the task name')
-    .action(async (task: string, _options: unknown, command: Command) => {
+    .addOption(jsonOption())
+    .action(async (task: string, options: { json?: boolean }, command: Command) => {
       await withDocket(command, io, async (docket) => {
         const running = (await docket.workers()).filter((w) => w.tasks.includes(task));
+        if (options.json) return writeJson(io.stdout, { docket: docket.name, task, workers: workersJson(running) });
         writeLines(io.stdout, renderWorkers(running, docket.name, new Date(), { task, style: styleFor(io.stdout, io.env) }));
       });
     });

@@ -1,4 +1,4 @@
-/** The text of `docket quarantine ls` and `docket quarantine show`. */
+/** The output of `docket quarantine ls` and `docket quarantine show`, as text or JSON. */
 import type { QuarantinedItem } from '../../core/store';
 import { plainStyle, type Style } from './style';
 import { renderTable } from './table';
@@ -42,4 +42,26 @@ export function renderQuarantinedItem(item: QuarantinedItem): string[] {
     `Why:     ${item.reason}`,
     `Found:   ${item.raw}`,
   ];
+}
+
+/** A quarantined item in JSON; `key` and `messageId` are null when unknown, `raw` is as found. */
+export type QuarantinedItemJson = {
+  id: string;
+  at: string;
+  what: string;
+  key: string | null;
+  messageId: string | null;
+  reason: string;
+  /** The item as it was found: JSON text (`jq '.raw | fromjson'` reads it). */
+  raw: string;
+};
+
+/**
+ * A quarantined item as JSON.
+ *
+ * @example
+ * writeJson(io.stdout, { docket: docket.name, ...quarantinedItemJson(item) });
+ */
+export function quarantinedItemJson(item: QuarantinedItem): QuarantinedItemJson {
+  return { id: item.id, at: item.at.toISOString(), what: item.what, key: item.key || null, messageId: item.messageId || null, reason: item.reason, raw: item.raw };
 }

@@ -1,10 +1,15 @@
-/** The text of `docket snapshot`: what runs, what waits, and (with --stats) counts per task. */
+/**
+ * The output of `docket snapshot`: what runs, what waits, and (with --stats) counts per task, as
+ * text or (with --json) as one JSON document.
+ */
 import type { DocketSnapshot, ExecutionSummary } from '../../core/producer/docket-snapshot';
 import { ExecutionState } from '../../core/execution/execution-state.enum';
+import { isoOrNull } from '../json-output';
 import { renderProgressBar } from './progress-bar';
 import { STATE_COLORS, plainStyle, type Style } from './style';
 import { renderTable } from './table';
 import { formatDateTime, formatRelative } from './time';
+import { workerJson, type WorkerJson } from './workers.render';
 
 /**
  * The snapshot as a title, a summary line and a table of running, queued and scheduled
@@ -50,7 +55,11 @@ function executionRow(e: ExecutionSummary, now: Date, style: Style): string[] {
   ];
 }
 
-function renderStats(executions: readonly ExecutionSummary[], style: Style): string[] {
+/** How many executions of one task run, wait in the queue, and are scheduled. */
+export type TaskCountJson = { task: string; total: number; running: number; queued: number; scheduled: number };
+
+/** The executions counted per task, most first (then by name). */
+function countPerTask(executions: readonly ExecutionSummary[]): TaskCountJson[] {
   const byTask = new Map<string, { running: number; queued: number; scheduled: number }>();
   for (const e of executions) {
     const counts = byTask.get(e.task) ?? { running: 0, queued: 0, scheduled: 0 };
@@ -59,10 +68,13 @@ function renderStats(executions: readonly ExecutionSummary[], style: Style): str
     else if (e.state === ExecutionState.SCHEDULED) counts.scheduled++;
     byTask.set(e.task, counts);
   }
-  const rows = [...byTask]
+  return [...byTask]
     .map(([task, c]) => ({ task, total: c.running + c.queued + c.scheduled, ...c }))
-    .sort((a, b) => b.total - a.total || a.task.localeCompare(b.task))
-    .map((r) => [r.task, String(r.total), String(r.running), String(r.queued), String(r.scheduled)]);
+    .sort((a, b) => b.total - a.total || a.task.localeCompare(b.task));
+}
+
+function renderStats(executions: readonly ExecutionSummary[], style: Style): string[] {
+  const rows = countPerTask(executions).map((r) => [r.task, String(r.total), String(r.running), String(r.queued), String(r.scheduled)]);
   const right = 'right' as const;
   return [
     style('Executions per task', 'bold'),
@@ -74,6 +86,72 @@ function renderStats(executions: readonly ExecutionSummary[], style: Style): str
           style,
         )),
   ];
+}
+
+/** One running, queued or scheduled execution in `docket snapshot --json`. */
+export type ExecutionSummaryJson = {
+  key: string;
+  task: string;
+  state: ExecutionState;
+  /** When it is (or was) due, ISO 8601. */
+  when: string;
+  worker: string | null;
+  startedAt: string | null;
+  progress: { current: number; total: number; message: string | null } | null;
+  /** The concurrency limit a SCHEDULED execution waits for a place of. */
+  waitingFor: string | null;
+};
+
+/** `docket snapshot --json`. */
+export type SnapshotJson = {
+  docket: string;
+  takenAt: string;
+  workers: WorkerJson[];
+  running: ExecutionSummaryJson[];
+  queued: ExecutionSummaryJson[];
+  scheduled: ExecutionSummaryJson[];
+  /** Entries in the stream (queued and running), also beyond those listed. */
+  streamLength: number;
+  /** Members of the queue (scheduled), also beyond those listed. */
+  queueLength: number;
+  quarantined: number;
+  /** Executions per task, most first. */
+  stats: TaskCountJson[];
+};
+
+/**
+ * The snapshot as one JSON document, with the counts per task that `--stats` shows.
+ *
+ * @example
+ * writeJson(io.stdout, snapshotJson(await docket.snapshot(), docket.name));
+ */
+export function snapshotJson(snapshot: DocketSnapshot, docket: string): SnapshotJson {
+  const { running, queued, scheduled } = snapshot;
+  return {
+    docket,
+    takenAt: snapshot.takenAt.toISOString(),
+    workers: snapshot.workers.map(workerJson),
+    running: running.map(executionJson),
+    queued: queued.map(executionJson),
+    scheduled: scheduled.map(executionJson),
+    streamLength: snapshot.streamLength,
+    queueLength: snapshot.queueLength,
+    quarantined: snapshot.quarantined,
+    stats: countPerTask([...running, ...queued, ...scheduled]),
+  };
+}
+
+function executionJson(e: ExecutionSummary): ExecutionSummaryJson {
+  return {
+    key: e.key,
+    task: e.task,
+    state: e.state,
+    when: e.when.toISOString(),
+    worker: e.worker ?? null,
+    startedAt: isoOrNull(e.startedAt),
+    progress: e.progress ? { current: e.progress.current, total: e.progress.total, message: e.progress.message } : null,
+    waitingFor: e.waitingFor ?? null,
+  };
 }
 
 function count(n: number, noun: string): string {

@@ -5,6 +5,7 @@
 import type { ExecutionEvent, ExecutionStateEvent } from '../../core/execution/execution-event';
 import type { Execution } from '../../core/execution/execution';
 import { ExecutionState } from '../../core/execution/execution-state.enum';
+import { isoOrNull } from '../json-output';
 
 /** The latest progress report. */
 export interface WatchProgress {
@@ -78,5 +79,46 @@ export function applyWatchEvent(view: WatchView, event: ExecutionEvent): WatchVi
     error: event.state === ExecutionState.COMPLETED ? event.error : (event.error ?? view.error),
     attempt: event.attempt ?? view.attempt,
     waitingFor: event.waitingFor,
+  };
+}
+
+/** `docket watch --json`: the execution as last seen, dates as ISO 8601, absent values null. */
+export type WatchJson = {
+  docket: string;
+  key: string;
+  task: string;
+  state: ExecutionState;
+  when: string | null;
+  worker: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  attempt: number | null;
+  /** `Name: message` of the failure (or of the last attempt's, while a retry waits). */
+  error: string | null;
+  waitingFor: string | null;
+  progress: { current: number; total: number; message: string | null; updatedAt: string | null } | null;
+};
+
+/**
+ * The view as one JSON document.
+ *
+ * @example
+ * writeJson(io.stdout, watchJson(view));
+ */
+export function watchJson(view: WatchView): WatchJson {
+  const progress = view.progress;
+  return {
+    docket: view.docket,
+    key: view.key,
+    task: view.task,
+    state: view.state,
+    when: isoOrNull(view.when),
+    worker: view.worker ?? null,
+    startedAt: isoOrNull(view.startedAt),
+    completedAt: isoOrNull(view.completedAt),
+    attempt: view.attempt ?? null,
+    error: view.error ?? null,
+    waitingFor: view.waitingFor ?? null,
+    progress: progress ? { current: progress.current, total: progress.total, message: progress.message, updatedAt: isoOrNull(progress.updatedAt) } : null,
   };
 }

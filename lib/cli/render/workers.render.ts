@@ -1,4 +1,4 @@
-/** The text of `docket workers ls` and `docket workers for-task`. */
+/** The output of `docket workers ls` and `docket workers for-task`, as text or JSON. */
 import type { WorkerInfo } from '../../core/store';
 import { plainStyle, type Style } from './style';
 import { renderTable } from './table';
@@ -28,4 +28,27 @@ export function renderWorkers(workers: readonly WorkerInfo[], docket: string, no
     '',
     ...renderTable([{ title: 'Name' }, { title: 'Last seen' }, { title: 'Concurrency', align: 'right' }, { title: 'Tasks' }], rows, style),
   ];
+}
+
+/** A live worker in JSON: its name, last heartbeat (ISO 8601), concurrency and tasks. */
+export type WorkerJson = { name: string; lastSeen: string; concurrency: number | null; tasks: string[] };
+
+/**
+ * A worker as JSON, its tasks sorted.
+ *
+ * @example
+ * (await docket.workers()).map(workerJson);
+ */
+export function workerJson(worker: WorkerInfo): WorkerJson {
+  return { name: worker.name, lastSeen: worker.lastSeen.toISOString(), concurrency: worker.concurrency ?? null, tasks: [...worker.tasks].sort() };
+}
+
+/**
+ * The live workers as JSON, newest heartbeat first (as the table lists them).
+ *
+ * @example
+ * writeJson(io.stdout, { docket: docket.name, workers: workersJson(await docket.workers()) });
+ */
+export function workersJson(workers: readonly WorkerInfo[]): WorkerJson[] {
+  return [...workers].sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime()).map(workerJson);
 }
