@@ -9,7 +9,7 @@ import { fitsTimer, MAX_TIMER_MS } from '../util/long-timer';
  * Options of a {@link Docket}.
  *
  * @example
- * const docket = new Docket({ name: 'emails', url: 'redis://localhost:6379/0', executionTtl: 60_000 });
+ * const docket = new Docket({ name: 'emails', url: 'redis://127.0.0.1:6379/0', executionTtl: 60_000 });
  */
 export interface DocketOptions {
   /** The docket's name: every Redis key starts with it. @default 'docket' */
@@ -20,7 +20,7 @@ export interface DocketOptions {
    * master found through Sentinels as `redis+sentinel://host:port,host:port/<master name>/db`
    * (`?sentinelUsername=…&sentinelPassword=…` for Sentinels with credentials of their own; IPv6
    * hosts in brackets, `[::1]:26379`).
-   * @default 'redis://localhost:6379/0'
+   * @default 'redis://127.0.0.1:6379/0'
    */
   url?: string;
   /**
@@ -62,7 +62,9 @@ export function resolveDocketOptions(options: DocketOptions, defaults: { codec: 
   if (!Number.isFinite(executionTtl) || executionTtl < 0) {
     throw new RangeError(`executionTtl must be a number of ms ≥ 0, got ${executionTtl}`);
   }
-  const url = options.url ?? 'redis://localhost:6379/0';
+  // 127.0.0.1, not localhost: Node may resolve localhost to ::1 first, where a Redis bound to
+  // 127.0.0.1 (its default) does not listen. The CLI and the sample default to the same URL.
+  const url = options.url ?? 'redis://127.0.0.1:6379/0';
   if (options.tls && !/^rediss(\+cluster|\+sentinel)?:\/\//i.test(url)) {
     throw new InvalidOptionsError(
       `tls options were given for ${url.split('@').pop()!.split('?')[0]}, which does not use TLS: use a rediss:// (or rediss+cluster://, rediss+sentinel://) URL.`,

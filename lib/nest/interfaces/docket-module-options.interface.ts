@@ -43,7 +43,7 @@ export interface DocketWorkerOptions {
  * @example
  * DocketModule.forRoot({
  *   name: 'orders',
- *   url: 'redis://localhost:6379/0',
+ *   url: 'redis://127.0.0.1:6379/0',
  *   executionTtl: 60 * 60_000,
  *   worker: { concurrency: 4 },
  *   errors: [PaymentDeclinedError],
@@ -60,7 +60,7 @@ export interface DocketModuleOptions {
   /**
    * Where Redis is: `redis://[user:pass@]host:port/db`, `rediss://…` (TLS), `unix:///path?db=0`,
    * `redis+cluster://host:port,host:port`, or `redis+sentinel://host:port,host:port/<master name>/db`.
-   * @default 'redis://localhost:6379/0'
+   * @default 'redis://127.0.0.1:6379/0'
    */
   readonly url?: string;
   /**
