@@ -22,6 +22,11 @@ export class AgentClient {
     });
   }
 
+  /** The agent process's id (for the machine-load record). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Forks the agent; `nodeFlags` go to its node (e.g. --cpu-prof). */
   static start(nodeFlags: string[] = []): AgentClient {
     const child = fork(join(__dirname, 'agent.ts'), [], {

@@ -1,12 +1,15 @@
 /**
  * The peer benchmark of issue 5: nestjs-docket vs BullMQ vs bee-queue on a private
- * redis-server (free loopback port, no persistence), each scenario run for the three systems
- * interleaved round by round (the order rotates every round: A B C, B C A, C A B, …), with a
- * FLUSHALL before every measurement. Producers run in this process; every worker runs in one
+ * redis-server (free loopback port, no persistence), each scenario cell run for the three
+ * systems: a warm-up measurement of each (not counted), then round by round, interleaved (the
+ * order rotates with every round and every cell: A B C, B C A, C A B, …), with a FLUSHALL before
+ * every measurement. Targets are judged on the paired per-round ratios (see verdict.ts), and each
+ * measurement records what else the machine was doing (machine.ts). Producers run in this process; every worker runs in one
  * child process (agent.ts), the same for all three systems.
  *
- *   npm run bench                       full run (< 10 min)
- *   npm run bench -- --quick            small sizes (< 1 min)
+ *   npm run bench                       full run, 7 rounds
+ *   npm run bench -- --quick            small sizes, 3 rounds
+ *   npm run bench -- --skip-warmup      no warm-up measurements
  *   npm run bench -- --only drain,latency --systems docket,bullmq --rounds 5
  *   npm run bench -- --only drain --systems docket --profile     CPU profile of the worker
  *   node --cpu-prof --cpu-prof-dir=.bench/profiles -r ts-node/register/transpile-only \
@@ -36,6 +39,7 @@ import { latencyScenario } from './scenarios/latency.scenario';
 import { memoryScenario } from './scenarios/memory.scenario';
 import { progressScenario } from './scenarios/progress.scenario';
 import { fmt, nowMs } from './stats';
+import { loadBetween, OTHERS_BUSY_PCT, readCpu, STEAL_BUSY_PCT, wasBusy, type MachineLoad } from './machine';
 
 const SCENARIOS: readonly Scenario[] = [enqueueScenario, drainScenario, latencyScenario, progressScenario, commandsScenario, memoryScenario];
 const ROOT = resolve(__dirname, '../..');
@@ -55,11 +59,13 @@ function options() {
       only: { type: 'string' },
       systems: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      'skip-warmup': { type: 'boolean', default: false },
       out: { type: 'string' },
     },
     strict: true,
   });
-  const rounds = values.rounds ? Number(values.rounds) : 3;
+  // Seven rounds give an interval for the median of the paired ratios with 98 % coverage (min–max).
+  const rounds = values.rounds ? Number(values.rounds) : values.quick ? 3 : 7;
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const unknownScenario = only?.find((id) => !SCENARIOS.some((s) => s.id === id || s.cells(FULL).some((c) => c.id === id)));
@@ -67,7 +73,7 @@ function options() {
   const systems = (values.systems?.split(',').map((s) => s.trim()) ?? [...SYSTEM_IDS]) as SystemId[];
   const unknownSystem = systems.find((id) => !SYSTEM_IDS.includes(id));
   if (unknownSystem) throw new Error(`unknown system "${unknownSystem}"; known: ${SYSTEM_IDS.join(', ')}`);
-  return { quick: values.quick, rounds, only, systems, profile: values.profile, out: values.out };
+  return { quick: values.quick, rounds, only, systems, profile: values.profile, out: values.out, warmup: !values['skip-warmup'] };
 }
 
 function version(pkg: string): string {
@@ -119,6 +125,10 @@ async function main(): Promise<void> {
   const defs = new Map<string, MetricDef>();
   const rounds = new Map<string, Rounds>();
   const details: Record<string, Record<SystemId, unknown[]>> = {};
+  const machine: Record<string, Record<SystemId, MachineLoad[]>> = {};
+  let busyMeasurements = 0;
+  let measurements = 0;
+  let cellIndex = 0;
   const failures: Failure[] = [];
   const timeoutMs = opts.quick ? 60_000 : 240_000;
 
@@ -131,32 +141,48 @@ async function main(): Promise<void> {
           rounds.set(def.id, emptyRounds());
         }
         details[cell.id] = { docket: [], bullmq: [], 'bee-queue': [] };
-        for (let round = 0; round < opts.rounds; round++) {
-          const order = opts.systems.map((_, i) => opts.systems[(i + round) % opts.systems.length]);
-          for (const id of order) {
-            const system = ADAPTERS[id];
-            const t0 = nowMs();
-            try {
-              await admin.flushAll();
-              const m = await withTimeout(cell.measure(env, system), timeoutMs, `${cell.id} for ${id}`);
-              for (const [metric, value] of Object.entries(m.values)) rounds.get(metric)?.[id].push(value);
-              details[cell.id][id].push(m.details ?? null);
-              // Every connection of the measurement must be gone before the next one starts.
-              const clients = await admin.waitForClients(0, 2_000);
-              if (clients > 1) log(`  [${cell.id}] ${system.label} left ${clients - 1} connection(s) open`);
-              const shown = cell.metrics.map((d) => `${d.id}=${fmt(m.values[d.id], d.digits)}`).join(' ');
-              log(`  [${cell.id}] round ${round + 1}/${opts.rounds} ${system.label.padEnd(9)} ${shown}  (${((nowMs() - t0) / 1000).toFixed(1)} s)`);
-            } catch (err) {
-              const error = err instanceof Error ? err.stack ?? err.message : String(err);
-              failures.push({ cell: cell.id, system: id, round: round + 1, error });
-              log(`  [${cell.id}] round ${round + 1}/${opts.rounds} ${system.label}: FAILED ${error}`);
-              // A hung or broken worker: start from a fresh agent.
-              await agent.kill();
-              agent = AgentClient.start(agentFlags);
-              env.agent = agent;
-            }
+        machine[cell.id] = { docket: [], bullmq: [], 'bee-queue': [] };
+        /** One measurement of `id`; kept unless it is the warm-up. */
+        const measureOnce = async (id: SystemId, round: number, warmup: boolean): Promise<void> => {
+          const system = ADAPTERS[id];
+          const t0 = nowMs();
+          const label = warmup ? 'warm-up  ' : `round ${round + 1}/${opts.rounds}`;
+          try {
+            await admin.flushAll();
+            const before = readCpu([process.pid, agent.pid, server.pid]);
+            const m = await withTimeout(cell.measure(env, system), timeoutMs, `${cell.id} for ${id}`);
+            const load = loadBetween(before, readCpu([process.pid, agent.pid, server.pid]));
+            // Every connection of the measurement must be gone before the next one starts.
+            const clients = await admin.waitForClients(0, 2_000);
+            if (clients > 1) log(`  [${cell.id}] ${system.label} left ${clients - 1} connection(s) open`);
+            const busy = wasBusy(load) ? `  ⚠ busy machine: others ${load.othersPct.toFixed(0)} %, steal ${load.stealPct.toFixed(0)} %` : '';
+            const shown = cell.metrics.map((d) => `${d.id}=${fmt(m.values[d.id], d.digits)}`).join(' ');
+            log(`  [${cell.id}] ${label} ${system.label.padEnd(9)} ${shown}  (${((nowMs() - t0) / 1000).toFixed(1)} s)${busy}`);
+            if (warmup) return;
+            for (const [metric, value] of Object.entries(m.values)) rounds.get(metric)?.[id].push(value);
+            details[cell.id][id].push(m.details ?? null);
+            machine[cell.id][id].push(load);
+            measurements++;
+            if (busy) busyMeasurements++;
+          } catch (err) {
+            const error = err instanceof Error ? err.stack ?? err.message : String(err);
+            if (!warmup) failures.push({ cell: cell.id, system: id, round: round + 1, error });
+            log(`  [${cell.id}] ${label} ${system.label}: FAILED ${error}`);
+            // A hung or broken worker: start from a fresh agent.
+            await agent.kill();
+            agent = AgentClient.start(agentFlags);
+            env.agent = agent;
           }
+        };
+        // A warm-up for every system first: nobody is measured cold (JIT, connections, Redis's allocator).
+        if (opts.warmup) for (const id of opts.systems) await measureOnce(id, -1, true);
+        for (let round = 0; round < opts.rounds; round++) {
+          // The order rotates with the round and with the cell, so no system is always first.
+          const shift = round + cellIndex;
+          const order = opts.systems.map((_, i) => opts.systems[(i + shift) % opts.systems.length]);
+          for (const id of order) await measureOnce(id, round, false);
         }
+        cellIndex++;
       }
     }
   } finally {
@@ -180,8 +206,14 @@ async function main(): Promise<void> {
     versions: { bullmq: version('bullmq'), 'bee-queue': version('bee-queue'), ioredis: version('ioredis') },
     git: { head: git(['rev-parse', '--short', 'HEAD']), libDirty: git(['status', '--porcelain', 'lib']) !== '' },
     sizes,
+    machine: {
+      busyMeasurements,
+      measurements,
+      rule: `a measurement is taken on a busy machine when other processes took more than ${OTHERS_BUSY_PCT} % of all CPU time, or the hypervisor more than ${STEAL_BUSY_PCT} %`,
+    },
     method: {
-      interleaving: 'per scenario cell, per round, every system once; the order rotates each round; FLUSHALL before every measurement',
+      interleaving: 'per scenario cell: one warm-up measurement of every system, then per round every system once; the order rotates with the round and the cell; FLUSHALL before every measurement',
+      verdicts: 'a target is judged on the paired ratios (each round: docket ÷ the peer of the same round), through an order-statistic interval for their median (min–max at 7 rounds, 98 % coverage): met when the whole interval clears it, missed when none of it does, else undecided',
       processes: 'producer in the bench process; worker in one child process (agent.ts) for every system',
       medians: 'median over rounds of each round figure (for latencies: of each round percentile)',
     },
@@ -191,13 +223,18 @@ async function main(): Promise<void> {
   const outDir = join(ROOT, '.bench');
   mkdirSync(outDir, { recursive: true });
   const outPath = resolve(opts.out ?? join(outDir, `bench-${stamp()}${opts.quick ? '-quick' : ''}.json`));
-  writeFileSync(outPath, `${JSON.stringify({ meta, results, details, failures }, null, 2)}\n`);
+  writeFileSync(outPath, `${JSON.stringify({ meta, results, details, machine, failures }, null, 2)}\n`);
 
   const out: string[] = [
     `## nestjs-docket vs BullMQ ${meta.versions.bullmq} vs bee-queue ${meta.versions['bee-queue']} — ${meta.mode} run, median of ${opts.rounds} interleaved rounds`,
     '',
     `redis-server ${redisVersion} (private, no persistence), node ${process.version}, ${meta.cpus}; ${elapsed.toFixed(0)} s; lib at ${meta.git.head}${meta.git.libDirty ? ' + uncommitted changes' : ''}`,
     '',
+    'Ratios: the median of the paired per-round ratios, with the interval for it; a target is ✅ met only when the whole interval clears it, ❌ missed only when none of it does, ❔ undecided otherwise.',
+    '',
+    ...(busyMeasurements > 0
+      ? [`⚠ **Busy machine**: in ${busyMeasurements} of ${measurements} measurements other processes took more than ${OTHERS_BUSY_PCT} % of the CPU (or the hypervisor more than ${STEAL_BUSY_PCT} %); see "machine" in the JSON.`, '']
+      : []),
     table,
     '',
     '<details><summary>Every round</summary>',

@@ -2,6 +2,7 @@
 import { SYSTEM_IDS, type SystemId } from './adapter';
 import type { MetricDef } from './scenario';
 import { fmt, median } from './stats';
+import { judge, medianInterval, pairedRatios, type Decision, type RatioInterval } from './verdict';
 
 export type Rounds = Record<SystemId, number[]>;
 
@@ -14,7 +15,9 @@ export interface MetricResult {
   median: Record<SystemId, number>;
   /** docket's median divided by the peer's. */
   ratio: { bullmq: number; 'bee-queue': number };
-  target?: { text: string; met: boolean | null };
+  /** docket ÷ the peer round by round (paired), their median and an interval for it. */
+  paired: { bullmq: RatioInterval; 'bee-queue': RatioInterval };
+  target?: { text: string; decision: Decision };
   budget?: { text: string; met: boolean | null };
 }
 
@@ -39,7 +42,11 @@ export function summarizeMetric(def: MetricDef, rounds: Rounds): MetricResult {
     rounds,
     median: med,
     ratio: { bullmq: ratio(med.docket, med.bullmq), 'bee-queue': ratio(med.docket, med['bee-queue']) },
-    target: def.target && { text: def.target.text, met: complete ? def.target.check(med) : null },
+    paired: {
+      bullmq: medianInterval(pairedRatios(rounds.docket, rounds.bullmq)),
+      'bee-queue': medianInterval(pairedRatios(rounds.docket, rounds['bee-queue'])),
+    },
+    target: def.target && { text: def.target.text, decision: complete ? judge(def.target, rounds).decision : 'undecided' },
     budget: def.budget && { text: def.budget.text, met: Number.isFinite(med.docket) ? def.budget.check(med.docket) : null },
   };
 }
@@ -55,25 +62,33 @@ function shownRatio(docket: number, peer: number, ratioValue: number, digits: nu
   return zero(docket) || zero(peer) ? '–' : ratioText(ratioValue);
 }
 
+const DECISION_MARK: Record<Decision, string> = { met: '✅ met', missed: '❌ missed', undecided: '❔ undecided' };
+
 function verdict(result: MetricResult): string {
   const parts: string[] = [];
-  for (const goal of [result.target, result.budget]) {
-    if (!goal) continue;
-    parts.push(`${goal.text} ${goal.met === null ? '(n/a)' : goal.met ? '✅' : '❌'}`);
-  }
+  if (result.target) parts.push(`${result.target.text} ${DECISION_MARK[result.target.decision]}`);
+  const budget = result.budget;
+  if (budget) parts.push(`${budget.text} ${budget.met === null ? '(n/a)' : budget.met ? '✅' : '❌'}`);
   return parts.join('; ');
+}
+
+/** The paired ratio as the table shows it: median, and the interval behind it. */
+function pairedText(interval: RatioInterval, docket: number, peer: number, digits: number): string {
+  const shown = shownRatio(docket, peer, interval.median, digits);
+  if (shown === '–' || interval.n < 2) return shown;
+  return `${shown} (${interval.lo.toFixed(2)}–${interval.hi.toFixed(2)})`;
 }
 
 /** The headline table: medians, docket ÷ each peer, and the target verdicts. */
 export function markdownTable(results: readonly MetricResult[], defs: ReadonlyMap<string, MetricDef>): string {
   const lines = [
-    '| Metric | docket | BullMQ | bee-queue | docket ÷ BullMQ | docket ÷ bee-queue | Target |',
+    '| Metric | docket | BullMQ | bee-queue | docket ÷ BullMQ (interval) | docket ÷ bee-queue (interval) | Target |',
     '|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of results) {
     const digits = defs.get(r.id)?.digits ?? 0;
     lines.push(
-      `| ${r.label} | ${fmt(r.median.docket, digits)} | ${fmt(r.median.bullmq, digits)} | ${fmt(r.median['bee-queue'], digits)} | ${shownRatio(r.median.docket, r.median.bullmq, r.ratio.bullmq, digits)} | ${shownRatio(r.median.docket, r.median['bee-queue'], r.ratio['bee-queue'], digits)} | ${verdict(r)} |`,
+      `| ${r.label} | ${fmt(r.median.docket, digits)} | ${fmt(r.median.bullmq, digits)} | ${fmt(r.median['bee-queue'], digits)} | ${pairedText(r.paired.bullmq, r.median.docket, r.median.bullmq, digits)} | ${pairedText(r.paired['bee-queue'], r.median.docket, r.median['bee-queue'], digits)} | ${verdict(r)} |`,
     );
   }
   return lines.join('\n');

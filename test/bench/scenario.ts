@@ -1,7 +1,8 @@
 /** What a scenario is made of, and what it gets to measure with. */
 import type { Admin } from './admin';
 import type { AgentClient } from './agent-client';
-import type { SystemAdapter, SystemId, Target } from './adapter';
+import type { SystemAdapter, Target } from './adapter';
+import type { TargetRule } from './verdict';
 
 /** Sizes of every scenario; --quick uses smaller ones. */
 export interface Sizes {
@@ -69,11 +70,7 @@ export interface Env {
   sizes: Sizes;
 }
 
-/** A target from issue 5, judged on the medians of the same run. */
-export interface TargetRule {
-  text: string;
-  check(medians: Record<SystemId, number>): boolean;
-}
+export type { TargetRule } from './verdict';
 
 export interface MetricDef {
   id: string;
@@ -108,7 +105,10 @@ export interface Scenario {
 /** At least 1.5× BullMQ's and above bee-queue's (throughput). */
 export const FASTER: TargetRule = {
   text: '≥1.5× BullMQ, > bee-queue',
-  check: (m) => m.docket >= 1.5 * m.bullmq && m.docket > m['bee-queue'],
+  bounds: [
+    { peer: 'bullmq', op: '>=', factor: 1.5 },
+    { peer: 'bee-queue', op: '>', factor: 1 },
+  ],
 };
 
 export const perSecond = (count: number, ms: number): number => (count * 1000) / ms;

@@ -37,6 +37,11 @@ export class RedisServer {
     private readonly options: RedisServerOptions,
   ) {}
 
+  /** The server's process id, while it runs. */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}/0`;
   }

@@ -4,13 +4,16 @@
  * `execution.getResult()`, BullMQ with `job.waitUntilFinished(queueEvents)`, bee-queue with
  * the job's 'succeeded' event.
  */
-import type { Cell, Scenario, Sizes } from '../scenario';
+import type { Cell, Scenario, Sizes, TargetRule } from '../scenario';
 import { nowMs, summarize } from '../stats';
 import { payload } from '../tasks';
 
-const p50Target = {
+const p50Target: TargetRule = {
   text: '≤0.8× BullMQ, ≤ bee-queue',
-  check: (m: Record<string, number>) => m.docket <= 0.8 * m.bullmq && m.docket <= m['bee-queue'],
+  bounds: [
+    { peer: 'bullmq', op: '<=', factor: 0.8 },
+    { peer: 'bee-queue', op: '<=', factor: 1 },
+  ],
 };
 
 function cell(sizes: Sizes): Cell {

@@ -38,7 +38,7 @@ function cell(sizes: Sizes, fireAndForget: boolean): Cell {
         digits: fireAndForget ? 1 : 0,
         target: fireAndForget
           ? undefined
-          : { text: '≤ BullMQ', check: (m) => m.docket <= m.bullmq },
+          : { text: '≤ BullMQ', bounds: [{ peer: 'bullmq', op: '<=', factor: 1 }] },
       },
     ],
     async measure(env: Env, system: SystemAdapter) {

@@ -10,7 +10,7 @@
  * window, so every docket update is written on its own: the bare pipeline latency).
  */
 import type { Submitted } from '../adapter';
-import type { Cell, Scenario } from '../scenario';
+import type { Cell, Scenario, TargetRule } from '../scenario';
 import { nowMs, sleep, summarize } from '../stats';
 
 interface Arrival {
@@ -18,10 +18,7 @@ interface Arrival {
   at: number;
 }
 
-const notWorse = {
-  text: '≤ BullMQ',
-  check: (m: Record<string, number>) => m.docket <= m.bullmq,
-};
+const notWorse: TargetRule = { text: '≤ BullMQ', bounds: [{ peer: 'bullmq', op: '<=', factor: 1 }] };
 
 function cell(id: string, title: string, jobs: number, updates: number, pacingMs: number, withTarget: boolean): Cell {
   return {
