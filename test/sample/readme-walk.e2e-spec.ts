@@ -2,15 +2,32 @@
  * README's "Try the sample", walked literally: the commands it names, in order, in bash, against
  * `npm start` as a real process (only the port and the docket name differ: a free port and a
  * docket of this test's own on the suite's Redis). A README step that stops working fails here.
+ *
+ * The commands run in a copy of the repository that shares its node_modules: `npm start` builds
+ * there, so it never rewrites the dist/ that the CLI specs run from at the same time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { Docket } from 'nestjs-docket';
 import { freePort } from '../support/redis-server';
 import { dropDocket, redisUrl, uniqueName } from '../support/docket-test';
 
 const ROOT = join(__dirname, '../..');
+/** What the copy leaves out: installs, builds, history and reports. */
+const NOT_COPIED = new Set(['node_modules', 'dist', '.git', 'coverage', '.bench']);
+
+/** A copy of the repository's sources in a temporary folder, with ROOT's node_modules linked in. */
+function copyOfRepository(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'docket-readme-'));
+  cpSync(ROOT, copy, {
+    recursive: true,
+    filter: (source) => !relative(ROOT, source).split('/').some((part) => NOT_COPIED.has(part)),
+  });
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  return copy;
+}
 
 /** The bash blocks of README's section `heading`, in order. */
 function bashBlocks(heading: string): string[] {
@@ -25,11 +42,15 @@ function bashBlocks(heading: string): string[] {
 /** A process group started by `bash -c command`, with what it printed so far. */
 class Running {
   private readonly child: ChildProcess;
+  /** stdout and stderr, as a terminal shows them. */
   output = '';
+  /** stdout alone (curl's progress meter goes to stderr). */
+  stdout = '';
   readonly exited: Promise<number | null>;
 
-  constructor(command: string, env: NodeJS.ProcessEnv) {
-    this.child = spawn('bash', ['-c', command], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(command: string, cwd: string, env: NodeJS.ProcessEnv) {
+    this.child = spawn('bash', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     for (const stream of [this.child.stdout!, this.child.stderr!]) stream.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
   }
@@ -59,28 +80,33 @@ describe("README's Try the sample, step by step", () => {
   const name = uniqueName('readme');
   let port: number;
   let env: NodeJS.ProcessEnv;
+  let repo: string;
   const running: Running[] = [];
   const start = (command: string): Running => {
-    const process = new Running(command, env);
+    const process = new Running(command, repo, env);
     running.push(process);
     return process;
   };
   /** Runs `script` in bash, stopping at the first failing command; what it printed. */
   const run = async (script: string): Promise<string> => {
-    const shell = new Running(`set -euo pipefail\n${script.replaceAll('localhost:3000', `localhost:${port}`)}`, env);
+    const shell = new Running(`set -euo pipefail\n${script.replaceAll('localhost:3000', `localhost:${port}`)}`, repo, env);
     const code = await shell.exited;
     if (code !== 0) throw new Error(`the README's commands failed (exit ${code}):\n${shell.output}`);
-    return shell.output;
+    return shell.stdout;
   };
 
   beforeAll(async () => {
     port = await freePort();
+    repo = copyOfRepository();
     env = { ...process.env, REDIS_URL: redisUrl(), DOCKET_NAME: name, PORT: String(port), FORCE_COLOR: '0' };
     delete env.DOCKET_URL;
+    // As from a terminal: not inside the npm script that runs this suite.
+    for (const name of Object.keys(env)) if (name.startsWith('npm_')) delete env[name];
   });
 
   afterAll(async () => {
     await Promise.all(running.map((p) => p.stop()));
+    rmSync(repo, { recursive: true, force: true });
     const docket = new Docket({ name, url: redisUrl() });
     await dropDocket(docket);
     await docket.close();
