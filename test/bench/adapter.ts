@@ -31,11 +31,26 @@ export interface ProducerSpec {
   fireAndForget: boolean;
   /** This producer waits for results or listens for progress (opens the event connection). */
   observe: boolean;
+  /**
+   * How `submit` learns of a result. 'documented': the library's per-job wait (BullMQ
+   * `job.waitUntilFinished`). 'fastest': its fastest documented way, a queue-level listener with
+   * an id map (BullMQ's QueueEvents 'completed'); docket and bee-queue have one way each.
+   */
+  results?: 'documented' | 'fastest';
 }
 
 export interface WorkerSpec {
   concurrency: number;
   fireAndForget: boolean;
+  /**
+   * Whether anyone listens for the jobs' events (default true). bee-queue's worker then does not
+   * publish an event per job nobody hears (`sendEvents: false`); BullMQ's worker has no such
+   * setting and always appends to its events stream; docket publishes a state event only to a
+   * channel someone listens on, whatever this says.
+   */
+  events?: boolean;
+  /** docket only: 'default' runs its default logger (two lines per task), written to /dev/null. */
+  logging?: 'silent' | 'default';
 }
 
 /** A job that was added and whose completion (result seen by the producer) can be awaited. */

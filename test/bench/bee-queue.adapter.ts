@@ -4,7 +4,8 @@
  * progress via `job.reportProgress` and the producer queue's 'job progress' event.
  *
  * As in the anchor, a producer that does not observe uses `isWorker: false, getEvents: false`,
- * and the worker queue uses `getEvents: false` (it still sends events). Producers use
+ * and the worker queue uses `getEvents: false`; it sends events unless nobody listens (the
+ * drains: `sendEvents: false`). Producers use
  * `storeJobs: false` (bee-queue's README recommends it when jobs need no per-job events).
  *
  * Why queue-level 'job succeeded' rather than the Job's own 'succeeded': bee-queue registers a
@@ -63,6 +64,7 @@ export const beeQueueAdapter: SystemAdapter = {
     const queue = new BeeQueue<Payload>(target.queue, {
       redis: { host: target.host, port: target.port },
       getEvents: false,
+      sendEvents: spec.events ?? true,
       removeOnSuccess: spec.fireAndForget,
     });
     queue.on('error', (err) => console.error('bee-queue worker error', err));

@@ -3,6 +3,8 @@
  * its defaults, results via `execution.getResult()`, progress via `currentTask().progress` and
  * the docket's `events$()` on the producer's own subscriber connection.
  */
+import { Console } from 'node:console';
+import { createWriteStream } from 'node:fs';
 import type Redis from 'ioredis';
 import { Docket } from '../../lib/core/producer/docket';
 import type { DocketLogger } from '../../lib/core/util/logger';
@@ -19,6 +21,20 @@ const silent: DocketLogger = {
   debug: () => undefined,
 };
 
+/**
+ * docket's default logger (the console's, two lines per task) writing to /dev/null: what its
+ * default costs the worker process, with nothing on the terminal.
+ */
+function defaultLoggerToNull(): DocketLogger {
+  const sink = createWriteStream('/dev/null');
+  const out = new Console(sink, sink);
+  return {
+    log: (message, ...rest) => out.log(`[docket] ${message}`, ...rest),
+    warn: (message, ...rest) => out.warn(`[docket] ${message}`, ...rest),
+    error: (message, ...rest) => out.error(`[docket] ${message}`, ...rest),
+  };
+}
+
 const NO_PROBE: TaskProbe = { started: () => undefined, record: () => undefined };
 let probe: TaskProbe = NO_PROBE;
 
@@ -30,11 +46,11 @@ async function bench(payload: Payload): Promise<void> {
   await progressLoop(payload, key, probe, (value) => progress.setCurrent(value));
 }
 
-function docketFor(target: Target, fireAndForget: boolean): Docket {
+function docketFor(target: Target, fireAndForget: boolean, logger: DocketLogger = silent): Docket {
   const docket = new Docket({
     name: target.queue,
     url: `redis://${target.host}:${target.port}/0`,
-    logger: silent,
+    logger,
     ...(fireAndForget ? { executionTtl: 0 } : {}),
   });
   docket.register(bench);
@@ -68,7 +84,7 @@ export const docketAdapter: SystemAdapter = {
 
   async worker(target: Target, spec: WorkerSpec, taskProbe: TaskProbe): Promise<BenchWorker> {
     probe = taskProbe;
-    const docket = docketFor(target, spec.fireAndForget);
+    const docket = docketFor(target, spec.fireAndForget, spec.logging === 'default' ? defaultLoggerToNull() : silent);
     const worker = new Worker(docket, { concurrency: spec.concurrency });
     let loop: Promise<void> | undefined;
     return {

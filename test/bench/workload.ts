@@ -17,6 +17,8 @@ export interface DrainOptions {
   count: number;
   concurrency: number;
   fireAndForget: boolean;
+  /** docket only: its default logger instead of a silent one. */
+  logging?: 'silent' | 'default';
   /** Runs after the worker is constructed and before the preload (e.g. to open a stats window). */
   beforePreload?: () => Promise<void>;
   /** Runs once every completion is recorded, before the worker stops. */
@@ -40,7 +42,9 @@ export interface DrainResult {
  */
 export async function drain(env: Env, system: SystemAdapter, options: DrainOptions): Promise<DrainResult> {
   const { agent, admin, target } = env;
-  await agent.startWorker(system.id, target, { concurrency: options.concurrency, fireAndForget: options.fireAndForget }, false);
+  // Nobody listens for the jobs' events in a drain.
+  const spec = { concurrency: options.concurrency, fireAndForget: options.fireAndForget, events: false, logging: options.logging };
+  await agent.startWorker(system.id, target, spec, false);
   try {
     const producer = await system.producer(target, { fireAndForget: options.fireAndForget, observe: false });
     await options.beforePreload?.();
