@@ -4,7 +4,8 @@
  * the docket's `events$()` on the producer's own subscriber connection.
  */
 import { Console } from 'node:console';
-import { createWriteStream } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import type Redis from 'ioredis';
 import { Docket } from '../../lib/core/producer/docket';
 import type { DocketLogger } from '../../lib/core/util/logger';
@@ -23,10 +24,17 @@ const silent: DocketLogger = {
 
 /**
  * docket's default logger (the console's, two lines per task) writing to /dev/null: what its
- * default costs the worker process, with nothing on the terminal.
+ * default costs the worker process, with nothing on the terminal. The writes are synchronous, as
+ * Node's stdout is when it goes to a file.
  */
 function defaultLoggerToNull(): DocketLogger {
-  const sink = createWriteStream('/dev/null');
+  const fd = openSync('/dev/null', 'w');
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      writeSync(fd, chunk);
+      done();
+    },
+  });
   const out = new Console(sink, sink);
   return {
     log: (message, ...rest) => out.log(`[docket] ${message}`, ...rest),

@@ -27,15 +27,6 @@ async function config(env: Record<string, string | undefined>, ...args: string[]
 }
 
 describe('docket configuration: flags, then DOCKET_URL / REDIS_URL / DOCKET_NAME, then defaults', () => {
-  let docket: Docket;
-  beforeEach(() => {
-    docket = testDocket();
-  });
-  afterEach(async () => {
-    await docket.close();
-    await dropDocket(docket);
-  });
-
   it('with nothing set, uses redis://127.0.0.1:6379/0 and the docket "docket", and says so', async () => {
     const result = await runCli(['config'], { env: BARE });
 
@@ -67,10 +58,15 @@ describe('docket configuration: flags, then DOCKET_URL / REDIS_URL / DOCKET_NAME
   });
 
   it('a command works on the docket that REDIS_URL and DOCKET_NAME name, with DOCKET_URL unset', async () => {
-    const result = await runCli(['tasks', 'trace', '-q'], { env: { ...BARE, REDIS_URL: redisUrl(), DOCKET_NAME: docket.name } });
-
-    expect(result.code).toBe(0);
-    expect((await docket.getExecution(result.stdout.trim()))?.taskName).toBe('trace');
+    const docket: Docket = testDocket();
+    try {
+      const result = await runCli(['tasks', 'trace', '-q'], { env: { ...BARE, REDIS_URL: redisUrl(), DOCKET_NAME: docket.name } });
+      expect(result.code).toBe(0);
+      expect((await docket.getExecution(result.stdout.trim()))?.taskName).toBe('trace');
+    } finally {
+      await docket.close();
+      await dropDocket(docket);
+    }
   });
 
   it('when Redis is unreachable, the error says which variable the URL came from', async () => {
