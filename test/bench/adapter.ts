@@ -1,6 +1,11 @@
 /**
  * The common interface of the three systems under test. Each adapter uses its library
- * idiomatically with its defaults; only what the scenarios need is exposed.
+ * idiomatically with its defaults, with these exceptions, each said in docs/performance.md's
+ * settings table: docket runs silent in the headline rows (its default logger writes two lines
+ * per task; the peers log nothing per task) and with its default logger in a row of its own;
+ * bee-queue's producer sets `storeJobs: false` and its worker sends no events in drains; BullMQ's
+ * results are heard both through `waitUntilFinished` and through a queue-level listener. Only
+ * what the scenarios need is exposed.
  */
 import type Redis from 'ioredis';
 
