@@ -7,13 +7,9 @@
 import type { Command } from 'commander';
 import { RedisUnavailableError } from '../core/errors/docket.errors';
 import { Docket } from '../core/producer/docket';
+import { DEFAULT_DOCKET_NAME as DEFAULT_DOCKET, DEFAULT_DOCKET_URL as DEFAULT_URL } from '../core/producer/docket.options';
 import type { DocketLogger } from '../core/util/logger';
 import { CliError, ExitCode } from './cli-error';
-
-/** The Redis URL used when neither `--url`, DOCKET_URL nor REDIS_URL gives one. */
-export const DEFAULT_URL = 'redis://127.0.0.1:6379/0';
-/** The docket name used when neither `--docket` nor DOCKET_NAME gives one. */
-export const DEFAULT_DOCKET = 'docket';
 
 /** The environment variables that give the Redis URL, first one set wins. */
 export const URL_ENV_VARS = ['DOCKET_URL', 'REDIS_URL'] as const;

@@ -6,6 +6,8 @@
 export { Docket } from './producer/docket';
 export type { AddOptions, ReplaceOptions, TaskArgs, TaskResult, TaskCall } from './producer/docket';
 export type { DocketOptions } from './producer/docket.options';
+export { DEFAULT_DOCKET_NAME, DEFAULT_DOCKET_URL } from './producer/docket.options';
+export { maskPassword } from './util/mask-password';
 export type { DocketSnapshot, ExecutionSummary } from './producer/docket-snapshot';
 export { Worker } from './worker/worker';
 export { WORKER_TTL_MS } from './worker/worker.options';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { maskPassword } from 'nestjs-docket';
 import { AppModule } from './app.module';
 import { SAMPLE_CONFIG, type SampleConfig } from './config/sample.config';
 
@@ -11,7 +12,7 @@ async function bootstrap(): Promise<void> {
   const config = app.get<SampleConfig>(SAMPLE_CONFIG);
   await app.listen(config.port);
   new Logger('Sample').log(
-    `Listening on http://localhost:${config.port} (GraphQL at /graphql); docket "${config.docketName}" on ${config.redisUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}` +
+    `Listening on http://localhost:${config.port} (GraphQL at /graphql); docket "${config.docketName}" on ${maskPassword(config.redisUrl)}` +
       (config.worker ? ', with a worker' : ', API only (DOCKET_WORKER=false)'),
   );
 }

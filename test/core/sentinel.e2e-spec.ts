@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Docket, RedisUnavailableError, Worker } from '../../lib';
-import { maskPassword, parseClusterUrl, parseSentinelUrl } from '../../lib/core/redis/redis-url';
+import { parseClusterUrl, parseSentinelUrl } from '../../lib/core/redis/redis-url';
+import { maskPassword } from '../../lib/core/util/mask-password';
 import { MemoryLogger, uniqueName, waitUntil } from '../support/docket-test';
 import { freePort, RedisServer } from '../support/redis-server';
 

@@ -1,6 +1,6 @@
 /** Bad connection settings: passwords never printed, whatever their characters; a missing database refused at connect. */
 import { Docket, RedisUnavailableError } from '../../lib';
-import { maskPassword } from '../../lib/core/redis/redis-url';
+import { maskPassword } from '../../lib/core/util/mask-password';
 import { MemoryLogger, redisUrl } from '../support/docket-test';
 
 const SECRET = 'p^w{d}|x y"<>;=[]\\';

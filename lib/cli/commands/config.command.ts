@@ -3,7 +3,7 @@
  * (a flag, an environment variable, or the default), without connecting to anything.
  */
 import type { Command } from 'commander';
-import { maskPassword } from '../../core/redis/redis-url';
+import { maskPassword } from '../../core/util/mask-password';
 import { writeLines, type CliSession } from '../cli-context';
 import { connectionOf, sourceText } from '../connection';
 import { jsonOption, writeJson } from '../json-output';

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { Docket } from '../../core/producer/docket';
 import { ExecutionNotFoundError } from '../../core/errors/docket.errors';
 import { ExecutionState, isTerminal } from '../../core/execution/execution-state.enum';
-import { maskPassword } from '../../core/redis/redis-url';
+import { maskPassword } from '../../core/util/mask-password';
 import { quietLogger, withDocket, writeLines, type CliIo, type CliSession } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 import { sourceText, type ConnectionOptions } from '../connection';

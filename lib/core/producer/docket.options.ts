@@ -6,6 +6,24 @@ import type { DocketLogger } from '../util/logger';
 import { fitsTimer, MAX_TIMER_MS } from '../util/long-timer';
 
 /**
+ * The Redis URL of a docket given none, and of the CLI and the sample app given none.
+ * 127.0.0.1, not localhost: Node may resolve localhost to ::1 first, where a Redis bound to
+ * 127.0.0.1 (its default) does not listen.
+ *
+ * @example
+ * const url = process.env.REDIS_URL ?? DEFAULT_DOCKET_URL;
+ */
+export const DEFAULT_DOCKET_URL = 'redis://127.0.0.1:6379/0';
+
+/**
+ * The name of a docket given none, and of the CLI's and the sample app's given none.
+ *
+ * @example
+ * const name = process.env.DOCKET_NAME ?? DEFAULT_DOCKET_NAME;
+ */
+export const DEFAULT_DOCKET_NAME = 'docket';
+
+/**
  * Options of a {@link Docket}.
  *
  * @example
@@ -62,16 +80,14 @@ export function resolveDocketOptions(options: DocketOptions, defaults: { codec: 
   if (!Number.isFinite(executionTtl) || executionTtl < 0) {
     throw new RangeError(`executionTtl must be a number of ms ≥ 0, got ${executionTtl}`);
   }
-  // 127.0.0.1, not localhost: Node may resolve localhost to ::1 first, where a Redis bound to
-  // 127.0.0.1 (its default) does not listen. The CLI and the sample default to the same URL.
-  const url = options.url ?? 'redis://127.0.0.1:6379/0';
+  const url = options.url ?? DEFAULT_DOCKET_URL;
   if (options.tls && !/^rediss(\+cluster|\+sentinel)?:\/\//i.test(url)) {
     throw new InvalidOptionsError(
       `tls options were given for ${url.split('@').pop()!.split('?')[0]}, which does not use TLS: use a rediss:// (or rediss+cluster://, rediss+sentinel://) URL.`,
     );
   }
   return {
-    name: options.name ?? 'docket',
+    name: options.name ?? DEFAULT_DOCKET_NAME,
     url,
     tls: options.tls,
     executionTtl,

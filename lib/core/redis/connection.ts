@@ -19,7 +19,8 @@ import { RedisUnavailableError } from '../errors/docket.errors';
 import { settledBy } from '../util/deadline';
 import type { DocketLogger } from '../util/logger';
 import { FailoverWatch } from './failover-watch';
-import { isClusterUrl, isSentinelUrl, maskPassword, parseClusterUrl, parseRedisUrl, parseSentinelUrl } from './redis-url';
+import { maskPassword } from '../util/mask-password';
+import { isClusterUrl, isSentinelUrl, parseClusterUrl, parseRedisUrl, parseSentinelUrl } from './redis-url';
 
 export { isClusterUrl } from './redis-url';
 

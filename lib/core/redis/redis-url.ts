@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import type { RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from '../errors/docket.errors';
+import { maskPassword } from '../util/mask-password';
 
 const CLUSTER_SCHEMES = /^rediss?\+cluster:\/\//;
 
@@ -19,27 +20,6 @@ function parseHosts(list: string, defaultPort: number): { host: string; port: nu
     const [host, port] = v6 ? [v6[1], v6[2]] : hostPort.split(':');
     return { host: host || '127.0.0.1', port: port ? Number(port) : defaultPort };
   });
-}
-
-/**
- * `url` with its passwords masked, in whatever form they are written: everything between the
- * user's colon and the last `@` of the URL, and `password` / `sentinelPassword` parameters. Works
- * on the URL as given (raw or percent-encoded), so no encoding can let a password through, and on
- * a URL too malformed to parse.
- *
- * @example
- * maskPassword('redis://app:s^cr{t@cache:6379/0'); // 'redis://app:***@cache:6379/0'
- */
-export function maskPassword(url: string): string {
-  let masked = url.replace(/([?&](?:sentinel)?password=)[^&#]*/gi, '$1***');
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(masked);
-  const start = scheme ? scheme[0].length : 0;
-  const at = masked.lastIndexOf('@');
-  if (at >= start) {
-    const colon = masked.indexOf(':', start);
-    masked = colon >= 0 && colon < at ? `${masked.slice(0, colon + 1)}***${masked.slice(at)}` : masked;
-  }
-  return masked;
 }
 
 /** True for `redis+cluster://` and `rediss+cluster://` URLs. */
