@@ -5,6 +5,9 @@
 import { RedisBackend } from './redis/redis-backend';
 import type { Backend, BackendOptions } from './store';
 
+/** Which dockets a Redis holds (for the CLI's "no such execution" answer); Redis-only. */
+export { DISCOVERY_KEY_LIMIT, findDockets, type DocketsFound } from './redis/docket-discovery';
+
 /** The backend for `options.url`; nothing is opened until a store is. */
 export function openBackend(options: BackendOptions): Backend {
   return new RedisBackend(options);

@@ -5,7 +5,7 @@
  */
 import Redis from 'ioredis';
 import { Docket } from '../../lib';
-import { DISCOVERY_KEY_LIMIT } from '../../lib/cli/docket-discovery';
+import { DISCOVERY_KEY_LIMIT } from '../../lib/core/backends';
 import { MemoryLogger } from '../support/docket-test';
 import { RedisServer } from '../support/redis-server';
 import { runCli } from './support/cli-process';

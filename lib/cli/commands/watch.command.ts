@@ -13,7 +13,7 @@ import { maskPassword } from '../../core/util/mask-password';
 import { quietLogger, withDocket, writeLines, type CliIo, type CliSession } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 import { sourceText, type ConnectionOptions } from '../connection';
-import { findDockets } from '../docket-discovery';
+import { findDockets } from '../../core/backends';
 import { jsonOption, writeJson } from '../json-output';
 import { LiveRegion } from '../render/live-region';
 import { describeMissingExecution } from '../render/missing-execution.render';

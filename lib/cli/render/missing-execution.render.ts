@@ -3,7 +3,7 @@
  * it looked in, which dockets hold the key or exist on that Redis, and which flag or variable
  * picks another.
  */
-import { DISCOVERY_KEY_LIMIT, type DocketsFound } from '../docket-discovery';
+import { DISCOVERY_KEY_LIMIT, type DocketsFound } from '../../core/backends';
 
 /** At most this many dockets are named; the rest are counted. */
 const LISTED_DOCKETS = 20;

@@ -4,9 +4,9 @@
  * DocketKeys), then one EXISTS per docket found for the record of an execution key.
  */
 import { Cluster, type Redis } from 'ioredis';
-import { closeConnection, createConnection, openConnection, type RedisClient } from '../core/redis/connection';
-import { DocketKeys } from '../core/store/docket-keys';
-import type { DocketLogger } from '../core/util/logger';
+import { DocketKeys } from '../store/docket-keys';
+import type { DocketLogger } from '../util/logger';
+import { closeConnection, createConnection, openConnection, type RedisClient } from './connection';
 
 /** How many keys a search looks at, at most, across every node. */
 export const DISCOVERY_KEY_LIMIT = 10_000;
