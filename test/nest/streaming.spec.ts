@@ -6,6 +6,7 @@
 import type { MessageEvent } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import { ExecutionState, toAsyncIterator, toSseEvents, type ExecutionEvent } from 'nestjs-docket';
+import { waitUntil } from '../support/docket-test';
 
 const state = (seq: number, s: ExecutionState): ExecutionEvent => ({ type: 'state', key: 'k', seq, state: s });
 const progress = (seq: number, current: number): ExecutionEvent => ({ type: 'progress', key: 'k', seq, current, total: 3, message: null, updatedAt: new Date(0) });
@@ -53,14 +54,7 @@ describe('toSseEvents', () => {
     const events = new Subject<ExecutionEvent>();
     const { seen, done } = collect(toSseEvents(events, { keepAliveMs: 5 }));
     events.next(state(1, ExecutionState.SCHEDULED));
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (seen.filter((e) => e.type === 'keepalive').length >= 2) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 1);
-    });
+    await waitUntil(() => seen.filter((e) => e.type === 'keepalive').length >= 2, 'two keep-alive events');
     events.complete();
     await done;
     expect(seen[0].type).toBe('snapshot');

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Docket } from 'nestjs-docket';
 import { freePort } from '../support/redis-server';
-import { dropDocket, redisUrl, uniqueName } from '../support/docket-test';
+import { dropDocket, redisUrl, uniqueName, waitUntil } from '../support/docket-test';
 
 const ROOT = join(__dirname, '../..');
 /** What the copy leaves out: installs, builds, history and reports. */
@@ -59,10 +59,15 @@ class Running {
   async printed(pattern: RegExp): Promise<void> {
     let exited = false;
     void this.exited.then(() => (exited = true));
-    while (!pattern.test(this.output)) {
-      if (exited) throw new Error(`exited before printing ${pattern}:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil(
+      () => {
+        if (pattern.test(this.output)) return true;
+        if (exited) throw new Error(`exited before printing ${pattern}:\n${this.output}`);
+        return false;
+      },
+      `the process printed ${pattern}`,
+      120_000,
+    );
   }
 
   /** SIGTERM to the whole group (npm and the node it started); resolves once it is gone. */
