@@ -9,6 +9,8 @@ export type { DocketOptions } from './producer/docket.options';
 export { DEFAULT_DOCKET_NAME, DEFAULT_DOCKET_URL } from './producer/docket.options';
 export { maskPassword } from './util/mask-password';
 export type { DocketSnapshot, ExecutionSummary } from './producer/docket-snapshot';
+export type { DocketHealth, HealthOptions } from './producer/docket-health';
+export { DOCKET_METRICS } from './telemetry/telemetry-names';
 export { Worker } from './worker/worker';
 export { WORKER_TTL_MS } from './worker/worker.options';
 export type { StopOptions, WorkerOptions } from './worker/worker.options';
@@ -27,7 +29,7 @@ export type { TaskFunction, RegisterOptions, RetryOptions, ConcurrencyOptions } 
 export type { DocketLogger } from './util/logger';
 export { describeStrike, STRIKE_OPERATORS } from './tasks/strike';
 export type { Strike, StrikeOperator, StrikeScalar, StrikeValue } from './tasks/strike';
-export type { CancelOutcome, QuarantinedItem, WorkerInfo } from './store';
+export type { CancelOutcome, DocketDepths, QuarantinedItem, WorkerInfo } from './store';
 export type { Quarantine } from './producer/quarantine';
 export {
   DocketError,

@@ -10,6 +10,7 @@ import type { ScheduleRequest } from '../store';
 import { describeStrike } from '../tasks/strike';
 import type { DocketConnection } from './docket-connection';
 import type { TaskCall } from './task-call';
+import { countAdds } from '../telemetry/docket-telemetry';
 
 /**
  * Adds of one tick go out in script calls of this many (measured: 20 beats 10, 34 and one call
@@ -25,7 +26,7 @@ function requestOf(call: TaskCall, reply: string): ScheduleRequest {
   const mode = generated && call.sent ? 'again' : call.mode;
   call.sent = true;
   if (!generated && call.token === '') call.token = `${TOKEN_PREFIX}${(sends++).toString(36)}`;
-  return { key: call.key, mode, when: call.when, task: call.task.name, args: call.args, reply, token: call.token };
+  return { key: call.key, mode, when: call.when, task: call.task.name, args: call.args, reply, token: call.token, trace: call.trace };
 }
 
 export class AddSender {
@@ -46,6 +47,12 @@ export class AddSender {
 
   /** Adds `calls` at once, in one pipelined round trip; struck calls are answered here, unsent. */
   async send(calls: readonly TaskCall[]): Promise<Execution[]> {
+    const executions = await this.sendAll(calls);
+    countAdds(this.target.telemetry, executions);
+    return executions;
+  }
+
+  private async sendAll(calls: readonly TaskCall[]): Promise<Execution[]> {
     if (calls.length === 0) return [];
     const strikes = this.target.strikeList();
     // Loaded once per docket; from then on this costs nothing while no strike is in effect.

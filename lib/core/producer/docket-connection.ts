@@ -12,6 +12,7 @@ import type { ExecutionHost } from '../execution/execution-host';
 import { ResultInbox } from '../execution/result-inbox';
 import type { Backend, DocketKeys, DocketStore, SubscriberHub } from '../store';
 import { StrikeList } from '../tasks/strike-list';
+import { DocketTelemetry } from '../telemetry/docket-telemetry';
 import { consoleLogger, type DocketLogger } from '../util/logger';
 import { resolveDocketOptions, type DocketOptions } from './docket.options';
 import { Quarantine } from './quarantine';
@@ -38,6 +39,8 @@ export class DocketConnection implements ExecutionHost {
   readonly backend: Backend;
   /** What the engine moved aside because it could not read or write it (see {@link Quarantine}). */
   readonly quarantine: Quarantine = new Quarantine(this);
+  /** @internal Spans and metric attributes of this docket (no-ops without an OTel SDK). */
+  readonly telemetry: DocketTelemetry;
   private storePromise?: Promise<DocketStore>;
   /** The store once open, so that a send writes to the socket in the caller's own tick. */
   private openedStore?: DocketStore;
@@ -56,6 +59,7 @@ export class DocketConnection implements ExecutionHost {
     this.logger = resolved.logger;
     this.backend = openBackend({ name: resolved.name, url: resolved.url, tls: resolved.tls, logger: resolved.logger, hashTag: resolved.hashTag, commandTimeout: resolved.commandTimeout });
     this.keys = this.backend.keys;
+    this.telemetry = new DocketTelemetry(this.name);
     this.errorCodec = new ErrorCodec(this.codec);
     for (const cls of resolved.errors) this.errorCodec.register(cls);
   }

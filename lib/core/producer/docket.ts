@@ -4,14 +4,17 @@ import { docketEvents } from '../execution/docket-events';
 import { type ExecutionEvent } from '../execution/execution-event';
 import { Execution } from '../execution/execution';
 import { ExecutionState } from '../execution/execution-state.enum';
-import type { CancelOutcome, WorkerInfo } from '../store';
-import type { Strike } from '../tasks/strike';
+import type { CancelOutcome, DocketDepths, WorkerInfo } from '../store';
+import { describeStrike, type Strike } from '../tasks/strike';
+import { countCancelled, traced } from '../telemetry/docket-telemetry';
+import { ATTR } from '../telemetry/telemetry-names';
 import { readStrikes, writeStrike } from '../tasks/strike-list';
 import { ruleOf } from '../tasks/strike-rule';
 import { TaskRegistry, type RegisterOptions, type TaskFunction } from '../tasks/task-registry';
 import { WORKER_TTL_MS } from '../worker/worker.options';
 import { AddSender } from './add-sender';
 import { DocketConnection } from './docket-connection';
+import { checkHealth, type DocketHealth, type HealthOptions } from './docket-health';
 import { clearPending, readPending, summarize, type DocketSnapshot } from './docket-snapshot';
 import { prepareCall, resolveWhen, type AddOptions, type ReplaceOptions, type TaskArgs, type TaskCall, type TaskResult } from './task-call';
 
@@ -74,7 +77,9 @@ export class Docket extends DocketConnection {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
     return async (...args) => {
-      return (await this.adds.sendOne(prepareCall(this.codec, definition, 'add', time, options.key, args))) as Execution<TaskResult<F>>;
+      const span = this.telemetry.producer('add', definition.name);
+      const send = (): Promise<Execution> => this.adds.sendOne(prepareCall(this.codec, definition, 'add', time, options.key, args, span?.carrier));
+      return (await (span ? traced(span, send) : send())) as Execution<TaskResult<F>>;
     };
   }
 
@@ -92,7 +97,9 @@ export class Docket extends DocketConnection {
     const definition = this.tasks.resolve(task);
     const time = resolveWhen(options);
     return async (...args) => {
-      return (await this.adds.sendOne(prepareCall(this.codec, definition, 'replace', time, options.key, args))) as Execution<TaskResult<F>>;
+      const span = this.telemetry.producer('replace', definition.name);
+      const send = (): Promise<Execution> => this.adds.sendOne(prepareCall(this.codec, definition, 'replace', time, options.key, args, span?.carrier));
+      return (await (span ? traced(span, send) : send())) as Execution<TaskResult<F>>;
     };
   }
 
@@ -103,7 +110,11 @@ export class Docket extends DocketConnection {
    * const executions = await docket.addMany(orders.map((o) => docket.call(processOrder)(o.id)));
    */
   addMany(calls: readonly TaskCall[]): Promise<Execution[]> {
-    return this.adds.send(calls);
+    const span = this.telemetry.producer('add_many', undefined, { [ATTR.batchCount]: calls.length });
+    if (!span) return this.adds.send(calls);
+    // The batch's span is the trace of each call that was prepared outside one.
+    for (const call of calls) if (call.trace === '') call.trace = span.carrier;
+    return traced(span, () => this.adds.send(calls), () => ({}));
   }
 
   /**
@@ -148,7 +159,9 @@ export class Docket extends DocketConnection {
   private async writeRule(what: Strike | TaskFunction | string, verb: 'strike' | 'restore'): Promise<boolean> {
     const task = typeof what === 'function' ? (this.tasks.find(what)?.name ?? what.name) : what;
     const rule = ruleOf(typeof task === 'string' ? { task } : task, this.codec, verb);
-    const changed = await this.withStore((store) => writeStrike(store, rule, verb === 'restore'));
+    const span = this.telemetry.producer(verb, rule.strike.task, { 'docket.strike': describeStrike(rule.strike) });
+    const write = (): Promise<boolean> => this.withStore((store) => writeStrike(store, rule, verb === 'restore'));
+    const changed = await (span ? traced(span, write, (c) => ({ 'docket.changed': c })) : write());
     // This process obeys it from its next add on; others follow the channel.
     this.knownStrikes()?.follow(rule, verb === 'restore');
     return changed;
@@ -164,7 +177,12 @@ export class Docket extends DocketConnection {
    * await docket.cancel(execution.key);
    */
   async cancel(key: string): Promise<CancelOutcome> {
-    return this.withStore((store) => store.cancel(key, Date.now(), this.executionTtl));
+    const span = this.telemetry.producer('cancel', undefined, { [ATTR.key]: key });
+    const cancel = (): Promise<CancelOutcome> => this.withStore((store) => store.cancel(key, Date.now(), this.executionTtl));
+    const outcome = await (span ? traced(span, cancel, (o) => ({ [ATTR.outcome]: o })) : cancel());
+    // A running run is counted when it ends CANCELLED at its worker.
+    if (outcome === 'cancelled') countCancelled(this.telemetry, 1);
+    return outcome;
   }
 
   /**
@@ -215,6 +233,34 @@ export class Docket extends DocketConnection {
   }
 
   /**
+   * How much work the docket holds: due and waiting, running, scheduled for later, since when
+   * the oldest due one waits, and live workers. One round trip.
+   *
+   * @example
+   * const { queued, running, scheduled } = await docket.depths();
+   */
+  async depths(): Promise<DocketDepths> {
+    return this.withStore((store) => store.depths(Date.now(), WORKER_TTL_MS));
+  }
+
+  /**
+   * Checks the docket's health: Redis answers within `timeout`, at least `minWorkers` workers are
+   * alive, and (when bounds are given) the work due is not more than `maxQueued` nor waiting
+   * longer than `maxDueAge`. Never throws: a Redis that cannot be reached is a problem reported.
+   *
+   * @example
+   * const { healthy, problems } = await docket.health({ minWorkers: 2, maxDueAge: 60_000 });
+   */
+  async health(options: HealthOptions = {}): Promise<DocketHealth> {
+    for (const [name, value] of Object.entries(options)) {
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+        throw new InvalidOptionsError(`health({ ${name} }) must be a number ≥ 0, got ${String(value)}.`);
+      }
+    }
+    return checkHealth((use) => this.withStore(use), WORKER_TTL_MS, options);
+  }
+
+  /**
    * Cancels every scheduled and queued execution (running ones are left alone).
    *
    * @returns how many were cleared
@@ -222,7 +268,11 @@ export class Docket extends DocketConnection {
    * const cleared = await docket.clear();
    */
   async clear(): Promise<number> {
-    return this.withStore((store) => clearPending(store, this.executionTtl));
+    const span = this.telemetry.producer('clear', undefined);
+    const clear = (): Promise<number> => this.withStore((store) => clearPending(store, this.executionTtl));
+    const cleared = await (span ? traced(span, clear, (n) => ({ 'docket.cleared': n })) : clear());
+    countCancelled(this.telemetry, cleared);
+    return cleared;
   }
 
   /**

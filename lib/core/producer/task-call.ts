@@ -58,6 +58,8 @@ export interface TaskCall<R = unknown> {
   sent: boolean;
   /** @internal Under a caller's key: the token of its sends, made at the first (see the schedule script). */
   token: string;
+  /** @internal The adding span's propagated context (JSON), '' for none. */
+  trace: string;
 }
 
 /** @internal The due time of `options` (a Date, or a delay from the moment of each call). */
@@ -82,9 +84,9 @@ export function resolveWhen(options: AddOptions): () => number {
 }
 
 /** @internal Encodes a call's arguments and fixes its time and key (a fresh UUIDv7 by default). */
-export function prepareCall(codec: Codec, definition: TaskDefinition, mode: 'add' | 'replace', time: () => number, key: string | undefined, args: unknown[]): TaskCall {
+export function prepareCall(codec: Codec, definition: TaskDefinition, mode: 'add' | 'replace', time: () => number, key: string | undefined, args: unknown[], trace = ''): TaskCall {
   const encoded = codec.encode(args, 'args', `task "${definition.name}"`);
   const when = time();
-  if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: uuid7(when), args: encoded, sent: false, token: '' };
-  return { task: definition, mode, when, key, args: encoded, sent: false, token: '' };
+  if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: uuid7(when), args: encoded, sent: false, token: '', trace };
+  return { task: definition, mode, when, key, args: encoded, sent: false, token: '', trace };
 }

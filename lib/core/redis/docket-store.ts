@@ -5,12 +5,13 @@
  */
 import type { ChainableCommander } from 'ioredis';
 import { ExecutionState } from '../execution/execution-state.enum';
-import type { CancelOutcome, DocketKeys, DocketStore, ExecutionRecord, PendingKeys, QuarantinedItem, ScheduleReply, ScheduleRequest, WorkerInfo } from '../store';
+import type { CancelOutcome, DocketDepths, DocketKeys, DocketStore, ExecutionRecord, PendingKeys, QuarantinedItem, ScheduleReply, ScheduleRequest, WorkerInfo } from '../store';
 import { closeConnection, type RedisClient } from './connection';
 import { UnreadableRecordError } from '../errors/bad-data.errors';
 import { parseDelivery, parseRecord } from './execution-record';
 import { consoleLogger, type DocketLogger } from '../util/logger';
 import { installScripts, type ScriptCommands } from './scripts';
+import { countQuarantined } from '../telemetry/docket-telemetry';
 
 const SCHEDULE_CHUNK = 50;
 
@@ -51,9 +52,10 @@ export class RedisDocketStore implements DocketStore {
     this.client = installScripts(client);
   }
 
-  /** Logs, once, an item a script moved to the quarantine. */
-  protected reportQuarantined(what: string, reason: string): void {
+  /** Logs, once, and counts an item a script moved to the quarantine: a stream `message`, a `record` or an `outcome`. */
+  protected reportQuarantined(kind: 'message' | 'record' | 'outcome', what: string, reason: string): void {
     this.logger.warn(`Quarantined ${what}: ${reason} (see docket quarantine ls)`);
+    countQuarantined(this.keys.name, kind);
   }
 
   /**
@@ -70,7 +72,7 @@ export class RedisDocketStore implements DocketStore {
   private async scheduleChunk(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]> {
     const k = this.keys;
     const args: (string | number)[] = [now, k.events(''), k.group];
-    for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args, r.reply, r.token);
+    for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args, r.reply, r.token, r.trace);
     const replies = await this.client.docketSchedule(requests.length + 2, k.stream, k.queue, ...requests.map((r) => k.runs(r.key)), ...args);
     return replies.map((raw, i) =>
       typeof raw === 'number'
@@ -175,6 +177,22 @@ export class RedisDocketStore implements DocketStore {
       streamLength: streamLength as number,
       queueLength: queueLength as number,
       quarantineLength: quarantineLength as number,
+    };
+  }
+
+  /** How much work the docket holds (see the depths script). */
+  async depths(now: number, workerMaxAgeMs: number): Promise<DocketDepths> {
+    const k = this.keys;
+    const [undelivered, pending, scheduled, due, first, dueFirst, live] = await this.client.docketDepths(k.stream, k.queue, k.workers, k.group, now, now - workerMaxAgeMs);
+    const count = (v: number | string | undefined): number => (typeof v === 'number' && v >= 0 ? v : 0);
+    // The stream id's first part is when the entry was added: when its run became due, or just after.
+    const since = [String(first).split('-')[0], String(dueFirst)].map(Number).filter((t) => Number.isFinite(t) && t > 0);
+    return {
+      queued: count(undelivered) + count(due),
+      running: count(pending),
+      scheduled: Math.max(0, count(scheduled) - count(due)),
+      oldestDueAt: since.length > 0 ? Math.min(...since) : undefined,
+      liveWorkers: count(live),
     };
   }
 

@@ -39,7 +39,7 @@ export class RedisUpkeepStore extends RedisDocketStore {
   async streamDue(now: number, limit: number, ttlMs: number): Promise<number> {
     const k = this.keys;
     const [taken, ...quarantined] = await this.client.docketStreamDue(k.queue, k.stream, now, limit, k.prefix, ttlMs);
-    for (let i = 0; i < quarantined.length; i += 2) this.reportQuarantined(`the scheduled record of ${quarantined[i]}`, `${quarantined[i + 1]}; it is FAILED now`);
+    for (let i = 0; i < quarantined.length; i += 2) this.reportQuarantined('record', `the scheduled record of ${quarantined[i]}`, `${quarantined[i + 1]}; it is FAILED now`);
     return Number(taken);
   }
 

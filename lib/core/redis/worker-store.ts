@@ -44,7 +44,7 @@ export class RedisWorkerStore extends RedisUpkeepStore implements WorkerStore {
   private claimed(replies: string[][], redelivered: (i: number) => boolean): ClaimedRun[] {
     const runs: ClaimedRun[] = [];
     replies.forEach((r, i) => {
-      if (r[0] === 'quarantined') this.reportQuarantined(`stream message ${r[1]}${r[2] ? ` of ${r[2]}` : ''}`, r[3]);
+      if (r[0] === 'quarantined') this.reportQuarantined('message', `stream message ${r[1]}${r[2] ? ` of ${r[2]}` : ''}`, r[3]);
       if (r[0] !== 'run') return;
       runs.push({
         id: r[1],
@@ -56,6 +56,7 @@ export class RedisWorkerStore extends RedisUpkeepStore implements WorkerStore {
         attempt: Number(r[6]),
         when: Number(r[7]),
         cancelRequested: r[8] === '1',
+        trace: r[9] ?? '',
       });
     });
     return runs;
@@ -76,7 +77,7 @@ export class RedisWorkerStore extends RedisUpkeepStore implements WorkerStore {
   /** Hears the complete script's answer for `batch` (also when it went with a wait): logs what it quarantined. */
   completed(batch: readonly Completion[], states: readonly unknown[]): void {
     states.forEach((state, i) => {
-      if (state === 'quarantined') this.reportQuarantined(`the record of ${batch[i].key}`, 'its seq is not a number; it is FAILED now');
+      if (state === 'quarantined') this.reportQuarantined('record', `the record of ${batch[i].key}`, 'its seq is not a number; it is FAILED now');
     });
   }
 
@@ -160,7 +161,7 @@ export class RedisWorkerStore extends RedisUpkeepStore implements WorkerStore {
     const k = this.keys;
     const raw = JSON.stringify({ outcome: c.outcome, error: c.errorSummary.slice(0, 1_000), resultBytes: c.result.length, failureBytes: c.failure.length });
     await this.client.docketQuarantineOutcome(k.stream, k.runs(c.key), k.group, c.messageId, c.key, c.generation, reason, now, raw, k.prefix, ttlMs);
-    this.reportQuarantined(`the outcome of ${c.key}`, `${reason}; it is FAILED now`);
+    this.reportQuarantined('outcome', `the outcome of ${c.key}`, `${reason}; it is FAILED now`);
   }
 
   async leave(run: ClaimedRun, at: number, since: number | undefined, now: number, waitingFor: string): Promise<'left' | 'replaced' | 'cancelled'> {

@@ -33,7 +33,8 @@ export class DocketKeys {
   /** The consumer group; groups are scoped to their stream, so it needs no prefix. */
   readonly group = 'docket-workers';
 
-  constructor(name: string, hashTag = false) {
+  /** @param name the docket's name (kept as {@link DocketKeys.name}) */
+  constructor(readonly name: string, hashTag = false) {
     this.prefix = hashTag ? `{${name}}` : name;
     this.stream = `${this.prefix}:stream`;
     this.queue = `${this.prefix}:queue`;

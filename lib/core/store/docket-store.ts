@@ -17,6 +17,8 @@ export interface ScheduleRequest {
   reply: string;
   /** Unique to this send of an add or replace under a caller's key, '' otherwise (see the schedule script). */
   token: string;
+  /** The adding span's propagated context (JSON), '' for none; the run's span continues its trace. */
+  trace: string;
 }
 
 /** What scheduling one request did. */
@@ -81,6 +83,25 @@ export interface QuarantinedItem {
   raw: string;
 }
 
+/**
+ * How much work a docket holds at one moment.
+ *
+ * @example
+ * const { queued, running, scheduled, oldestDueAt, liveWorkers } = await docket.depths();
+ */
+export interface DocketDepths {
+  /** Due and not yet taken by a worker (in the stream, or due in the queue but not moved yet). */
+  queued: number;
+  /** Taken by a worker and not finished (delivered, not acknowledged). */
+  running: number;
+  /** Scheduled for later (retries and runs waiting for a concurrency place included). */
+  scheduled: number;
+  /** Since when (epoch ms) the oldest due execution no worker has taken has been due; undefined when none waits. */
+  oldestDueAt?: number;
+  /** Workers whose heartbeat is fresh. */
+  liveWorkers: number;
+}
+
 /** A docket's store as a producer (and any reader) uses it. */
 export interface DocketStore {
   /** Schedules a batch of executions, each one state change. */
@@ -96,6 +117,8 @@ export interface DocketStore {
   pendingKeys(limit: number): Promise<PendingKeys>;
   /** True while any work is queued, scheduled or unacknowledged. */
   hasWork(): Promise<boolean>;
+  /** How much work the docket holds by `now`, counting workers seen within `workerMaxAgeMs`; one round trip. */
+  depths(now: number, workerMaxAgeMs: number): Promise<DocketDepths>;
   /**
    * Writes a strike rule under `id` (or, with `rule` undefined, removes it) and announces
    * `announcement` on the strikes channel, at once. True when it changed what is in effect.

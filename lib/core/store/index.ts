@@ -5,7 +5,7 @@
  */
 export type { Backend, BackendOptions } from './backend';
 export { DocketKeys } from './docket-keys';
-export type { CancelOutcome, DocketStore, PendingKeys, QuarantinedItem, ScheduleReply, ScheduleRequest, WorkerInfo } from './docket-store';
+export type { CancelOutcome, DocketDepths, DocketStore, PendingKeys, QuarantinedItem, ScheduleReply, ScheduleRequest, WorkerInfo } from './docket-store';
 export type { Delivery, ExecutionRecord } from './execution-record';
 export type { StreamWaiter, WaitRequest } from './stream-waiter';
 export type { Listener, MessageHandler, SubscriberHub } from './subscriber-hub';

@@ -20,6 +20,8 @@ export interface ClaimedRun extends Delivery {
   attempt: number;
   when: number;
   cancelRequested: boolean;
+  /** The trace context its add sent (JSON of the propagator's fields), '' for none. */
+  trace: string;
 }
 
 /** A run's place in a concurrency limit: the limit's name (`task` or `task:value`) and size. */

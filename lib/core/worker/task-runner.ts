@@ -13,6 +13,7 @@ import { retryAt } from '../tasks/task-registry';
 import { RunCancellation } from './run-cancellation';
 import type { RunSite } from './run-site';
 import { leaveUnknown } from './unknown-task';
+import { countEnded, countNotStarted, meterRun, type RunMeter, type RunOutcome, type RunSpan } from '../telemetry/docket-telemetry';
 
 /** A run in progress, as the worker tracks it. */
 export interface ActiveRun {
@@ -35,6 +36,12 @@ function taskLogger(base: DocketLogger, label: string): DocketLogger {
 }
 
 const ms = (n: number): string => `${Math.round(n)}ms`.padStart(7);
+
+/** Ends a run's span and metrics (when it started and there is an SDK) with its completion. */
+function endTelemetry(meter: RunMeter | undefined, span: RunSpan | undefined, outcome: RunOutcome, err?: unknown): void {
+  meter?.end(outcome);
+  span?.end(outcome, outcome === 'failed' || outcome === 'retried' ? err : undefined);
+}
 
 
 /** Starts `run` and returns its handle at once. */
@@ -69,14 +76,27 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
   let progress: ExecutionProgress | undefined;
   let runLogger: DocketLogger | undefined;
   const base: Omit<Completion, 'outcome'> = { key: run.key, messageId: run.id, generation: run.generation, result: '', errorSummary: '', failure: '' };
-  const started = Date.now();
+  let started = Date.now();
   let call = `${run.task}(…){${run.key}}`;
   let timer: NodeJS.Timeout | undefined;
+  // Made when the task starts; both are undefined without an OTel SDK.
+  let meter: RunMeter | undefined;
+  let span: RunSpan | undefined;
+  const ended = (completion: Completion, outcome: RunOutcome, err?: unknown): Completion => {
+    // A run that failed before it started (arguments that cannot be read) is counted all the same.
+    if (meter) endTelemetry(meter, span, outcome, err);
+    else countEnded(docket.telemetry, run.task, worker, outcome);
+    return completion;
+  };
+  const notStarted = (struck: boolean): Completion => {
+    countNotStarted(docket.telemetry, run.task, worker, struck);
+    return { ...base, outcome: ExecutionState.CANCELLED };
+  };
   try {
     if (!definition) {
       const left = await leaveUnknown(site, run, call);
       if (left === 'left') return undefined;
-      if (left === 'cancelled') return { ...base, outcome: ExecutionState.CANCELLED };
+      if (left === 'cancelled') return notStarted(false);
       throw left;
     }
     const args = docket.codec.decode(run.args) as unknown[];
@@ -85,7 +105,7 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
     if (strike) {
       // Struck after it was added: it ends CANCELLED instead of starting (the outcome acknowledges it).
       logger.warn(`🗙 ${call} is struck (${describeStrike(strike)}): cancelled`);
-      return { ...base, outcome: ExecutionState.CANCELLED };
+      return notStarted(true);
     }
     const { concurrency } = definition;
     if (concurrency) {
@@ -96,12 +116,15 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
       if (answer !== 'acquired') {
         // The outcome acknowledges the message; for a replaced run the complete script records nothing.
         logger.log(`✗ ${call} (${answer} before it started)`);
-        return { ...base, outcome: ExecutionState.CANCELLED };
+        return answer === 'cancelled' ? notStarted(false) : { ...base, outcome: ExecutionState.CANCELLED };
       }
       // Every outcome from here gives the place up.
       active.place = base.place = place;
     }
+    started = Date.now();
     logger.log(`${run.attempt > 1 ? '↬' : '↪'} [${ms(started - run.when)}] ${call}`);
+    meter = meterRun(docket.telemetry, run.task, worker, run.when, run.redelivered, started);
+    span = docket.telemetry.run(run.task, run.key, run.attempt, worker, run.when, run.trace);
     const context: TaskContext = {
       docketName: docket.name,
       key: run.key,
@@ -126,22 +149,23 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
     // task that ignores it goes on in the background, but its outcome no longer counts.
     const { timeout } = definition;
     if (timeout !== undefined) timer = setTimeout(() => cancellation.abort(new TaskTimeoutError(run.task, timeout)), timeout);
-    const value = await cancellation.race(runInTaskContext(context, () => definition.invoke(args, context)));
+    const invoke = (): unknown => runInTaskContext(context, () => definition.invoke(args, context));
+    const value = await cancellation.race(span ? span.within(invoke) : invoke());
     // In time: what follows (the last progress write) is not the task's and cannot time it out.
     clearTimeout(timer);
     if (progress) await progress.close();
     if (cancellation.cancelled) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
-      return { ...base, outcome: ExecutionState.CANCELLED };
+      return ended({ ...base, outcome: ExecutionState.CANCELLED }, 'cancelled');
     }
     const result = value === undefined || docket.executionTtl === 0 ? '' : docket.codec.encode(value, 'result', `task "${run.task}"`);
     logger.log(`↩ [${ms(Date.now() - started)}] ${call}`);
-    return { ...base, outcome: ExecutionState.COMPLETED, result };
+    return ended({ ...base, outcome: ExecutionState.COMPLETED, result }, 'completed');
   } catch (thrown) {
     if (progress) await progress.close();
     if (cancellation.cancelled) {
       logger.log(`✗ [${ms(Date.now() - started)}] ${call} (cancelled)`);
-      return { ...base, outcome: ExecutionState.CANCELLED };
+      return ended({ ...base, outcome: ExecutionState.CANCELLED }, 'cancelled', cancellation.signal.reason);
     }
     const failure = docket.errorCodec.serialize(thrown);
     const summary = docket.errorCodec.summary(failure);
@@ -153,13 +177,14 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
     } else {
       logger.error(`↩ [${ms(now - started)}] ${call} failed: ${summary}`, failure.stack);
     }
-    return {
+    const completion: Completion = {
       ...base,
       outcome: ExecutionState.FAILED,
       errorSummary: summary,
       failure: docket.executionTtl === 0 && !again ? '' : JSON.stringify(failure),
       ...(again ? { retryAt: again } : {}),
     };
+    return ended(completion, again ? 'retried' : 'failed', thrown);
   } finally {
     clearTimeout(timer);
   }

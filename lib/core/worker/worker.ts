@@ -15,6 +15,7 @@ import { OutcomeWriter } from './outcome-writer';
 import { RunTracker } from './run-tracker';
 import { checkDelay, resolveWorkerOptions, type ResolvedWorkerOptions, type StopOptions, type WorkerOptions } from './worker.options';
 import { WorkerUpkeep } from './worker-upkeep';
+import { observeDepths } from '../telemetry/docket-metrics';
 import { settledBy } from '../util/deadline';
 
 /** How long past its drainTimeout a stop may take, whatever the store does (a paused Redis, say). */
@@ -41,6 +42,8 @@ export class Worker {
   private stopping = false;
   private stopped?: Promise<void>;
   private upkeep?: WorkerUpkeep;
+  /** Stops the depth gauges reporting this worker's docket through it. */
+  private releaseDepths?: () => void;
   private unlistenCancel?: () => void;
   private outcomes?: OutcomeWriter;
 
@@ -146,6 +149,9 @@ export class Worker {
     await this.docket.strikeList().ready();
     await this.recoverOwn();
     await upkeep.start();
+    // Read through the producer's connection, which fails fast: a collection during an outage
+    // reports nothing instead of waiting for Redis to come back.
+    this.releaseDepths = observeDepths(docket.name, () => docket.depths());
     this.logger.log(`Worker ${this.name} started on docket "${this.docket.name}" with tasks: ${this.docket.tasks.names().join(', ') || '(none)'}`);
   }
 
@@ -175,6 +181,8 @@ export class Worker {
 
   /** Closes the worker's connections; the heartbeat's removal waits until `deadline` at most. */
   private async closeConnections(deadline: number): Promise<void> {
+    this.releaseDepths?.();
+    this.releaseDepths = undefined;
     const store = this.store;
     this.store = undefined;
     if (store) {

@@ -28,7 +28,7 @@ local function claim_one(kprefix, stream, group, worker, now_s, ttl, runs, chann
     drop_message(stream, group, id)
     return {'quarantined', id, '', 'a stream entry without a key'}
   end
-  local r = redis.call('HMGET', runs, 'state', 'gen', 'cancel', 'fn', 'args', 'attempt', 'when', 'seq', 'worker', 'reply', 'msg')
+  local r = redis.call('HMGET', runs, 'state', 'gen', 'cancel', 'fn', 'args', 'attempt', 'when', 'seq', 'worker', 'reply', 'msg', 'tc')
   local state = r[1]
   local bad = nil
   if state and not known_state(state) then bad = 'its state is none of ours'
@@ -58,7 +58,7 @@ local function claim_one(kprefix, stream, group, worker, now_s, ttl, runs, chann
     local seq = tonumber(r[8]) + 1
     redis.call('HSET', runs, 'state', 'running', 'worker', worker, 'started', now_s, 'seq', seq, 'sseq', seq)
     publish_state(channel, key, seq, 'running', {worker = worker, startedAt = now, attempt = tonumber(r[6] or '1')}, nil, listened)
-    return {'run', id, key, gen, r[4], r[5], r[6] or '1', r[7], r[3] or '0'}
+    return {'run', id, key, gen, r[4], r[5], r[6] or '1', r[7], r[3] or '0', r[12] or ''}
   end
   drop_message(stream, group, id)
   return {'skip', id, key, gen}
@@ -71,7 +71,8 @@ end
  * KEYS: 1 stream, 2.. the runs hash of each message, in order
  * ARGV: 1 group, 2 worker, 3 now (ms), 4 events channel prefix, 5 executionTtl (ms),
  *       then per message: id, key, generation, redelivered ('1' | '0')
- * Reply: per message, { 'run', id, key, generation, task, args, attempt, when, cancelRequested },
+ * Reply: per message, { 'run', id, key, generation, task, args, attempt, when, cancelRequested,
+ *        trace context ('' for none) },
  *        { 'skip', id, key, generation } or { 'quarantined', id, key, reason }
  */
 export const claimScript: ScriptDefinition = {

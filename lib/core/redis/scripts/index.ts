@@ -4,6 +4,7 @@ import { acquireScript } from './acquire.script';
 import { cancelScript } from './cancel.script';
 import { claimNextScript, claimScript } from './claim.script';
 import { completeScript } from './complete.script';
+import { depthsScript } from './depths.script';
 import { progressScript } from './progress.script';
 import { quarantineOutcomeScript } from './quarantine-outcome.script';
 import { leaveScript } from './leave.script';
@@ -12,7 +13,7 @@ import { scheduleScript } from './schedule.script';
 import { scriptForConnection, type ScriptDefinition } from './script';
 import { streamDueScript } from './stream-due.script';
 
-const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript, acquireScript, quarantineOutcomeScript, leaveScript];
+const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript, acquireScript, quarantineOutcomeScript, leaveScript, depthsScript];
 
 type Arg = string | number;
 
@@ -29,6 +30,7 @@ export interface ScriptCommands {
   docketAcquire(...args: Arg[]): Promise<number>;
   docketQuarantineOutcome(...args: Arg[]): Promise<number>;
   docketLeave(...args: Arg[]): Promise<number>;
+  docketDepths(...args: Arg[]): Promise<(number | string)[]>;
 }
 
 /** Registers every script on `client` once; ioredis then uses EVALSHA with a NOSCRIPT fallback. */

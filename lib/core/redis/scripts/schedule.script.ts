@@ -9,7 +9,8 @@ import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
  * ARGV: 1 now (ms), 2 events channel prefix, 3 consumer group,
  *       then per execution: key, mode ('new' | 'again' | 'add' | 'replace'), when (ms), task name,
  *       encoded args, reply (the adding process's result inbox channel, or ''), send token (unique
- *       per send of an add or replace under a caller's key; '' otherwise)
+ *       per send of an add or replace under a caller's key; '' otherwise), trace context (the
+ *       producer span's propagated fields as JSON, kept as the record's 'tc'; '' for none)
  * Reply: per execution, its new generation (an integer: it is queued when `when` ≤ now, else
  *        scheduled), or { 'exists', state, generation, when (ms) } when it was left alone. The
  *        integer is the common case: a reply of nested arrays costs Redis ~15 % more per add.
@@ -58,7 +59,7 @@ local function with_token(tokens, token, gen)
 end
 for i = 3, #KEYS do
   local runs = KEYS[i]
-  local j = 4 + (i - 3) * 7
+  local j = 4 + (i - 3) * 8
   local key, mode, when_s, token = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 6]
   local generated = mode == 'new' or mode == 'again'
   local announce = not generated or announce_to_patterns()
@@ -105,6 +106,7 @@ for i = 3, #KEYS do
         'gen', gen, 'seq', seq, 'sseq', seq)
       if announce then publish_state(prefix .. key, key, seq, 'scheduled', {when = when}) end
     end
+    if ARGV[j + 7] ~= '' then redis.call('HSET', runs, 'tc', ARGV[j + 7]) end
     out[#out + 1] = gen
   end
 end

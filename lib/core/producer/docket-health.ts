@@ -1,0 +1,81 @@
+/**
+ * The health of a docket as an operator sees it: Redis answers in time, enough workers are alive,
+ * and the work due is neither too much nor waiting too long. One round trip to Redis.
+ */
+import type { DocketDepths, DocketStore } from '../store';
+
+/**
+ * Thresholds of {@link Docket.health}. Only the round trip and the worker count are checked by
+ * default; the queue is checked when a bound is given.
+ *
+ * @example
+ * const health = await docket.health({ timeout: 500, minWorkers: 2, maxQueued: 10_000, maxDueAge: 60_000 });
+ */
+export interface HealthOptions {
+  /** The longest round trip to Redis (ms) that counts as healthy. @default 1000 */
+  timeout?: number;
+  /** The fewest live workers that counts as healthy (0: do not check). @default 1 */
+  minWorkers?: number;
+  /** The most executions due and not taken by a worker that counts as healthy. */
+  maxQueued?: number;
+  /** The longest (ms) the oldest due execution may have waited for a worker. */
+  maxDueAge?: number;
+}
+
+/**
+ * What {@link Docket.health} found.
+ *
+ * @example
+ * const { healthy, problems } = await docket.health();
+ * if (!healthy) console.error(problems.join('; '));
+ */
+export interface DocketHealth {
+  healthy: boolean;
+  /** One sentence for each check that failed; empty when healthy. */
+  problems: string[];
+  /** The round trip of the check's read (ms), when Redis answered. */
+  roundTripMs?: number;
+  /** What the docket holds, when Redis answered in time. */
+  depths?: DocketDepths;
+  /** How long (ms) the oldest due execution has waited for a worker; 0 when none waits. */
+  oldestDueAgeMs?: number;
+  checkedAt: Date;
+}
+
+/** @internal Checks a docket's health through `withStore` (the producer's store, which fails fast). */
+export async function checkHealth(
+  withStore: <T>(use: (store: DocketStore) => Promise<T>) => Promise<T>,
+  workerMaxAgeMs: number,
+  options: HealthOptions,
+): Promise<DocketHealth> {
+  const { timeout = 1_000, minWorkers = 1, maxQueued, maxDueAge } = options;
+  const checkedAt = new Date();
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const read = withStore((store) => store.depths(checkedAt.getTime(), workerMaxAgeMs));
+  // A read that loses the race still settles later; its failure is not left unhandled.
+  read.catch(() => undefined);
+  let depths: DocketDepths;
+  try {
+    depths = await Promise.race([
+      read,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeout} ms`)), timeout);
+      }),
+    ]);
+  } catch (err) {
+    const problem = err instanceof Error && err.message.startsWith('Redis did not answer') ? err.message : `Redis could not be read: ${err instanceof Error ? err.message : String(err)}`;
+    return { healthy: false, problems: [problem], checkedAt };
+  } finally {
+    clearTimeout(timer);
+  }
+  const roundTripMs = Math.round((performance.now() - started) * 10) / 10;
+  const oldestDueAgeMs = depths.oldestDueAt === undefined ? 0 : Math.max(0, checkedAt.getTime() - depths.oldestDueAt);
+  const problems: string[] = [];
+  if (depths.liveWorkers < minWorkers) {
+    problems.push(`${depths.liveWorkers} live worker${depths.liveWorkers === 1 ? '' : 's'}, fewer than ${minWorkers}`);
+  }
+  if (maxQueued !== undefined && depths.queued > maxQueued) problems.push(`${depths.queued} executions due and waiting, more than ${maxQueued}`);
+  if (maxDueAge !== undefined && oldestDueAgeMs > maxDueAge) problems.push(`the oldest due execution has waited ${oldestDueAgeMs} ms, longer than ${maxDueAge} ms`);
+  return { healthy: problems.length === 0, problems, roundTripMs, depths, oldestDueAgeMs, checkedAt };
+}

@@ -1,0 +1,263 @@
+/**
+ * Traces and metrics of one docket, through `@opentelemetry/api` only. Without the API installed,
+ * or with it but no SDK registered, each call below returns after one check: nothing is made and
+ * no trace context is written with the work.
+ *
+ * Producer spans (`docket.add <task>`, `docket.replace <task>`, `docket.add_many`, `docket.cancel`,
+ * `docket.clear`, `docket.strike`, `docket.restore`) are children of the caller's active span.
+ * The add's context travels with the execution's record; each run is a CONSUMER span
+ * `docket.run <task>` whose parent is that context and which also links to it, so one trace goes
+ * from the request that added the work to every attempt of its run.
+ */
+import type { Attributes, Context, Span, TracerProvider } from '@opentelemetry/api';
+import { docketInstruments, type DocketInstruments } from './docket-metrics';
+import { otelApi, type OTel } from './otel-api';
+import { ATTR, MESSAGING_SYSTEM, TELEMETRY_SCOPE } from './telemetry-names';
+
+/** A producer operation's span: the trace context to send with the work, and its end. */
+export interface ProducerSpan {
+  /** The propagated context (JSON of the propagator's fields), or '' when there is none. */
+  readonly carrier: string;
+  /** Ends the span, with attributes learned from the answer. */
+  end(attributes?: Attributes): void;
+  /** Ends the span as failed. */
+  fail(err: unknown): void;
+}
+
+/** A run's span: the context the task runs in, and its end. */
+export interface RunSpan {
+  /** Calls `fn` with the run's span as the active one. */
+  within<T>(fn: () => T): T;
+  end(outcome: string, err?: unknown): void;
+}
+
+let noopTracerProvider: TracerProvider | undefined;
+
+/** The API, when an SDK has registered a tracer provider; null otherwise. */
+function tracingApi(): OTel | null {
+  const api = otelApi();
+  if (!api) return null;
+  noopTracerProvider ??= new api.ProxyTracerProvider().getDelegate();
+  const global = api.trace.getTracerProvider();
+  const delegate = global instanceof api.ProxyTracerProvider ? global.getDelegate() : global;
+  return delegate === noopTracerProvider ? null : api;
+}
+
+let noopCounter: unknown;
+
+/** The instruments, when an SDK has registered a meter provider; undefined otherwise. */
+export function liveInstruments(): DocketInstruments | undefined {
+  const instruments = docketInstruments();
+  if (!instruments) return undefined;
+  noopCounter ??= otelApi()!.createNoopMeter().createCounter('noop');
+  return instruments.added === noopCounter ? undefined : instruments;
+}
+
+function failSpan(api: OTel, span: Span, err: unknown): void {
+  span.recordException(err instanceof Error ? err : String(err));
+  span.setStatus({ code: api.SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+}
+
+/** One docket's telemetry: its spans, and the attributes its metrics are recorded with. */
+export class DocketTelemetry {
+  private readonly byTask = new Map<string, Attributes>();
+  private readonly byWorker = new Map<string, Attributes>();
+
+  constructor(readonly docketName: string) {}
+
+  /** `{ docket.name, docket.task }`, made once per task. */
+  taskAttributes(task: string): Attributes {
+    let attributes = this.byTask.get(task);
+    if (!attributes) this.byTask.set(task, (attributes = { [ATTR.docket]: this.docketName, [ATTR.task]: task }));
+    return attributes;
+  }
+
+  /** `{ docket.name, docket.task, docket.worker }`, made once per task and worker. */
+  runAttributes(task: string, worker: string): Attributes {
+    const id = `${worker}\u0000${task}`;
+    let attributes = this.byWorker.get(id);
+    if (!attributes) this.byWorker.set(id, (attributes = { ...this.taskAttributes(task), [ATTR.worker]: worker }));
+    return attributes;
+  }
+
+  /**
+   * Starts a producer span in the caller's context, or returns undefined without an SDK.
+   * `operation` is add, replace, add_many, cancel, clear, strike or restore.
+   */
+  producer(operation: string, task: string | undefined, attributes: Attributes = {}): ProducerSpan | undefined {
+    const api = tracingApi();
+    if (!api) return undefined;
+    const sends = operation === 'add' || operation === 'replace' || operation === 'add_many';
+    const span = api.trace.getTracer(TELEMETRY_SCOPE).startSpan(task ? `docket.${operation} ${task}` : `docket.${operation}`, {
+      kind: sends ? api.SpanKind.PRODUCER : api.SpanKind.CLIENT,
+      attributes: {
+        [ATTR.system]: MESSAGING_SYSTEM,
+        [ATTR.operationName]: operation,
+        ...(sends ? { [ATTR.operationType]: 'send' } : {}),
+        [ATTR.destination]: this.docketName,
+        [ATTR.docket]: this.docketName,
+        ...(task ? { [ATTR.task]: task } : {}),
+        ...attributes,
+      },
+    });
+    let carrier = '';
+    if (sends && api.isSpanContextValid(span.spanContext())) {
+      const fields: Record<string, string> = {};
+      api.propagation.inject(api.trace.setSpan(api.context.active(), span), fields);
+      if (Object.keys(fields).length > 0) carrier = JSON.stringify(fields);
+    }
+    return {
+      carrier,
+      end(more) {
+        if (more) span.setAttributes(more);
+        span.end();
+      },
+      fail(err) {
+        failSpan(api, span, err);
+        span.end();
+      },
+    };
+  }
+
+  /**
+   * Starts a run's CONSUMER span, parented to (and linked with) the context its add sent, or
+   * returns undefined without an SDK. A carrier that cannot be read starts a new trace.
+   */
+  run(task: string, key: string, attempt: number, worker: string, when: number, carrier: string | undefined): RunSpan | undefined {
+    const api = tracingApi();
+    if (!api) return undefined;
+    let parent: Context = api.ROOT_CONTEXT;
+    if (carrier) {
+      try {
+        const fields = JSON.parse(carrier) as unknown;
+        if (fields && typeof fields === 'object') parent = api.propagation.extract(api.ROOT_CONTEXT, fields as Record<string, string>);
+      } catch {
+        // Not JSON: the run starts a trace of its own.
+      }
+    }
+    const producer = api.trace.getSpanContext(parent);
+    const span = api.trace.getTracer(TELEMETRY_SCOPE).startSpan(
+      `docket.run ${task}`,
+      {
+        kind: api.SpanKind.CONSUMER,
+        attributes: {
+          [ATTR.system]: MESSAGING_SYSTEM,
+          [ATTR.operationName]: 'run',
+          [ATTR.operationType]: 'process',
+          [ATTR.destination]: this.docketName,
+          [ATTR.consumerGroup]: 'docket-workers',
+          [ATTR.messageId]: key,
+          [ATTR.docket]: this.docketName,
+          [ATTR.task]: task,
+          [ATTR.key]: key,
+          [ATTR.attempt]: attempt,
+          [ATTR.worker]: worker,
+          [ATTR.when]: new Date(when).toISOString(),
+        },
+        links: producer && api.isSpanContextValid(producer) ? [{ context: producer }] : [],
+      },
+      parent,
+    );
+    const active = api.trace.setSpan(parent, span);
+    return {
+      within: (fn) => api.context.with(active, fn),
+      end(outcome, err) {
+        span.setAttribute(ATTR.outcome, outcome);
+        if (err !== undefined) failSpan(api, span, err);
+        span.end();
+      },
+    };
+  }
+}
+
+/** Counts the outcome of producer calls: one reading of the instruments per batch. */
+export function countAdds(telemetry: DocketTelemetry, calls: readonly { taskName: string; disposition: string }[]): void {
+  const m = liveInstruments();
+  if (!m) return;
+  for (const { taskName, disposition } of calls) {
+    const attributes = telemetry.taskAttributes(taskName);
+    m.added.add(1, attributes);
+    if (disposition === 'scheduled' || disposition === 'replaced') m.scheduled.add(1, attributes);
+    if (disposition === 'replaced') m.replaced.add(1, attributes);
+    if (disposition === 'struck') m.struck.add(1, { ...attributes, [ATTR.where]: 'producer' });
+  }
+}
+
+/** Counts an item moved to the quarantine of docket `docketName`. */
+export function countQuarantined(docketName: string, what: 'message' | 'record' | 'outcome'): void {
+  liveInstruments()?.quarantined.add(1, { [ATTR.docket]: docketName, [ATTR.what]: what });
+}
+
+/** Counts executions the producer cancelled before they ran (cancel, clear). */
+export function countCancelled(telemetry: DocketTelemetry, n: number): void {
+  if (n > 0) liveInstruments()?.cancelled.add(n, { [ATTR.docket]: telemetry.docketName, [ATTR.where]: 'producer' });
+}
+
+/**
+ * Runs `work` under `span`: ends it with the attributes `describe` gives of the answer (by
+ * default, an execution's key and disposition), or as failed with the error, which is rethrown.
+ */
+export async function traced<T>(span: ProducerSpan, work: () => Promise<T>, describe?: (value: T) => Attributes): Promise<T> {
+  let value: T;
+  try {
+    value = await work();
+  } catch (err) {
+    span.fail(err);
+    throw err;
+  }
+  span.end(describe ? describe(value) : executionAttributes(value));
+  return value;
+}
+
+function executionAttributes(value: unknown): Attributes {
+  const e = value as { key?: unknown; disposition?: unknown; when?: unknown };
+  const attributes: Attributes = {};
+  if (typeof e?.key === 'string') attributes[ATTR.key] = attributes[ATTR.messageId] = e.key;
+  if (typeof e?.disposition === 'string') attributes[ATTR.disposition] = e.disposition;
+  if (e?.when instanceof Date) attributes[ATTR.when] = e.when.toISOString();
+  return attributes;
+}
+
+/** How a run ended, as its metrics count it. */
+export type RunOutcome = 'completed' | 'failed' | 'retried' | 'cancelled';
+
+/** A run's metrics from its start: `end` records its outcome, duration and the running count. */
+export interface RunMeter {
+  end(outcome: RunOutcome): void;
+}
+
+/** Records a run's start (started, redelivered, punctuality, running), or returns undefined without an SDK. */
+export function meterRun(telemetry: DocketTelemetry, task: string, worker: string, when: number, redelivered: boolean, started: number): RunMeter | undefined {
+  const m = liveInstruments();
+  if (!m) return undefined;
+  const attributes = telemetry.runAttributes(task, worker);
+  m.started.add(1, attributes);
+  if (redelivered) m.redelivered.add(1, attributes);
+  m.punctuality.record(Math.max(0, started - when) / 1000, attributes);
+  m.running.add(1, attributes);
+  return {
+    end(outcome) {
+      m.running.add(-1, attributes);
+      m.duration.record((Date.now() - started) / 1000, attributes);
+      countEnded(telemetry, task, worker, outcome);
+    },
+  };
+}
+
+/** Counts the outcome of a run that ended without starting (its arguments could not be read, say). */
+export function countEnded(telemetry: DocketTelemetry, task: string, worker: string, outcome: RunOutcome): void {
+  const m = liveInstruments();
+  if (!m) return;
+  const attributes = telemetry.runAttributes(task, worker);
+  if (outcome === 'cancelled') m.cancelled.add(1, { ...attributes, [ATTR.where]: 'worker' });
+  else m[outcome].add(1, attributes);
+}
+
+/** Counts a run that ended CANCELLED at a worker without starting; `struck` when a strike stopped it. */
+export function countNotStarted(telemetry: DocketTelemetry, task: string, worker: string, struck: boolean): void {
+  const m = liveInstruments();
+  if (!m) return;
+  const attributes = { ...telemetry.runAttributes(task, worker), [ATTR.where]: 'worker' };
+  m.cancelled.add(1, attributes);
+  if (struck) m.struck.add(1, attributes);
+}
