@@ -19,6 +19,8 @@ export interface ResolvedDocketModuleOptions {
   readonly docket: Omit<DocketOptions, 'logger'> & { readonly name: string };
   /** The worker to run, or false (the core fills in its own defaults: concurrency …). */
   readonly worker: false | Omit<WorkerOptions, 'logger'>;
+  /** How log lines are written (see {@link DocketModuleOptions.logFormat}). */
+  readonly logFormat: 'nest' | 'json';
 }
 
 /**
@@ -51,6 +53,7 @@ export function resolveDocketModuleOptions(
       errors: [...nestHttpExceptions(), ...(options.errors ?? [])],
     },
     worker,
+    logFormat: options.logFormat ?? 'nest',
   };
 }
 

@@ -1,10 +1,11 @@
-import { Logger, type Provider } from '@nestjs/common';
+import { ConsoleLogger, Logger, type LoggerService, type Provider } from '@nestjs/common';
 import { Docket } from '../core/producer/docket';
 import { DOCKET_ALIAS, DOCKET_CLIENT, DOCKET_MODULE_OPTIONS, DOCKET_RESOLVED_OPTIONS } from './docket.constants';
 import { DocketExplorer } from './docket.explorer';
 import { DocketMetadataAccessor } from './docket-metadata.accessor';
 import { resolveDocketModuleOptions, type ResolvedDocketModuleOptions } from './docket-module-options.resolver';
 import { DocketService } from './docket.service';
+import { DocketHealthIndicator } from './docket-health.indicator';
 import { getDocketToken } from './docket-token.util';
 import type { DocketModuleOptions } from './interfaces/docket-module-options.interface';
 import { DocketWorkerHost } from './docket-worker.host';
@@ -28,7 +29,7 @@ export function createDocketProviders(alias: string): Provider[] {
     },
     {
       provide: DOCKET_CLIENT,
-      useFactory: ({ docket }: ResolvedDocketModuleOptions) => new Docket({ ...docket, logger: new Logger(`Docket:${docket.name}`) }),
+      useFactory: ({ docket, logFormat }: ResolvedDocketModuleOptions) => new Docket({ ...docket, logger: docketLogger(docket.name, logFormat) }),
       inject: [DOCKET_RESOLVED_OPTIONS],
     },
     {
@@ -40,7 +41,14 @@ export function createDocketProviders(alias: string): Provider[] {
     DocketMetadataAccessor,
     DocketExplorer,
     DocketWorkerHost,
+    DocketHealthIndicator,
   ];
+}
+
+/** The docket's logger: the app's, through Nest's Logger, or JSON lines of its own. */
+function docketLogger(name: string, format: 'nest' | 'json'): LoggerService {
+  const context = `Docket:${name}`;
+  return format === 'json' ? new ConsoleLogger(context, { json: true }) : new Logger(context);
 }
 
 /**
@@ -49,6 +57,6 @@ export function createDocketProviders(alias: string): Provider[] {
  * @example
  * ({ module: DocketModule, exports: docketExports('emails') }); // DocketService, 'DocketService:emails'
  */
-export function docketExports(alias: string): (string | typeof DocketService)[] {
-  return [DocketService, getDocketToken(alias)];
+export function docketExports(alias: string): (string | typeof DocketService | typeof DocketHealthIndicator)[] {
+  return [DocketService, getDocketToken(alias), DocketHealthIndicator];
 }

@@ -33,14 +33,19 @@ function isEsm(filename) {
 /**
  * ESM code may declare its own `const require = createRequire(import.meta.url)`, which would
  * clash with the `require` of the CommonJS wrapper: such a file's own `require` is renamed. And
- * `import.meta` does not exist in CommonJS; these packages use only its `url`.
+ * `import.meta` does not exist in CommonJS: its `url`, `resolve()`, `dirname` and `filename`
+ * (all these packages use) become their CommonJS equivalents.
  */
 function toCommonJsSource(source) {
   let patched = source;
   if (/\b(?:const|let|var)\s+require\b/.test(patched)) {
     patched = patched.replace(/(?<![.\w$])require(?=\s*[(=])/g, '__esmRequire');
   }
-  return patched.replace(/\bimport\.meta\.url\b/g, "require('node:url').pathToFileURL(__filename).href");
+  return patched
+    .replace(/\bimport\.meta\.url\b/g, "require('node:url').pathToFileURL(__filename).href")
+    .replace(/\bimport\.meta\.resolve\(/g, "((s) => require('node:url').pathToFileURL(require.resolve(s)).href)(")
+    .replace(/\bimport\.meta\.dirname\b/g, '__dirname')
+    .replace(/\bimport\.meta\.filename\b/g, '__filename');
 }
 
 module.exports = {

@@ -91,6 +91,13 @@ export interface DocketModuleOptions {
   readonly codec?: Codec;
   /** Prefix keys with a `{name}` hash tag so that Redis Cluster keeps a docket on one slot. @default false */
   readonly hashTag?: boolean;
+  /**
+   * How the docket's log lines are written: `'nest'` through the app's logger (Nest's `Logger`,
+   * whatever the app set with `app.useLogger`), or `'json'` as one JSON object per line on stdout
+   * (Nest's ConsoleLogger in JSON mode, with the docket as `context`), for log collectors.
+   * @default 'nest'
+   */
+  readonly logFormat?: 'nest' | 'json';
 }
 
 /**
