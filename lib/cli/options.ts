@@ -44,3 +44,17 @@ export function positiveIntArg(value: string): number {
   }
   return n;
 }
+
+/**
+ * Parses a TCP port (1–65535).
+ *
+ * @example
+ * new Option('--metrics-port <port>').argParser(portArg);
+ */
+export function portArg(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > 65_535) {
+    throw new InvalidArgumentError(`"${value}" is not a TCP port (1–65535).`);
+  }
+  return n;
+}

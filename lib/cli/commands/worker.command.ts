@@ -12,7 +12,9 @@ import { connectionOf, openDocket, type ConnectionOptions } from '../connection'
 import { ExitCode } from '../cli-error';
 import { LOG_LEVELS, LogSink, type LogFormat, type LogLevel } from '../cli-logger';
 import { loadNestModule } from '../module-loader';
-import { durationArg, positiveDurationArg, positiveIntArg } from '../options';
+import { durationArg, portArg, positiveDurationArg, positiveIntArg } from '../options';
+import { startHealthServer, startMetricsServer, workerHealth, type OpsServer, type WorkerHealthOptions } from '../ops-servers';
+import { DocketService } from '../../nest/docket.service';
 import { listenForShutdown, type ShutdownSignals } from '../shutdown-signal';
 
 interface WorkerCommandOptions extends Omit<WorkerOverrides, 'fallback'> {
@@ -20,6 +22,18 @@ interface WorkerCommandOptions extends Omit<WorkerOverrides, 'fallback'> {
   module?: string;
   logFormat: LogFormat;
   logLevel: LogLevel;
+  metricsPort?: number;
+  healthcheckPort?: number;
+  healthTimeout?: number;
+  healthMaxQueued?: number;
+  healthMaxDueAge?: number;
+}
+
+/** The ops endpoints a worker was asked for. */
+interface OpsOptions {
+  metricsPort?: number;
+  healthcheckPort?: number;
+  health: WorkerHealthOptions;
 }
 
 /** Adds `worker` to the program. */
@@ -51,6 +65,11 @@ export function registerWorkerCommand(program: Command, session: CliSession): vo
         .argParser(positiveDurationArg)
         .env('DOCKET_WORKER_UNKNOWN_TASK_TIMEOUT'),
     )
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics at http://0.0.0.0:<port>/metrics (needs @opentelemetry/sdk-metrics and @opentelemetry/exporter-prometheus)').argParser(portArg).env('DOCKET_WORKER_METRICS_PORT'))
+    .addOption(new Option('--healthcheck-port <port>', 'answer GET http://0.0.0.0:<port>/ with 200 when healthy, 503 and the problems otherwise').argParser(portArg).env('DOCKET_WORKER_HEALTHCHECK_PORT'))
+    .addOption(new Option('--health-timeout <duration>', 'the longest Redis round trip a health check accepts (default: 1s)').argParser(positiveDurationArg).env('DOCKET_WORKER_HEALTH_TIMEOUT'))
+    .addOption(new Option('--health-max-queued <n>', 'unhealthy when more executions than this are due and waiting').argParser(positiveIntArg).env('DOCKET_WORKER_HEALTH_MAX_QUEUED'))
+    .addOption(new Option('--health-max-due-age <duration>', 'unhealthy when the oldest due execution has waited longer than this').argParser(positiveDurationArg).env('DOCKET_WORKER_HEALTH_MAX_DUE_AGE'))
     .addOption(new Option('--log-format <format>', 'log lines as text or as JSON objects').choices(['plain', 'json']).default('plain').env('DOCKET_LOG_FORMAT'))
     .addOption(new Option('--log-level <level>', 'the lowest level logged').choices(LOG_LEVELS).default('info').env('DOCKET_LOG_LEVEL'))
     .addHelpText('after', '\nDurations: 500ms, 30s, 5m, 1h or mm:ss. With --module, the module\'s DocketModule options pick the docket and Redis; --url and --docket are not used.')
@@ -65,20 +84,31 @@ export function registerWorkerCommand(program: Command, session: CliSession): vo
       if (options.module && ignored.length > 0) {
         sink.write('warn', 'Docket', `--${ignored.join(' and --')} ignored: with --module, the module's DocketModule options choose the docket and Redis`);
       }
+      const ops: OpsOptions = {
+        metricsPort: options.metricsPort,
+        healthcheckPort: options.healthcheckPort,
+        health: { timeout: options.healthTimeout, maxQueued: options.healthMaxQueued, maxDueAge: options.healthMaxDueAge },
+      };
       try {
         session.exitCode = options.module
-          ? await runModuleWorker(options.module, overrides, sink, signals)
-          : await runBuiltinWorker(connectionOf(command, session.io.env), overrides, sink, signals);
+          ? await runModuleWorker(options.module, overrides, sink, signals, ops)
+          : await runBuiltinWorker(connectionOf(command, session.io.env), overrides, sink, signals, ops);
       } finally {
         signals.dispose();
       }
     });
 }
 
-async function runBuiltinWorker(connection: ConnectionOptions, overrides: WorkerOverrides, sink: LogSink, signals: ShutdownSignals): Promise<ExitCode> {
-  const docket = await openDocket(connection, sink.docketLogger(), registerBuiltinTasks);
+async function runBuiltinWorker(connection: ConnectionOptions, overrides: WorkerOverrides, sink: LogSink, signals: ShutdownSignals, ops: OpsOptions): Promise<ExitCode> {
+  // Before the worker starts, so that its first runs are counted.
+  const servers: OpsServer[] = ops.metricsPort === undefined ? [] : [await startMetricsServer(ops.metricsPort, sink)];
+  const docket = await openDocket(connection, sink.docketLogger(), registerBuiltinTasks).catch(async (err: unknown) => {
+    await closeAll(servers);
+    throw err;
+  });
   try {
     const worker = new Worker(docket, overrides);
+    if (ops.healthcheckPort !== undefined) servers.push(await startHealthServer(ops.healthcheckPort, workerHealth(docket, worker.name, ops.health), sink));
     const running = worker.runForever();
     const stoppedByItself = running.then(() => Promise.reject(new Error(`Worker ${worker.name} stopped without being asked to`)));
     const signal = await Promise.race([signals.received, stoppedByItself]);
@@ -88,22 +118,37 @@ async function runBuiltinWorker(connection: ConnectionOptions, overrides: Worker
     sink.write('info', 'Docket', `Worker ${worker.name} stopped`);
     return ExitCode.OK;
   } finally {
+    await closeAll(servers);
     await docket.close();
   }
 }
 
-async function runModuleWorker(spec: string, overrides: WorkerOverrides, sink: LogSink, signals: ShutdownSignals): Promise<ExitCode> {
+async function closeAll(servers: readonly OpsServer[]): Promise<void> {
+  await Promise.all(servers.map((s) => s.close()));
+}
+
+async function runModuleWorker(spec: string, overrides: WorkerOverrides, sink: LogSink, signals: ShutdownSignals, ops: OpsOptions): Promise<ExitCode> {
   const { moduleClass, exportName, nestFactory } = loadNestModule(spec);
   setWorkerOverrides(overrides);
-  // abortOnError: false makes a failed bootstrap throw (and exit with a message) instead of
-  // calling process.abort().
-  const app = await nestFactory.createApplicationContext(moduleClass, { logger: sink.nestLogger(), abortOnError: false });
-  sink.write('info', 'Docket', `Running the tasks of ${exportName}; stop with SIGTERM or SIGINT`);
-  const signal = await signals.received;
-  sink.write('info', 'Docket', `Received ${signal}: finishing running tasks, then exiting`);
-  // close() runs the modules' shutdown hooks, where DocketModule drains its worker.
-  await app.close();
-  return ExitCode.OK;
+  const servers: OpsServer[] = ops.metricsPort === undefined ? [] : [await startMetricsServer(ops.metricsPort, sink)];
+  try {
+    // abortOnError: false makes a failed bootstrap throw (and exit with a message) instead of
+    // calling process.abort().
+    const app = await nestFactory.createApplicationContext(moduleClass, { logger: sink.nestLogger(), abortOnError: false });
+    if (ops.healthcheckPort !== undefined) {
+      // The module's docket (the first one, with several); its worker's name is the override's, if given.
+      const { docket } = app.get(DocketService, { strict: false });
+      servers.push(await startHealthServer(ops.healthcheckPort, workerHealth(docket, overrides.name, ops.health), sink));
+    }
+    sink.write('info', 'Docket', `Running the tasks of ${exportName}; stop with SIGTERM or SIGINT`);
+    const signal = await signals.received;
+    sink.write('info', 'Docket', `Received ${signal}: finishing running tasks, then exiting`);
+    // close() runs the modules' shutdown hooks, where DocketModule drains its worker.
+    await app.close();
+    return ExitCode.OK;
+  } finally {
+    await closeAll(servers);
+  }
 }
 
 function definedOverrides(options: WorkerCommandOptions): WorkerOverrides {

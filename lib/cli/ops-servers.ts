@@ -1,0 +1,125 @@
+/**
+ * The worker's operations endpoints: Prometheus metrics (`--metrics-port`) and a health check
+ * (`--healthcheck-port`), each an HTTP server of its own that closes with the worker.
+ */
+import { createServer, type Server } from 'node:http';
+import type { DocketHealth } from '../core/producer/docket-health';
+import { CliError, ExitCode } from './cli-error';
+import type { LogSink } from './cli-logger';
+
+/** A running endpoint: its port, and how to close it. */
+export interface OpsServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const METRICS_PACKAGES = '@opentelemetry/api @opentelemetry/sdk-metrics @opentelemetry/exporter-prometheus';
+
+interface MetricsModules {
+  api: typeof import('@opentelemetry/api');
+  sdk: typeof import('@opentelemetry/sdk-metrics');
+  exporter: typeof import('@opentelemetry/exporter-prometheus');
+}
+
+/** The OTel packages `--metrics-port` needs (optional peers of nestjs-docket), or a CliError saying how to add them. */
+function loadMetricsModules(): MetricsModules {
+  try {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    return {
+      api: require('@opentelemetry/api') as MetricsModules['api'],
+      sdk: require('@opentelemetry/sdk-metrics') as MetricsModules['sdk'],
+      exporter: require('@opentelemetry/exporter-prometheus') as MetricsModules['exporter'],
+    };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  } catch (err) {
+    throw new CliError(
+      `--metrics-port needs the OpenTelemetry packages, which are optional: npm install ${METRICS_PACKAGES} (${(err as Error).message.split('\n')[0]})`,
+      ExitCode.FAILED,
+    );
+  }
+}
+
+/**
+ * Serves Prometheus text at `http://0.0.0.0:port/metrics` through OTel's Prometheus exporter,
+ * made the process's global MeterProvider before the worker starts.
+ */
+export async function startMetricsServer(port: number, sink: LogSink): Promise<OpsServer> {
+  const { api, sdk, exporter } = loadMetricsModules();
+  const prometheus = await new Promise<InstanceType<MetricsModules['exporter']['PrometheusExporter']>>((resolve, reject) => {
+    const made = new exporter.PrometheusExporter({ port, host: '0.0.0.0' }, (err) => {
+      if (err) reject(new CliError(`--metrics-port ${port}: cannot listen (${err.message}); pick a free port.`, ExitCode.USAGE));
+      else resolve(made);
+    });
+  });
+  const provider = new sdk.MeterProvider({ readers: [prometheus] });
+  api.metrics.setGlobalMeterProvider(provider);
+  sink.write('info', 'Docket', `Serving Prometheus metrics on http://0.0.0.0:${port}/metrics`);
+  return {
+    port,
+    close: async () => {
+      await provider.shutdown();
+    },
+  };
+}
+
+/**
+ * Answers any GET on `port` with the worker's health as JSON: 200 when healthy, 503 with the
+ * problems otherwise.
+ */
+export async function startHealthServer(port: number, check: () => Promise<DocketHealth>, sink: LogSink): Promise<OpsServer> {
+  const server: Server = createServer((request, response) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    check().then(
+      (health) => {
+        const body = JSON.stringify({ status: health.healthy ? 'ok' : 'error', ...health });
+        response.writeHead(health.healthy ? 200 : 503, { 'content-type': 'application/json' }).end(request.method === 'HEAD' ? undefined : body);
+      },
+      (err: unknown) => {
+        response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', problems: [String(err)] }));
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new CliError(`--healthcheck-port ${port}: cannot listen (${err.message}); pick a free port.`, ExitCode.USAGE)));
+    server.listen(port, '0.0.0.0', resolve);
+  });
+  sink.write('info', 'Docket', `Answering health checks on http://0.0.0.0:${port}/`);
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** What a worker's health check holds it to (see `docket worker --help`). */
+export interface WorkerHealthOptions {
+  timeout?: number;
+  maxQueued?: number;
+  maxDueAge?: number;
+}
+
+/**
+ * The health of a worker process: the docket's checks, and its own heartbeat among the live
+ * workers (a worker whose loop stopped beating is not healthy, however many others are).
+ */
+export function workerHealth(
+  docket: { health(options: { timeout?: number; minWorkers?: number; maxQueued?: number; maxDueAge?: number }): Promise<DocketHealth>; workers(): Promise<{ name: string }[]> },
+  workerName: string | undefined,
+  options: WorkerHealthOptions,
+): () => Promise<DocketHealth> {
+  return async () => {
+    const health = await docket.health({ ...options, minWorkers: workerName === undefined ? 1 : 0 });
+    if (workerName === undefined || !health.depths) return health;
+    const live = await docket.workers().catch(() => undefined);
+    if (live && !live.some((w) => w.name === workerName)) {
+      return { ...health, healthy: false, problems: [...health.problems, `worker ${workerName} has no fresh heartbeat`] };
+    }
+    return health;
+  };
+}
