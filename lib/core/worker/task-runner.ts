@@ -37,13 +37,6 @@ function taskLogger(base: DocketLogger, label: string): DocketLogger {
 
 const ms = (n: number): string => `${Math.round(n)}ms`.padStart(7);
 
-/** Ends a run's span and metrics (when it started and there is an SDK) with its completion. */
-function endTelemetry(meter: RunMeter | undefined, span: RunSpan | undefined, outcome: RunOutcome, err?: unknown): void {
-  meter?.end(outcome);
-  span?.end(outcome, outcome === 'failed' || outcome === 'retried' ? err : undefined);
-}
-
-
 /** Starts `run` and returns its handle at once. */
 export function startRun(site: RunSite, run: ClaimedRun): ActiveRun {
   const cancellation = new RunCancellation();
@@ -83,8 +76,9 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
   let meter: RunMeter | undefined;
   let span: RunSpan | undefined;
   const ended = (completion: Completion, outcome: RunOutcome, err?: unknown): Completion => {
+    span?.end(outcome, outcome === 'failed' || outcome === 'retried' ? err : undefined);
     // A run that failed before it started (arguments that cannot be read) is counted all the same.
-    if (meter) endTelemetry(meter, span, outcome, err);
+    if (meter) meter.end(outcome);
     else countEnded(docket.telemetry, run.task, worker, outcome);
     return completion;
   };
