@@ -6,12 +6,14 @@ import { DocketModule } from 'nestjs-docket';
 import { SampleConfigModule } from './config/sample-config.module';
 import { SAMPLE_CONFIG, type SampleConfig } from './config/sample.config';
 import { ExecutionsModule } from './executions/executions.module';
+import { HealthModule } from './health/health.module';
 import { OrdersModule } from './orders/orders.module';
 import { validationPipe } from './http/validation';
 
 /**
  * The orders app: takes orders over HTTP, processes them in the background with progress, and
- * lets clients follow each one as JSON, Server-Sent Events or a GraphQL subscription.
+ * lets clients follow each one as JSON, Server-Sent Events or a GraphQL subscription; `GET
+ * /health` says whether the docket can take and run work.
  */
 @Module({
   imports: [
@@ -32,6 +34,7 @@ import { validationPipe } from './http/validation';
     }),
     OrdersModule,
     ExecutionsModule,
+    HealthModule,
   ],
   providers: [{ provide: APP_PIPE, useValue: validationPipe }],
 })

@@ -80,6 +80,13 @@ describe('sample orders app', () => {
     await dropDocket(docket);
   });
 
+  it('answers GET /health with 503 and the reason while no worker is alive', async () => {
+    const before = await fetch(`${base}/health`);
+    expect(before.status).toBe(503);
+    const body = (await before.json()) as { details: { docket: Record<string, unknown> } };
+    expect(body.details.docket).toMatchObject({ status: 'down', message: '0 live workers, fewer than 1', liveWorkers: 0 });
+  });
+
   it('streams an order from snapshot to result over SSE and graphql-ws alike', async () => {
     const items = ['apple', 'bread', 'cheese', 'dates'];
     const { key, state } = await post({ customerId: 'c-42', items, delayMs: 5 });
@@ -152,6 +159,13 @@ describe('sample orders app', () => {
 
     const view = await (await fetch(`${base}/executions/${key}`)).json();
     expect(view).toMatchObject({ key, taskName: 'processOrder', state: 'completed', progress: { current: 4, total: 4 } });
+  });
+
+  it('answers GET /health with 200 once a worker is alive', async () => {
+    await startWorker();
+    await waitUntil(async () => (await fetch(`${base}/health`)).status === 200, 'healthy with the worker');
+    const after = (await (await fetch(`${base}/health`)).json()) as { status: string; details: { docket: Record<string, unknown> } };
+    expect(after).toMatchObject({ status: 'ok', details: { docket: { status: 'up', liveWorkers: 1 } } });
   });
 
   it("answers the result request with a failing task's HttpException status and body", async () => {
