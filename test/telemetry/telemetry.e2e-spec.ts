@@ -163,12 +163,12 @@ describe('OpenTelemetry traces and metrics', () => {
       const failing = await docket.add('broken')();
       const worker = opened(new Worker(docket));
       worker.runForever();
-      await waitUntil(async () => (await otel.value('docket.tasks.running', at('hold'))) === 1, 'hold running');
+      await waitUntil(async () => (await otel.value('docket.tasks.running', { 'docket.name': docket.name })) === 1, 'hold running');
       await expect(failing.getResult({ timeout: 10_000 })).rejects.toThrow('always');
       held.open();
       await holding.getResult({ timeout: 10_000 });
       await waitUntil(async () => (await otel.value('docket.tasks.completed', at('hold'))) === 1, 'hold counted');
-      expect(await otel.value('docket.tasks.running', at('hold'))).toBe(0);
+      expect(await otel.value('docket.tasks.running', { 'docket.name': docket.name, 'docket.worker': worker.name })).toBe(0);
       expect(await otel.value('docket.tasks.started', at('hold'))).toBe(1);
       expect(await otel.value('docket.tasks.started', at('broken'))).toBe(2);
       expect(await otel.value('docket.tasks.retried', at('broken'))).toBe(1);
@@ -187,7 +187,7 @@ describe('OpenTelemetry traces and metrics', () => {
       const waiting = await docket.add('waits')();
       const queuedBanned = await docket.add('banned', { delay: 300 })();
       opened(new Worker(docket, { schedulingResolution: 50 })).runForever();
-      await waitUntil(async () => (await otel.value('docket.tasks.running', at('waits'))) === 1, 'waits running');
+      await waitUntil(async () => (await otel.value('docket.tasks.running', { 'docket.name': docket.name })) === 1, 'waits running');
       await docket.strike('banned');
       await docket.cancel(waiting.key);
       await waitUntil(async () => (await otel.value('docket.tasks.cancelled', { ...at('waits'), 'docket.where': 'worker' })) === 1, 'waits cancelled');
@@ -231,7 +231,7 @@ describe('OpenTelemetry traces and metrics', () => {
       const worker = opened(new Worker(docket, { concurrency: 1 }));
       worker.runForever();
       try {
-        await waitUntil(async () => (await otel.value('docket.tasks.running', at('slowly'))) === 1, 'one running');
+        await waitUntil(async () => (await otel.value('docket.tasks.running', { 'docket.name': docket.name })) === 1, 'one running');
         const of = { 'docket.name': docket.name };
         expect(await otel.value('docket.queue.depth', of)).toBe(2);
         expect(await otel.value('docket.schedule.depth', of)).toBe(2);

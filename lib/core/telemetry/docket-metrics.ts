@@ -4,7 +4,7 @@
  * instruments: they are made again whenever the global provider changes (one comparison per
  * batch of work).
  */
-import type { Attributes, BatchObservableResult, Counter, Histogram, Meter, MeterProvider, Observable, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, BatchObservableResult, Counter, Histogram, Meter, MeterProvider, Observable } from '@opentelemetry/api';
 import type { DocketDepths } from '../store';
 import { otelApi } from './otel-api';
 import { ATTR, DOCKET_METRICS, TELEMETRY_SCOPE } from './telemetry-names';
@@ -24,13 +24,15 @@ export interface DocketInstruments {
   readonly quarantined: Counter;
   readonly duration: Histogram;
   readonly punctuality: Histogram;
-  readonly running: UpDownCounter;
 }
 
 type DepthReader = () => Promise<DocketDepths>;
 
 /** The dockets whose depths the gauges report, by docket name: the readers of its holders (the first is read). */
 const depthReaders = new Map<string, DepthReader[]>();
+
+/** The workers of this process whose runs in progress the running gauge reports. */
+const runningReaders = new Set<{ attributes: Attributes; read: () => number }>();
 
 let provider: MeterProvider | undefined;
 let instruments: DocketInstruments | undefined;
@@ -50,8 +52,10 @@ function make(meter: Meter): DocketInstruments {
   const schedule = gauge(M.scheduleDepth);
   const oldest = gauge(M.oldestDueAge);
   const workers = gauge(M.liveWorkers);
+  const running = gauge(M.running);
   meter.addBatchObservableCallback(async (result: BatchObservableResult) => {
     const now = Date.now();
+    for (const { attributes, read } of runningReaders) result.observe(running, read(), attributes);
     await Promise.all(
       [...depthReaders].map(async ([name, [read]]) => {
         let depths: DocketDepths;
@@ -67,7 +71,7 @@ function make(meter: Meter): DocketInstruments {
         result.observe(workers, depths.liveWorkers, attributes);
       }),
     );
-  }, [queue, schedule, oldest, workers]);
+  }, [queue, schedule, oldest, workers, running]);
   return {
     added: counter(M.added),
     scheduled: counter(M.scheduled),
@@ -82,7 +86,6 @@ function make(meter: Meter): DocketInstruments {
     quarantined: counter(M.quarantined),
     duration: seconds(M.duration),
     punctuality: seconds(M.punctuality),
-    running: meter.createUpDownCounter(M.running.name, { unit: M.running.unit, description: M.running.description }),
   };
 }
 
@@ -114,4 +117,15 @@ export function observeDepths(name: string, read: DepthReader): () => void {
     if (left.length === 0) depthReaders.delete(name);
     else depthReaders.set(name, left);
   };
+}
+
+/**
+ * Has the running gauge report `read()` (a worker's runs in progress) under docket `name` and
+ * worker `worker` until the returned function is called. Read at collection: a run pays nothing.
+ */
+export function observeRunning(name: string, worker: string, read: () => number): () => void {
+  const entry = { attributes: { [ATTR.docket]: name, [ATTR.worker]: worker }, read };
+  runningReaders.add(entry);
+  docketInstruments();
+  return () => void runningReaders.delete(entry);
 }

@@ -9,7 +9,7 @@
  * `docket.run <task>` whose parent is that context and which also links to it, so one trace goes
  * from the request that added the work to every attempt of its run.
  */
-import type { Attributes, Context, Span, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Context, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import { docketInstruments, type DocketInstruments } from './docket-metrics';
 import { otelApi, type OTel } from './otel-api';
 import { ATTR, MESSAGING_SYSTEM, TELEMETRY_SCOPE } from './telemetry-names';
@@ -32,15 +32,19 @@ export interface RunSpan {
 }
 
 let noopTracerProvider: TracerProvider | undefined;
+let tracerOf: { provider: TracerProvider; tracer: Tracer } | undefined;
 
-/** The API, when an SDK has registered a tracer provider; null otherwise. */
-function tracingApi(): OTel | null {
+/** The API and docket's tracer, when an SDK has registered a tracer provider; null otherwise. */
+function tracing(): { api: OTel; tracer: Tracer } | null {
   const api = otelApi();
   if (!api) return null;
   noopTracerProvider ??= new api.ProxyTracerProvider().getDelegate();
   const global = api.trace.getTracerProvider();
   const delegate = global instanceof api.ProxyTracerProvider ? global.getDelegate() : global;
-  return delegate === noopTracerProvider ? null : api;
+  if (delegate === noopTracerProvider) return null;
+  // One tracer per provider: asking the provider for it on every call costs a lookup by name.
+  if (tracerOf?.provider !== delegate) tracerOf = { provider: delegate, tracer: delegate.getTracer(TELEMETRY_SCOPE) };
+  return { api, tracer: tracerOf.tracer };
 }
 
 let noopCounter: unknown;
@@ -84,22 +88,14 @@ export class DocketTelemetry {
    * Starts a producer span in the caller's context, or returns undefined without an SDK.
    * `operation` is add, replace, add_many, cancel, clear, strike or restore.
    */
-  producer(operation: string, task: string | undefined, attributes: Attributes = {}): ProducerSpan | undefined {
-    const api = tracingApi();
-    if (!api) return undefined;
+  producer(operation: string, task: string | undefined, attributes?: Attributes): ProducerSpan | undefined {
+    const on = tracing();
+    if (!on) return undefined;
+    const { api, tracer } = on;
     const sends = operation === 'add' || operation === 'replace' || operation === 'add_many';
-    const span = api.trace.getTracer(TELEMETRY_SCOPE).startSpan(task ? `docket.${operation} ${task}` : `docket.${operation}`, {
-      kind: sends ? api.SpanKind.PRODUCER : api.SpanKind.CLIENT,
-      attributes: {
-        [ATTR.system]: MESSAGING_SYSTEM,
-        [ATTR.operationName]: operation,
-        ...(sends ? { [ATTR.operationType]: 'send' } : {}),
-        [ATTR.destination]: this.docketName,
-        [ATTR.docket]: this.docketName,
-        ...(task ? { [ATTR.task]: task } : {}),
-        ...attributes,
-      },
-    });
+    const { name, base } = this.producerBase(operation, task, sends);
+    const span = tracer.startSpan(name, { kind: sends ? api.SpanKind.PRODUCER : api.SpanKind.CLIENT, attributes: base });
+    if (attributes) span.setAttributes(attributes);
     let carrier = '';
     if (sends && api.isSpanContextValid(span.spanContext())) {
       const fields: Record<string, string> = {};
@@ -119,13 +115,30 @@ export class DocketTelemetry {
     };
   }
 
+  private readonly producerBases = new Map<string, { name: string; base: Attributes }>();
+
+  /** A producer span's name and fixed attributes, made once per operation and task. */
+  private producerBase(operation: string, task: string | undefined, sends: boolean): { name: string; base: Attributes } {
+    const id = `${operation}\u0000${task ?? ''}`;
+    let made = this.producerBases.get(id);
+    if (!made) {
+      const base: Attributes = { [ATTR.system]: MESSAGING_SYSTEM, [ATTR.operationName]: operation, [ATTR.destination]: this.docketName, [ATTR.docket]: this.docketName };
+      if (sends) base[ATTR.operationType] = 'send';
+      if (task) base[ATTR.task] = task;
+      made = { name: task ? `docket.${operation} ${task}` : `docket.${operation}`, base };
+      this.producerBases.set(id, made);
+    }
+    return made;
+  }
+
   /**
    * Starts a run's CONSUMER span, parented to (and linked with) the context its add sent, or
    * returns undefined without an SDK. A carrier that cannot be read starts a new trace.
    */
   run(task: string, key: string, attempt: number, worker: string, when: number, carrier: string | undefined): RunSpan | undefined {
-    const api = tracingApi();
-    if (!api) return undefined;
+    const on = tracing();
+    if (!on) return undefined;
+    const { api, tracer } = on;
     let parent: Context = api.ROOT_CONTEXT;
     if (carrier) {
       try {
@@ -136,28 +149,22 @@ export class DocketTelemetry {
       }
     }
     const producer = api.trace.getSpanContext(parent);
-    const span = api.trace.getTracer(TELEMETRY_SCOPE).startSpan(
-      `docket.run ${task}`,
-      {
-        kind: api.SpanKind.CONSUMER,
-        attributes: {
-          [ATTR.system]: MESSAGING_SYSTEM,
-          [ATTR.operationName]: 'run',
-          [ATTR.operationType]: 'process',
-          [ATTR.destination]: this.docketName,
-          [ATTR.consumerGroup]: 'docket-workers',
-          [ATTR.messageId]: key,
-          [ATTR.docket]: this.docketName,
-          [ATTR.task]: task,
-          [ATTR.key]: key,
-          [ATTR.attempt]: attempt,
-          [ATTR.worker]: worker,
-          [ATTR.when]: new Date(when).toISOString(),
-        },
-        links: producer && api.isSpanContextValid(producer) ? [{ context: producer }] : [],
-      },
-      parent,
-    );
+    const attributes: Attributes = {
+      [ATTR.system]: MESSAGING_SYSTEM,
+      [ATTR.operationName]: 'run',
+      [ATTR.operationType]: 'process',
+      [ATTR.destination]: this.docketName,
+      [ATTR.consumerGroup]: 'docket-workers',
+      [ATTR.messageId]: key,
+      [ATTR.docket]: this.docketName,
+      [ATTR.task]: task,
+      [ATTR.key]: key,
+      [ATTR.attempt]: attempt,
+      [ATTR.worker]: worker,
+      [ATTR.when]: new Date(when).toISOString(),
+    };
+    const links = producer && api.isSpanContextValid(producer) ? [{ context: producer }] : [];
+    const span = tracer.startSpan(`docket.run ${task}`, { kind: api.SpanKind.CONSUMER, attributes, links }, parent);
     const active = api.trace.setSpan(parent, span);
     return {
       within: (fn) => api.context.with(active, fn),
@@ -221,12 +228,12 @@ function executionAttributes(value: unknown): Attributes {
 /** How a run ended, as its metrics count it. */
 export type RunOutcome = 'completed' | 'failed' | 'retried' | 'cancelled';
 
-/** A run's metrics from its start: `end` records its outcome, duration and the running count. */
+/** A run's metrics from its start: `end` records its outcome and duration. */
 export interface RunMeter {
   end(outcome: RunOutcome): void;
 }
 
-/** Records a run's start (started, redelivered, punctuality, running), or returns undefined without an SDK. */
+/** Records a run's start (started, redelivered, punctuality), or returns undefined without an SDK. */
 export function meterRun(telemetry: DocketTelemetry, task: string, worker: string, when: number, redelivered: boolean, started: number): RunMeter | undefined {
   const m = liveInstruments();
   if (!m) return undefined;
@@ -234,10 +241,8 @@ export function meterRun(telemetry: DocketTelemetry, task: string, worker: strin
   m.started.add(1, attributes);
   if (redelivered) m.redelivered.add(1, attributes);
   m.punctuality.record(Math.max(0, started - when) / 1000, attributes);
-  m.running.add(1, attributes);
   return {
     end(outcome) {
-      m.running.add(-1, attributes);
       m.duration.record((Date.now() - started) / 1000, attributes);
       countEnded(telemetry, task, worker, outcome);
     },

@@ -53,7 +53,7 @@ export const DOCKET_METRICS = {
   quarantined: { name: 'docket.quarantined', kind: 'counter', unit: '{item}', description: 'Items moved to the quarantine, by docket.quarantine.what' },
   duration: { name: 'docket.task.duration', kind: 'histogram', unit: 's', description: 'How long runs took, from start to outcome' },
   punctuality: { name: 'docket.task.punctuality', kind: 'histogram', unit: 's', description: 'How late runs started: start time minus due time' },
-  running: { name: 'docket.tasks.running', kind: 'updowncounter', unit: '{run}', description: "Runs in progress on this worker" },
+  running: { name: 'docket.tasks.running', kind: 'gauge', unit: '{run}', description: 'Runs in progress on this worker' },
   queueDepth: { name: 'docket.queue.depth', kind: 'gauge', unit: '{execution}', description: 'Executions due and waiting for a worker (not yet delivered)' },
   scheduleDepth: { name: 'docket.schedule.depth', kind: 'gauge', unit: '{execution}', description: 'Executions scheduled for later (including retries and parked runs)' },
   oldestDueAge: { name: 'docket.queue.oldest_due_age', kind: 'gauge', unit: 's', description: 'How long the oldest due execution not yet started has been due' },

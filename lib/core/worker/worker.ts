@@ -15,7 +15,7 @@ import { OutcomeWriter } from './outcome-writer';
 import { RunTracker } from './run-tracker';
 import { checkDelay, resolveWorkerOptions, type ResolvedWorkerOptions, type StopOptions, type WorkerOptions } from './worker.options';
 import { WorkerUpkeep } from './worker-upkeep';
-import { observeDepths } from '../telemetry/docket-metrics';
+import { observeDepths, observeRunning } from '../telemetry/docket-metrics';
 import { settledBy } from '../util/deadline';
 
 /** How long past its drainTimeout a stop may take, whatever the store does (a paused Redis, say). */
@@ -42,7 +42,7 @@ export class Worker {
   private stopping = false;
   private stopped?: Promise<void>;
   private upkeep?: WorkerUpkeep;
-  /** Stops the depth gauges reporting this worker's docket through it. */
+  /** Stops the gauges reporting this worker and its docket. */
   private releaseDepths?: () => void;
   private unlistenCancel?: () => void;
   private outcomes?: OutcomeWriter;
@@ -151,7 +151,12 @@ export class Worker {
     await upkeep.start();
     // Read through the producer's connection, which fails fast: a collection during an outage
     // reports nothing instead of waiting for Redis to come back.
-    this.releaseDepths = observeDepths(docket.name, () => docket.depths());
+    const unobserveDepths = observeDepths(docket.name, () => docket.depths());
+    const unobserveRunning = observeRunning(docket.name, this.name, () => this.runs.size);
+    this.releaseDepths = () => {
+      unobserveDepths();
+      unobserveRunning();
+    };
     this.logger.log(`Worker ${this.name} started on docket "${this.docket.name}" with tasks: ${this.docket.tasks.names().join(', ') || '(none)'}`);
   }
 
