@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { firstValueFrom, filter } from 'rxjs';
 import { ExecutionState } from '../../lib';
 import { dropDocket, redisUrl, testDocket, uniqueName } from '../support/docket-test';
+import { freePort } from '../support/redis-server';
 import { CliProcess, runCli } from './support/cli-process';
 
 const PROBE = resolve(__dirname, 'fixtures/probe.module.js');
@@ -14,7 +15,9 @@ describe('docket worker --module', () => {
     const docket = testDocket();
     try {
       const name = uniqueName('module-worker');
-      const worker = CliProcess.start(['worker', '--module', TASKS, '--name', name, '--concurrency', '2', '--drain-timeout', '1m'], {
+      const [healthPort, metricsPort] = [await freePort(), await freePort()];
+      const ports = ['--healthcheck-port', String(healthPort), '--metrics-port', String(metricsPort)];
+      const worker = CliProcess.start(['worker', '--module', TASKS, '--name', name, '--concurrency', '2', '--drain-timeout', '1m', ...ports], {
         env: { FIXTURE_DOCKET: docket.name, FIXTURE_REDIS_URL: redisUrl() },
       });
       await worker.waitFor(new RegExp(`Worker ${name} started on docket .*${docket.name}`));
@@ -30,6 +33,12 @@ describe('docket worker --module', () => {
       });
       const greeting = await docket.add(greet)('world');
       await expect(greeting.getResult({ timeout: 10_000 })).resolves.toBe('hello world');
+      // The module's docket answers the health check and its runs are in the metrics.
+      const health = await fetch(`http://127.0.0.1:${healthPort}/`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ healthy: true, depths: { liveWorkers: 1 } });
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(metrics).toMatch(new RegExp(`docket_tasks_completed_total\\{docket_name="${docket.name}",docket_task="greet"[^}]*\\} 1`));
 
       const napping = await docket.add(nap)(1_500);
       await firstValueFrom(napping.state$.pipe(filter((e) => e.state === ExecutionState.RUNNING)));

@@ -53,6 +53,27 @@ describe('DocketModule', () => {
     await closeAndClean(app, service);
   });
 
+  it("with logFormat: 'json' writes the docket's log lines as JSON objects, with the docket as context", async () => {
+    const name = uniqueName('json-logs');
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const app = await bootModule({ imports: [DocketModule.forRoot({ name, url: redisUrl(), logFormat: 'json' })], providers: [EchoTasks] });
+      const service = app.get(DocketService);
+      await roundTrip(service, app);
+      await closeAndClean(app, service);
+    } finally {
+      write.mockRestore();
+    }
+    const lines = written.join('').split('\n').filter((l) => l.includes(`Docket:${name}`));
+    const started = lines.map((l) => JSON.parse(l) as { level: string; context: string; message: string }).find((e) => e.message.includes('started on docket'));
+    expect(started).toMatchObject({ level: 'log', context: `Docket:${name}` });
+    expect(lines.some((l) => l.includes('echo('))).toBe(true);
+  });
+
   it('forRootAsync with useFactory injects what its imports provide', async () => {
     const name = uniqueName('factory');
     @Module({ providers: [{ provide: CONFIG, useValue: { url: redisUrl(), name } }], exports: [CONFIG] })
