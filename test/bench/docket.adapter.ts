@@ -13,7 +13,11 @@ import { DocketKeys } from '../../lib/core/store/docket-keys';
 import { currentTask } from '../../lib/core/worker/task-context';
 import { Worker } from '../../lib/core/worker/worker';
 import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, WorkerSpec } from './adapter';
+import { benchTelemetry } from './otel';
 import { progressLoop } from './tasks';
+
+// DOCKET_BENCH_OTEL=1: the producer and the worker process record spans and metrics.
+benchTelemetry();
 
 const silent: DocketLogger = {
   log: () => undefined,
