@@ -114,6 +114,31 @@ describe('OpenTelemetry traces and metrics', () => {
       expect(otel.finished('docket.run plain')[0].parentSpanContext).toBeUndefined();
     });
 
+    it('answers an add whose existing record holds a garbage due time, and ends its span', async () => {
+      docket.register(async function later(): Promise<void> {});
+      await docket.add('later', { key: 'odd', delay: 60_000 })();
+      await redis.hset(docket.keys.runs('odd'), 'when', 'garbage');
+      const again = await docket.add('later', { key: 'odd', delay: 60_000 })();
+      expect(again.disposition).toBe('already-scheduled');
+      const spans = otel.finished('docket.add later');
+      expect(spans).toHaveLength(2);
+      expect(spans[1].attributes['docket.when']).toBeUndefined();
+    });
+
+    it('runs a task whose stored due time is no date, with a span that leaves it out', async () => {
+      docket.register(async function dated(): Promise<string> {
+        return 'ran';
+      });
+      const execution = await docket.add('dated', { delay: 60_000 })();
+      await redis.hset(docket.keys.runs(execution.key), 'when', '-1e20');
+      await redis.zadd(docket.keys.queue, Date.now(), execution.key);
+      opened(new Worker(docket)).runForever();
+      await expect(execution.getResult({ timeout: 10_000 })).resolves.toBe('ran');
+      await waitUntil(() => otel.finished('docket.run dated').length === 1, 'the run span');
+      expect(otel.finished('docket.run dated')[0].attributes).toMatchObject({ 'docket.outcome': 'completed' });
+      expect(otel.finished('docket.run dated')[0].attributes['docket.when']).toBeUndefined();
+    });
+
     it('writes no trace context with the work when no tracer provider is registered', async () => {
       trace.disable();
       propagation.disable();
@@ -212,6 +237,24 @@ describe('OpenTelemetry traces and metrics', () => {
       opened(new Worker(docket, { name: 'heir', redeliveryTimeout: 200 })).runForever();
       await expect(execution.getResult({ timeout: 10_000 })).resolves.toBe('heir');
       await waitUntil(async () => (await otel.value('docket.tasks.redelivered', at('resumable'))) === 1, 'redelivered counted');
+    });
+
+    it('counts a run its worker abandoned at a stop neither failed nor retried, and ends its span as abandoned', async () => {
+      docket.register(
+        async function stubborn(): Promise<void> {
+          await new Promise(() => undefined); // ignores its AbortSignal
+        },
+        { retry: { attempts: 3 } },
+      );
+      await docket.add('stubborn')();
+      const worker = new Worker(docket);
+      void worker.runForever();
+      await waitUntil(async () => (await otel.value('docket.tasks.started', at('stubborn'))) === 1, 'stubborn started');
+      await worker.stop({ drainTimeout: 0 });
+      await waitUntil(() => otel.finished('docket.run stubborn').length === 1, 'the run span ended');
+      expect(otel.finished('docket.run stubborn')[0].attributes['docket.outcome']).toBe('abandoned');
+      expect(await otel.value('docket.tasks.failed', at('stubborn'))).toBe(0);
+      expect(await otel.value('docket.tasks.retried', at('stubborn'))).toBe(0);
     });
 
     it('counts what is quarantined, by what it was', async () => {

@@ -161,8 +161,10 @@ export class DocketTelemetry {
       [ATTR.key]: key,
       [ATTR.attempt]: attempt,
       [ATTR.worker]: worker,
-      [ATTR.when]: new Date(when).toISOString(),
     };
+    // A due time read back from Redis may be anything a number can be.
+    const due = isoOf(new Date(when));
+    if (due) attributes[ATTR.when] = due;
     const links = producer && api.isSpanContextValid(producer) ? [{ context: producer }] : [];
     const span = tracer.startSpan(`docket.run ${task}`, { kind: api.SpanKind.CONSUMER, attributes, links }, parent);
     const active = api.trace.setSpan(parent, span);
@@ -212,8 +214,19 @@ export async function traced<T>(span: ProducerSpan, work: () => Promise<T>, desc
     span.fail(err);
     throw err;
   }
-  span.end(describe ? describe(value) : executionAttributes(value));
+  let attributes: Attributes | undefined;
+  try {
+    attributes = describe ? describe(value) : executionAttributes(value);
+  } finally {
+    // What the answer says is only decoration: the span ends, and the call succeeds, whatever it is.
+    span.end(attributes);
+  }
   return value;
+}
+
+/** `date` as ISO text, or undefined for a Date that is not one (a time out of range, NaN). */
+function isoOf(date: Date): string | undefined {
+  return Number.isFinite(date.getTime()) ? date.toISOString() : undefined;
 }
 
 function executionAttributes(value: unknown): Attributes {
@@ -221,12 +234,16 @@ function executionAttributes(value: unknown): Attributes {
   const attributes: Attributes = {};
   if (typeof e?.key === 'string') attributes[ATTR.key] = attributes[ATTR.messageId] = e.key;
   if (typeof e?.disposition === 'string') attributes[ATTR.disposition] = e.disposition;
-  if (e?.when instanceof Date) attributes[ATTR.when] = e.when.toISOString();
+  const when = e?.when instanceof Date ? isoOf(e.when) : undefined;
+  if (when) attributes[ATTR.when] = when;
   return attributes;
 }
 
-/** How a run ended, as its metrics count it. */
-export type RunOutcome = 'completed' | 'failed' | 'retried' | 'cancelled';
+/**
+ * How a run ended, as its metrics count it. `abandoned`: its worker stopped before it ended, and
+ * it is left to redelivery (counted nowhere; its next start counts as redelivered).
+ */
+export type RunOutcome = 'completed' | 'failed' | 'retried' | 'cancelled' | 'abandoned';
 
 /** A run's metrics from its start: `end` records its outcome and duration. */
 export interface RunMeter {
@@ -243,6 +260,7 @@ export function meterRun(telemetry: DocketTelemetry, task: string, worker: strin
   m.punctuality.record(Math.max(0, started - when) / 1000, attributes);
   return {
     end(outcome) {
+      if (outcome === 'abandoned') return;
       m.duration.record((Date.now() - started) / 1000, attributes);
       countEnded(telemetry, task, worker, outcome);
     },
@@ -252,7 +270,7 @@ export function meterRun(telemetry: DocketTelemetry, task: string, worker: strin
 /** Counts the outcome of a run that ended without starting (its arguments could not be read, say). */
 export function countEnded(telemetry: DocketTelemetry, task: string, worker: string, outcome: RunOutcome): void {
   const m = liveInstruments();
-  if (!m) return;
+  if (!m || outcome === 'abandoned') return;
   const attributes = telemetry.runAttributes(task, worker);
   if (outcome === 'cancelled') m.cancelled.add(1, { ...attributes, [ATTR.where]: 'worker' });
   else m[outcome].add(1, attributes);

@@ -75,7 +75,9 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
   // Made when the task starts; both are undefined without an OTel SDK.
   let meter: RunMeter | undefined;
   let span: RunSpan | undefined;
-  const ended = (completion: Completion, outcome: RunOutcome, err?: unknown): Completion => {
+  const ended = (completion: Completion, ran: RunOutcome, err?: unknown): Completion => {
+    // Abandoned by a stop past its drain timeout: this outcome is thrown away and the run redelivered.
+    const outcome: RunOutcome = active.abandoned ? 'abandoned' : ran;
     span?.end(outcome, outcome === 'failed' || outcome === 'retried' ? err : undefined);
     // A run that failed before it started (arguments that cannot be read) is counted all the same.
     if (meter) meter.end(outcome);
