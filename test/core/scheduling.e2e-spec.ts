@@ -215,6 +215,11 @@ describe('adding, replacing and scheduling work', () => {
     expect(() => docket.add(record, { when: new Date(), delay: 5 })).toThrow(InvalidOptionsError);
   });
 
+  it('rejects a delay that ends past the last time a Date can hold, and writes nothing', async () => {
+    await expect(docket.add(record, { key: 'too-late', delay: 1e16 })('x')).rejects.toThrow(/\{ delay \} of 10000000000000000 ms ends past the last time a Date can hold/);
+    expect(await docket.getExecution('too-late')).toBeNull();
+  });
+
   it('shows live workers and running work in the snapshot', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -62,6 +62,9 @@ export interface TaskCall<R = unknown> {
   trace: string;
 }
 
+/** The last time a Date can hold (ms since the epoch). */
+const MAX_DATE_MS = 8.64e15;
+
 /** @internal The due time of `options` (a Date, or a delay from the moment of each call). */
 export function resolveWhen(options: AddOptions): () => number {
   const { when, delay } = options;
@@ -78,7 +81,12 @@ export function resolveWhen(options: AddOptions): () => number {
     if (!Number.isFinite(delay) || delay < 0) {
       throw new InvalidOptionsError(`{ delay } must be a number of ms ≥ 0, got ${delay}.`);
     }
-    return () => Date.now() + delay;
+    return () => {
+      const at = Date.now() + delay;
+      // Past the last time a Date can hold (year 275760) there is no due time to keep.
+      if (at > MAX_DATE_MS) throw new InvalidOptionsError(`{ delay } of ${delay} ms ends past the last time a Date can hold; give a delay under ${MAX_DATE_MS - Date.now()} ms.`);
+      return at;
+    };
   }
   return () => Date.now();
 }
