@@ -3,7 +3,7 @@
  * (`--healthcheck-port`), each an HTTP server of its own that closes with the worker.
  */
 import { createServer, type Server } from 'node:http';
-import type { DocketHealth } from '../core/producer/docket-health';
+import { checkHealthOptions, type DocketHealth } from '../core/producer/docket-health';
 import { CliError, ExitCode } from './cli-error';
 import type { LogSink } from './cli-logger';
 
@@ -52,7 +52,10 @@ export async function startMetricsServer(port: number, sink: LogSink): Promise<O
     });
   });
   const provider = new sdk.MeterProvider({ readers: [prometheus] });
-  api.metrics.setGlobalMeterProvider(provider);
+  if (!api.metrics.setGlobalMeterProvider(provider)) {
+    // The module's own code registered an OTel SDK first: docket's metrics go to that one.
+    sink.write('warn', 'Docket', `--metrics-port ${port}: another MeterProvider is already registered in this process, so docket's metrics go to it and not to this endpoint; export them from that SDK instead`);
+  }
   sink.write('info', 'Docket', `Serving Prometheus metrics on http://0.0.0.0:${port}/metrics`);
   return {
     port,
@@ -83,8 +86,14 @@ export async function startHealthServer(port: number, check: () => Promise<Docke
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new CliError(`--healthcheck-port ${port}: cannot listen (${err.message}); pick a free port.`, ExitCode.USAGE)));
-    server.listen(port, '0.0.0.0', resolve);
+    const refused = (err: Error): void => reject(new CliError(`--healthcheck-port ${port}: cannot listen (${err.message}); pick a free port.`, ExitCode.USAGE));
+    server.once('error', refused);
+    server.listen(port, '0.0.0.0', () => {
+      server.off('error', refused);
+      // Once listening, a server error is logged; it does not end the worker.
+      server.on('error', (err) => sink.write('error', 'Docket', `Health check server on port ${port}: ${err.message}`));
+      resolve();
+    });
   });
   sink.write('info', 'Docket', `Answering health checks on http://0.0.0.0:${port}/`);
   return {
@@ -110,16 +119,32 @@ export interface WorkerHealthOptions {
  */
 export function workerHealth(
   docket: { health(options: { timeout?: number; minWorkers?: number; maxQueued?: number; maxDueAge?: number }): Promise<DocketHealth>; workers(): Promise<{ name: string }[]> },
-  workerName: string | undefined,
+  workerName: string,
   options: WorkerHealthOptions,
 ): () => Promise<DocketHealth> {
+  // Refused at start, not at the first probe.
+  checkHealthOptions(options);
+  const timeout = options.timeout ?? 1_000;
   return async () => {
-    const health = await docket.health({ ...options, minWorkers: workerName === undefined ? 1 : 0 });
-    if (workerName === undefined || !health.depths) return health;
-    const live = await docket.workers().catch(() => undefined);
-    if (live && !live.some((w) => w.name === workerName)) {
-      return { ...health, healthy: false, problems: [...health.problems, `worker ${workerName} has no fresh heartbeat`] };
+    const health = await docket.health({ ...options, minWorkers: 0 });
+    if (!health.depths) return health;
+    const unwell = (problem: string): DocketHealth => ({ ...health, healthy: false, problems: [...health.problems, problem] });
+    let timer: NodeJS.Timeout | undefined;
+    const reading = docket.workers();
+    // A read that loses the race still settles later; its failure is not left unhandled.
+    reading.catch(() => undefined);
+    try {
+      const live = await Promise.race([
+        reading,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeout} ms`)), timeout);
+        }),
+      ]);
+      return live.some((w) => w.name === workerName) ? health : unwell(`worker ${workerName} has no fresh heartbeat`);
+    } catch (err) {
+      return unwell(`the live workers could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(timer);
     }
-    return health;
   };
 }

@@ -28,6 +28,16 @@ export class DocketWorkerHost implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(DOCKET_RESOLVED_OPTIONS) private readonly options: ResolvedDocketModuleOptions,
   ) {}
 
+  /** The running worker's name, or undefined when this module runs none (for `docket worker`'s health check). */
+  get workerName(): string | undefined {
+    return this.worker?.name;
+  }
+
+  /** The module's docket. */
+  get client(): Docket {
+    return this.docket;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.docket.connect();
     if (this.options.worker === false) return;

@@ -9,12 +9,12 @@ import { setWorkerOverrides, type WorkerOverrides } from '../../nest/worker-over
 import { registerBuiltinTasks } from '../builtin-tasks';
 import type { CliSession } from '../cli-context';
 import { connectionOf, openDocket, type ConnectionOptions } from '../connection';
-import { ExitCode } from '../cli-error';
+import { CliError, ExitCode } from '../cli-error';
 import { LOG_LEVELS, LogSink, type LogFormat, type LogLevel } from '../cli-logger';
 import { loadNestModule } from '../module-loader';
 import { durationArg, portArg, positiveDurationArg, positiveIntArg } from '../options';
 import { startHealthServer, startMetricsServer, workerHealth, type OpsServer, type WorkerHealthOptions } from '../ops-servers';
-import { DocketService } from '../../nest/docket.service';
+import { DocketWorkerHost } from '../../nest/docket-worker.host';
 import { listenForShutdown, type ShutdownSignals } from '../shutdown-signal';
 
 interface WorkerCommandOptions extends Omit<WorkerOverrides, 'fallback'> {
@@ -135,16 +135,22 @@ async function runModuleWorker(spec: string, overrides: WorkerOverrides, sink: L
     // abortOnError: false makes a failed bootstrap throw (and exit with a message) instead of
     // calling process.abort().
     const app = await nestFactory.createApplicationContext(moduleClass, { logger: sink.nestLogger(), abortOnError: false });
-    if (ops.healthcheckPort !== undefined) {
-      // The module's docket (the first one, with several); its worker's name is the override's, if given.
-      const { docket } = app.get(DocketService, { strict: false });
-      servers.push(await startHealthServer(ops.healthcheckPort, workerHealth(docket, overrides.name, ops.health), sink));
+    try {
+      if (ops.healthcheckPort !== undefined) {
+        // The module's docket and its worker (the first module's, with several).
+        const host = app.get(DocketWorkerHost, { strict: false });
+        const name = host.workerName;
+        if (name === undefined) throw new CliError('--healthcheck-port: the module runs no worker (its DocketModule says worker: false and no override applies).', ExitCode.USAGE);
+        servers.push(await startHealthServer(ops.healthcheckPort, workerHealth(host.client, name, ops.health), sink));
+      }
+      sink.write('info', 'Docket', `Running the tasks of ${exportName}; stop with SIGTERM or SIGINT`);
+      const signal = await signals.received;
+      sink.write('info', 'Docket', `Received ${signal}: finishing running tasks, then exiting`);
+    } finally {
+      // close() runs the modules' shutdown hooks, where DocketModule drains its worker: also when
+      // the health server could not start.
+      await app.close();
     }
-    sink.write('info', 'Docket', `Running the tasks of ${exportName}; stop with SIGTERM or SIGINT`);
-    const signal = await signals.received;
-    sink.write('info', 'Docket', `Received ${signal}: finishing running tasks, then exiting`);
-    // close() runs the modules' shutdown hooks, where DocketModule drains its worker.
-    await app.close();
     return ExitCode.OK;
   } finally {
     await closeAll(servers);

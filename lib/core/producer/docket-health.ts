@@ -2,6 +2,7 @@
  * The health of a docket as an operator sees it: Redis answers in time, enough workers are alive,
  * and the work due is neither too much nor waiting too long. One round trip to Redis.
  */
+import { InvalidOptionsError } from '../errors/docket.errors';
 import type { DocketDepths, DocketStore } from '../store';
 
 /**
@@ -30,6 +31,7 @@ export interface HealthOptions {
  * if (!healthy) console.error(problems.join('; '));
  */
 export interface DocketHealth {
+  /** True when every check passed. */
   healthy: boolean;
   /** One sentence for each check that failed; empty when healthy. */
   problems: string[];
@@ -39,7 +41,27 @@ export interface DocketHealth {
   depths?: DocketDepths;
   /** How long (ms) the oldest due execution has waited for a worker; 0 when none waits. */
   oldestDueAgeMs?: number;
+  /** When the check started. */
   checkedAt: Date;
+}
+
+/** The longest timer Node keeps (ms): a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * @internal Refuses thresholds that cannot mean anything: not numbers, negative, or a `timeout`
+ * of 0 or longer than a timer can wait.
+ */
+export function checkHealthOptions(options: HealthOptions): void {
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+      throw new InvalidOptionsError(`health({ ${name} }) must be a number ≥ 0, got ${String(value)}.`);
+    }
+  }
+  const { timeout } = options;
+  if (timeout !== undefined && (timeout <= 0 || timeout > MAX_TIMER_MS)) {
+    throw new InvalidOptionsError(`health({ timeout }) must be more than 0 and at most ${MAX_TIMER_MS} ms, got ${timeout}.`);
+  }
 }
 
 /** @internal Checks a docket's health through `withStore` (the producer's store, which fails fast). */

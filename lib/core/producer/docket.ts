@@ -14,7 +14,7 @@ import { TaskRegistry, type RegisterOptions, type TaskFunction } from '../tasks/
 import { WORKER_TTL_MS } from '../worker/worker.options';
 import { AddSender } from './add-sender';
 import { DocketConnection } from './docket-connection';
-import { checkHealth, type DocketHealth, type HealthOptions } from './docket-health';
+import { checkHealth, checkHealthOptions, type DocketHealth, type HealthOptions } from './docket-health';
 import { clearPending, readPending, summarize, type DocketSnapshot } from './docket-snapshot';
 import { prepareCall, resolveWhen, type AddOptions, type ReplaceOptions, type TaskArgs, type TaskCall, type TaskResult } from './task-call';
 
@@ -246,17 +246,16 @@ export class Docket extends DocketConnection {
   /**
    * Checks the docket's health: Redis answers within `timeout`, at least `minWorkers` workers are
    * alive, and (when bounds are given) the work due is not more than `maxQueued` nor waiting
-   * longer than `maxDueAge`. Never throws: a Redis that cannot be reached is a problem reported.
+   * longer than `maxDueAge`. A Redis that cannot be reached, or does not answer in time, is a
+   * problem it reports, not an error it throws.
+   *
+   * @throws InvalidOptionsError for a threshold that is not a number ≥ 0, or a `timeout` of 0
    *
    * @example
    * const { healthy, problems } = await docket.health({ minWorkers: 2, maxDueAge: 60_000 });
    */
   async health(options: HealthOptions = {}): Promise<DocketHealth> {
-    for (const [name, value] of Object.entries(options)) {
-      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-        throw new InvalidOptionsError(`health({ ${name} }) must be a number ≥ 0, got ${String(value)}.`);
-      }
-    }
+    checkHealthOptions(options);
     return checkHealth((use) => this.withStore(use), WORKER_TTL_MS, options);
   }
 
