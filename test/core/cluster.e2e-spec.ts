@@ -55,6 +55,10 @@ describe('Redis Cluster (redis+cluster://)', () => {
     const results = await Promise.all(batch.map((e) => e.getResult({ timeout: 10_000 })));
     expect(results).toEqual(Array.from({ length: 50 }, (_, i) => i % 3));
     expect((await docket.workers()).map((w) => w.name)).toEqual([worker.name]);
+    // The health check's one read runs on the docket's node too.
+    await docket.add('count', { delay: 60_000 })(1);
+    expect(await docket.depths()).toMatchObject({ queued: 0, scheduled: 1, liveWorkers: 1 });
+    expect((await docket.health()).healthy).toBe(true);
     await waitUntil(() => heard.includes(`${batch[49].key} completed`), 'events$ heard the last of the batch');
     expect(heard).toContain(`${batch[0].key} queued`);
     expect(heard).toContain(`${batch[0].key} running`);
