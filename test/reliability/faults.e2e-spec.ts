@@ -108,4 +108,29 @@ describe('a paused Redis', () => {
     await expect(docket.cancel(execution.key)).resolves.toBe('cancelled');
     await docket.close();
   });
+
+  it('ends runForever() when a worker is stopped while Redis is down, within its drain timeout', async () => {
+    const server = await RedisServer.start();
+    const logger = new MemoryLogger();
+    const docket = new Docket({ name: uniqueName(), url: server.url, logger });
+    docket.register(async function idle(): Promise<void> {});
+    const worker = new Worker(docket, { logger });
+    let ended = false;
+    const run = worker.runForever().then(() => (ended = true));
+    try {
+      await waitUntil(async () => (await docket.workers()).length === 1, 'the worker beats');
+      await server.kill('SIGKILL');
+      // Its blocking read and its claim now wait in ioredis's queue for a reconnect that the stop cancels.
+      await waitUntil(() => logger.lines.some((l) => l.includes('Lost the blocking connection')), 'the worker noticed');
+      await worker.stop({ drainTimeout: 300 });
+      // Without failing what waits on a connection that was reconnecting, this never settles.
+      await run;
+      expect(ended).toBe(true);
+      // A duty cut short by the stop is not reported as a failure to retry.
+      expect(logger.lines.filter((l) => l.includes('trying again'))).toEqual([]);
+    } finally {
+      await docket.close();
+      await server.stop();
+    }
+  });
 });

@@ -111,7 +111,22 @@ export async function closeConnection(client: RedisClient): Promise<void> {
   // (and the close) until Redis is back, where a subscriber's commands wait for ever. A Redis
   // that is paused never answers it: the close goes on after QUIT_WAIT_MS.
   if (client.status === 'ready') await settledBy(Date.now() + QUIT_WAIT_MS, client.quit());
+  disconnectNow(client);
+}
+
+/**
+ * Disconnects `client`, failing what still waits on it. ioredis fails its queued commands when
+ * the socket closes; a connection waiting to reconnect has no socket left to close, so without
+ * this its queued commands (a worker's blocking read, a claim) would wait for ever, and so would
+ * whatever awaits them (a worker's loop after a stop while Redis is down).
+ */
+function disconnectNow(client: RedisClient): void {
+  const stranded = client instanceof Redis && client.status === 'reconnecting';
   client.disconnect();
+  if (stranded) {
+    const queues = client as unknown as { flushQueue?: (error: Error) => void };
+    queues.flushQueue?.(new Error('Connection is closed.'));
+  }
 }
 
 /** How long a close waits for QUIT's answer. */
@@ -120,7 +135,7 @@ const QUIT_WAIT_MS = 500;
 /** Drops `client` at once (no QUIT), and what follows it. */
 export function dropConnection(client: RedisClient): void {
   if (client instanceof Redis) FailoverWatch.release(client);
-  client.disconnect();
+  disconnectNow(client);
 }
 
 /** Opens `client` now, turning a failure into a RedisUnavailableError naming the URL. */

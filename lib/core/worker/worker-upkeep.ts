@@ -68,7 +68,10 @@ export class WorkerUpkeep {
       const timer = setTimeout(() => {
         this.timers = this.timers.filter((t) => t !== timer);
         fn()
-          .catch((err: unknown) => this.logger.warn(`Worker ${this.host.options.name}: ${what} failed (${String(err)}); trying again in ${Math.round(intervalMs)} ms`))
+          .catch((err: unknown) => {
+            // A duty cut short by the stop closing the connection is not tried again: nothing to say.
+            if (this.host.running()) this.logger.warn(`Worker ${this.host.options.name}: ${what} failed (${String(err)}); trying again in ${Math.round(intervalMs)} ms`);
+          })
           .finally(tick);
       }, delay);
       this.timers.push(timer);
