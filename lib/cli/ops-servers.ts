@@ -40,6 +40,21 @@ function loadMetricsModules(): MetricsModules {
 }
 
 /**
+ * The resource naming this process: `OTEL_SERVICE_NAME`, or `docket-worker`, over the SDK's
+ * defaults; nothing (the SDK's defaults alone) when @opentelemetry/resources cannot be loaded.
+ */
+function serviceResource(): { resource?: import('@opentelemetry/resources').Resource } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const resources = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+    const name = process.env.OTEL_SERVICE_NAME?.trim() || 'docket-worker';
+    return { resource: resources.defaultResource().merge(resources.resourceFromAttributes({ 'service.name': name })) };
+  } catch {
+    return {};
+  }
+}
+
+/**
  * Serves Prometheus text at `http://0.0.0.0:port/metrics` through OTel's Prometheus exporter,
  * made the process's global MeterProvider before the worker starts.
  */
@@ -47,11 +62,11 @@ export async function startMetricsServer(port: number, sink: LogSink): Promise<O
   const { api, sdk, exporter } = loadMetricsModules();
   const prometheus = await new Promise<InstanceType<MetricsModules['exporter']['PrometheusExporter']>>((resolve, reject) => {
     const made = new exporter.PrometheusExporter({ port, host: '0.0.0.0' }, (err) => {
-      if (err) reject(new CliError(`--metrics-port ${port}: cannot listen (${err.message}); pick a free port.`, ExitCode.USAGE));
+      if (err) reject(new CliError(`--metrics-port ${port}: cannot listen (${err.message}); pick a free port.`, ExitCode.FAILED));
       else resolve(made);
     });
   });
-  const provider = new sdk.MeterProvider({ readers: [prometheus] });
+  const provider = new sdk.MeterProvider({ readers: [prometheus], ...serviceResource() });
   if (!api.metrics.setGlobalMeterProvider(provider)) {
     // The module's own code registered an OTel SDK first: docket's metrics go to that one.
     sink.write('warn', 'Docket', `--metrics-port ${port}: another MeterProvider is already registered in this process, so docket's metrics go to it and not to this endpoint; export them from that SDK instead`);
@@ -86,7 +101,7 @@ export async function startHealthServer(port: number, check: () => Promise<Docke
     );
   });
   await new Promise<void>((resolve, reject) => {
-    const refused = (err: Error): void => reject(new CliError(`--healthcheck-port ${port}: cannot listen (${err.message}); pick a free port.`, ExitCode.USAGE));
+    const refused = (err: Error): void => reject(new CliError(`--healthcheck-port ${port}: cannot listen (${err.message}); pick a free port.`, ExitCode.FAILED));
     server.once('error', refused);
     server.listen(port, '0.0.0.0', () => {
       server.off('error', refused);

@@ -58,3 +58,32 @@ export function portArg(value: string): number {
   }
   return n;
 }
+
+/** The longest timer Node keeps (ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Parses a duration that must be more than zero and no longer than a timer can wait (~24 days).
+ *
+ * @example
+ * new Option('--health-timeout <duration>').argParser(timerDurationArg);
+ */
+export function timerDurationArg(value: string): number {
+  const ms = positiveDurationArg(value);
+  if (ms > MAX_TIMER_MS) throw new InvalidArgumentError(`"${value}" is longer than a timer can wait: at most ${MAX_TIMER_MS} ms (about 24 days).`);
+  return ms;
+}
+
+/**
+ * Parses a whole number of at least 0.
+ *
+ * @example
+ * new Option('--health-max-queued <n>').argParser(wholeNumberArg);
+ */
+export function wholeNumberArg(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError(`"${value}" is not a whole number of at least 0.`);
+  }
+  return n;
+}

@@ -129,6 +129,7 @@ describe('docket worker', () => {
       expect(line(body, 'docket_tasks_completed_total', 'trace')).toMatch(/ 1$/);
       expect(line(body, 'docket_tasks_failed_total', 'fail')).toMatch(/ 1$/);
       expect(body).toContain('# TYPE docket_task_duration histogram');
+    expect(body).toMatch(/target_info\{[^}]*service_name="docket-worker"/);
       expect(body).toMatch(new RegExp(`docket_workers_live\\{docket_name="${docket.name}"[^}]*\\} 1`));
 
       worker.signal('SIGTERM');
@@ -163,10 +164,20 @@ describe('docket worker', () => {
       }
     });
 
-    it('refuses a port that is not one, before connecting to anything', async () => {
-      const result = await runCli(['worker', '--metrics-port', '70000'], { env });
-      expect(result.code).toBe(64);
-      expect(result.stderr).toContain('"70000" is not a TCP port (1–65535).');
+    it('refuses a port that is not one and a timeout no timer can wait, before connecting to anything', async () => {
+      const port = await runCli(['worker', '--metrics-port', '70000'], { env });
+      expect(port.code).toBe(64);
+      expect(port.stderr).toContain('"70000" is not a TCP port (1–65535).');
+      const timeout = await runCli(['worker', '--healthcheck-port', '8080', '--health-timeout', '1000h'], { env });
+      expect(timeout.code).toBe(64);
+      expect(timeout.stderr).toContain("option '--health-timeout <duration>' argument '1000h' is invalid. \"1000h\" is longer than a timer can wait");
+    });
+
+    it('says that health bounds without --healthcheck-port are ignored', async () => {
+      const name = uniqueName('ops-worker');
+      const worker = CliProcess.start(['worker', '--name', name, '--health-max-queued', '0', '--health-timeout', '2s'], { env });
+      await worker.waitFor(new RegExp(`Worker ${name} started`));
+      expect(worker.stdout).toContain('--health-timeout, --health-max-queued ignored: there is no health check without --healthcheck-port');
     });
   });
 });

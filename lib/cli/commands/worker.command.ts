@@ -12,7 +12,7 @@ import { connectionOf, openDocket, type ConnectionOptions } from '../connection'
 import { CliError, ExitCode } from '../cli-error';
 import { LOG_LEVELS, LogSink, type LogFormat, type LogLevel } from '../cli-logger';
 import { loadNestModule } from '../module-loader';
-import { durationArg, portArg, positiveDurationArg, positiveIntArg } from '../options';
+import { durationArg, portArg, positiveDurationArg, positiveIntArg, timerDurationArg, wholeNumberArg } from '../options';
 import { startHealthServer, startMetricsServer, workerHealth, type OpsServer, type WorkerHealthOptions } from '../ops-servers';
 import { DocketWorkerHost } from '../../nest/docket-worker.host';
 import { listenForShutdown, type ShutdownSignals } from '../shutdown-signal';
@@ -65,11 +65,11 @@ export function registerWorkerCommand(program: Command, session: CliSession): vo
         .argParser(positiveDurationArg)
         .env('DOCKET_WORKER_UNKNOWN_TASK_TIMEOUT'),
     )
-    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics at http://0.0.0.0:<port>/metrics (needs @opentelemetry/sdk-metrics and @opentelemetry/exporter-prometheus)').argParser(portArg).env('DOCKET_WORKER_METRICS_PORT'))
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics at http://0.0.0.0:<port>/metrics (needs @opentelemetry/api, @opentelemetry/sdk-metrics and @opentelemetry/exporter-prometheus)').argParser(portArg).env('DOCKET_WORKER_METRICS_PORT'))
     .addOption(new Option('--healthcheck-port <port>', 'answer GET http://0.0.0.0:<port>/ with 200 when healthy, 503 and the problems otherwise').argParser(portArg).env('DOCKET_WORKER_HEALTHCHECK_PORT'))
-    .addOption(new Option('--health-timeout <duration>', 'the longest Redis round trip a health check accepts (default: 1s)').argParser(positiveDurationArg).env('DOCKET_WORKER_HEALTH_TIMEOUT'))
-    .addOption(new Option('--health-max-queued <n>', 'unhealthy when more executions than this are due and waiting').argParser(positiveIntArg).env('DOCKET_WORKER_HEALTH_MAX_QUEUED'))
-    .addOption(new Option('--health-max-due-age <duration>', 'unhealthy when the oldest due execution has waited longer than this').argParser(positiveDurationArg).env('DOCKET_WORKER_HEALTH_MAX_DUE_AGE'))
+    .addOption(new Option('--health-timeout <duration>', 'with --healthcheck-port: the longest Redis round trip a health check accepts (default: 1s)').argParser(timerDurationArg).env('DOCKET_WORKER_HEALTH_TIMEOUT'))
+    .addOption(new Option('--health-max-queued <n>', 'with --healthcheck-port: unhealthy when more executions than this are due and waiting').argParser(wholeNumberArg).env('DOCKET_WORKER_HEALTH_MAX_QUEUED'))
+    .addOption(new Option('--health-max-due-age <duration>', 'with --healthcheck-port: unhealthy when the oldest due execution has waited longer than this').argParser(positiveDurationArg).env('DOCKET_WORKER_HEALTH_MAX_DUE_AGE'))
     .addOption(new Option('--log-format <format>', 'log lines as text or as JSON objects').choices(['plain', 'json']).default('plain').env('DOCKET_LOG_FORMAT'))
     .addOption(new Option('--log-level <level>', 'the lowest level logged').choices(LOG_LEVELS).default('info').env('DOCKET_LOG_LEVEL'))
     .addHelpText('after', '\nDurations: 500ms, 30s, 5m, 1h or mm:ss. With --module, the module\'s DocketModule options pick the docket and Redis; --url and --docket are not used.')
@@ -83,6 +83,11 @@ export function registerWorkerCommand(program: Command, session: CliSession): vo
       const ignored = ['url', 'docket'].filter((key) => command.getOptionValueSourceWithGlobals(key) === 'cli');
       if (options.module && ignored.length > 0) {
         sink.write('warn', 'Docket', `--${ignored.join(' and --')} ignored: with --module, the module's DocketModule options choose the docket and Redis`);
+      }
+      const healthFlags = ['healthTimeout', 'healthMaxQueued', 'healthMaxDueAge'].filter((key) => options[key as keyof WorkerCommandOptions] !== undefined);
+      if (options.healthcheckPort === undefined && healthFlags.length > 0) {
+        const flags = healthFlags.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+        sink.write('warn', 'Docket', `${flags.join(', ')} ignored: there is no health check without --healthcheck-port`);
       }
       const ops: OpsOptions = {
         metricsPort: options.metricsPort,

@@ -92,7 +92,7 @@ export async function checkHealth(
     clearTimeout(timer);
   }
   const roundTripMs = Math.round((performance.now() - started) * 10) / 10;
-  const oldestDueAgeMs = depths.oldestDueAt === undefined ? 0 : Math.max(0, checkedAt.getTime() - depths.oldestDueAt);
+  const oldestDueAgeMs = depths.oldestDueAt === undefined ? 0 : Math.max(0, checkedAt.getTime() - depths.oldestDueAt.getTime());
   const problems: string[] = [];
   if (depths.liveWorkers < minWorkers) {
     problems.push(`${depths.liveWorkers} live worker${depths.liveWorkers === 1 ? '' : 's'}, fewer than ${minWorkers}`);

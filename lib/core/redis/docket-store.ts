@@ -191,7 +191,7 @@ export class RedisDocketStore implements DocketStore {
       queued: count(undelivered) + count(due),
       running: count(pending),
       scheduled: Math.max(0, count(scheduled) - count(due)),
-      oldestDueAt: since.length > 0 ? Math.min(...since) : undefined,
+      oldestDueAt: since.length > 0 ? new Date(Math.min(...since)) : undefined,
       liveWorkers: count(live),
     };
   }

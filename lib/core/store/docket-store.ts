@@ -96,8 +96,8 @@ export interface DocketDepths {
   running: number;
   /** Scheduled for later (retries and runs waiting for a concurrency place included). */
   scheduled: number;
-  /** Since when (epoch ms) the oldest due execution no worker has taken has been due; undefined when none waits. */
-  oldestDueAt?: number;
+  /** Since when the oldest due execution no worker has taken has been due; undefined when none waits. */
+  oldestDueAt?: Date;
   /** Workers whose heartbeat is fresh. */
   liveWorkers: number;
 }

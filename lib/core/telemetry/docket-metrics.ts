@@ -37,6 +37,9 @@ const runningReaders = new Set<{ attributes: Attributes; read: () => number }>()
 let provider: MeterProvider | undefined;
 let instruments: DocketInstruments | undefined;
 
+/** How long a collection waits for a docket's depths from Redis (ms). */
+const GAUGE_READ_MS = 1_000;
+
 /** Seconds histograms: boundaries from 1 ms to 5 min. */
 const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
@@ -59,15 +62,21 @@ function make(meter: Meter): DocketInstruments {
     await Promise.all(
       [...depthReaders].map(async ([name, [read]]) => {
         let depths: DocketDepths;
+        let timer: NodeJS.Timeout | undefined;
+        const reading = read();
+        reading.catch(() => undefined);
         try {
-          depths = await read();
+          // A scrape is not held up by a Redis that does not answer: past the bound, no reading.
+          depths = await Promise.race([reading, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('late')), GAUGE_READ_MS)))]);
         } catch {
-          return; // The store is unreachable: no reading rather than a false zero.
+          return; // The store is unreachable or late: no new reading rather than a false zero.
+        } finally {
+          clearTimeout(timer);
         }
         const attributes: Attributes = { [ATTR.docket]: name };
         result.observe(queue, depths.queued, attributes);
         result.observe(schedule, depths.scheduled, attributes);
-        result.observe(oldest, depths.oldestDueAt === undefined ? 0 : Math.max(0, now - depths.oldestDueAt) / 1000, attributes);
+        result.observe(oldest, depths.oldestDueAt === undefined ? 0 : Math.max(0, now - depths.oldestDueAt.getTime()) / 1000, attributes);
         result.observe(workers, depths.liveWorkers, attributes);
       }),
     );

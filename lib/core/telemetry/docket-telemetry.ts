@@ -122,8 +122,10 @@ export class DocketTelemetry {
     const id = `${operation}\u0000${task ?? ''}`;
     let made = this.producerBases.get(id);
     if (!made) {
-      const base: Attributes = { [ATTR.system]: MESSAGING_SYSTEM, [ATTR.operationName]: operation, [ATTR.destination]: this.docketName, [ATTR.docket]: this.docketName };
-      if (sends) base[ATTR.operationType] = 'send';
+      // Adds are messaging operations; cancel, clear, strike and restore are not, and say only what docket names.
+      const base: Attributes = sends
+        ? { [ATTR.system]: MESSAGING_SYSTEM, [ATTR.operationName]: operation, [ATTR.operationType]: 'send', [ATTR.destination]: this.docketName, [ATTR.docket]: this.docketName }
+        : { [ATTR.docket]: this.docketName };
       if (task) base[ATTR.task] = task;
       made = { name: task ? `docket.${operation} ${task}` : `docket.${operation}`, base };
       this.producerBases.set(id, made);
