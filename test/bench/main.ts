@@ -38,10 +38,11 @@ import { enqueueScenario } from './scenarios/enqueue.scenario';
 import { latencyScenario } from './scenarios/latency.scenario';
 import { memoryScenario } from './scenarios/memory.scenario';
 import { progressScenario } from './scenarios/progress.scenario';
+import { scaleScenario } from './scenarios/scale.scenario';
 import { fmt, nowMs } from './stats';
 import { loadBetween, OTHERS_BUSY_PCT, readCpu, STEAL_BUSY_PCT, wasBusy, type MachineLoad } from './machine';
 
-const SCENARIOS: readonly Scenario[] = [enqueueScenario, drainScenario, latencyScenario, progressScenario, commandsScenario, memoryScenario];
+const SCENARIOS: readonly Scenario[] = [enqueueScenario, drainScenario, latencyScenario, progressScenario, commandsScenario, memoryScenario, scaleScenario];
 const ROOT = resolve(__dirname, '../..');
 
 interface Failure {

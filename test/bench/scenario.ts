@@ -22,6 +22,8 @@ export interface Sizes {
   commandsPreloaded: number;
   commandsLive: number;
   memory: number;
+  /** Tasks drained by the fleet cells of the scale scenario. */
+  fleet: number;
 }
 
 export const FULL: Sizes = {
@@ -42,6 +44,7 @@ export const FULL: Sizes = {
   commandsPreloaded: 2_000,
   commandsLive: 1_000,
   memory: 20_000,
+  fleet: 40_000,
 };
 
 export const QUICK: Sizes = {
@@ -61,6 +64,7 @@ export const QUICK: Sizes = {
   commandsPreloaded: 500,
   commandsLive: 200,
   memory: 2_000,
+  fleet: 4_000,
 };
 
 /** Everything a measurement may use. The server is FLUSHALLed before each one. */
