@@ -69,6 +69,11 @@ export interface Producer {
   add(payload: Payload): Promise<string>;
   /** The library's batch API (docket.call + addMany, BullMQ addBulk, bee-queue saveAll). */
   addBulk(payloads: readonly Payload[]): Promise<void>;
+  /**
+   * The batch API with a due time per job (epoch ms, in the future): docket `call(…, { when })`
+   * + addMany, BullMQ addBulk with `delay`, bee-queue `delayUntil` + saveAll.
+   */
+  addScheduled(payloads: readonly Payload[], dueAt: readonly number[]): Promise<void>;
   /** Adds one job; `done` settles once this producer has seen its result. */
   submit(payload: Payload): Promise<Submitted>;
   /** Calls `listener(jobId, value)` for every progress event; resolves once listening. */

@@ -48,6 +48,10 @@ export const beeQueueAdapter: SystemAdapter = {
         const errors = await queue.saveAll(payloads.map((p) => queue.createJob(p)));
         if (errors.size > 0) throw [...errors.values()][0];
       },
+      addScheduled: async (payloads, dueAt) => {
+        const errors = await queue.saveAll(payloads.map((p, i) => queue.createJob(p).delayUntil(dueAt[i])));
+        if (errors.size > 0) throw [...errors.values()][0];
+      },
       submit: async (payload) => {
         const { id } = await save(payload);
         const done = early.delete(id) ? Promise.resolve() : new Promise<void>((resolve) => waiting.set(id, resolve));

@@ -48,6 +48,10 @@ export const bullmqAdapter: SystemAdapter = {
       addBulk: async (payloads) => {
         await queue.addBulk(payloads.map((data) => ({ name: 'job', data })));
       },
+      addScheduled: async (payloads, dueAt) => {
+        const now = Date.now();
+        await queue.addBulk(payloads.map((data, i) => ({ name: 'job', data, opts: { delay: Math.max(1, dueAt[i] - now) } })));
+      },
       submit: async (payload) => {
         const job = await queue.add('job', payload);
         const id = job.id ?? '';

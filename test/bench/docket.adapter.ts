@@ -81,6 +81,9 @@ export const docketAdapter: SystemAdapter = {
       addBulk: async (payloads) => {
         await docket.addMany(payloads.map((p) => docket.call(bench)(p)));
       },
+      addScheduled: async (payloads, dueAt) => {
+        await docket.addMany(payloads.map((p, i) => docket.call(bench, { when: new Date(dueAt[i]) })(p)));
+      },
       submit: async (payload) => {
         const execution = await docket.add(bench)(payload);
         return { id: execution.key, done: execution.getResult() };

@@ -24,6 +24,8 @@ export interface Sizes {
   memory: number;
   /** Tasks drained by the fleet cells of the scale scenario. */
   fleet: number;
+  /** Tasks scheduled over the next hour by the backlog cell of the scale scenario. */
+  backlog: number;
 }
 
 export const FULL: Sizes = {
@@ -45,6 +47,7 @@ export const FULL: Sizes = {
   commandsLive: 1_000,
   memory: 20_000,
   fleet: 40_000,
+  backlog: 1_000_000,
 };
 
 export const QUICK: Sizes = {
@@ -65,6 +68,7 @@ export const QUICK: Sizes = {
   commandsLive: 200,
   memory: 2_000,
   fleet: 4_000,
+  backlog: 20_000,
 };
 
 /** Everything a measurement may use. The server is FLUSHALLed before each one. */

@@ -57,7 +57,7 @@ function cell(sizes: Sizes): Cell {
 }
 
 /** One add at a time, each awaited to its result, by the `results` path; the summary of the measured ones. */
-async function latencies(env: Env, system: SystemAdapter, results: 'documented' | 'fastest'): Promise<LatencySummary> {
+export async function latencies(env: Env, system: SystemAdapter, results: 'documented' | 'fastest'): Promise<LatencySummary> {
   const { agent, target, sizes } = env;
   await agent.startWorker(system.id, target, { concurrency: 10, fireAndForget: false }, true);
   try {

@@ -1,16 +1,23 @@
 /**
- * Issue "Scale": costs that stay flat as the work grows. So far: the fleet, one docket drained by
- * 1, 2 and 4 worker processes on the same Redis, with the Redis CPU per task, so that a reader
- * sees where Redis and not the worker becomes the bound. On a 2-core machine the worker
- * processes and Redis share the cores: past 2 processes the figure says how the system degrades
- * under contention, not how it scales on more cores.
+ * Issue "Scale": costs that stay flat as the work grows. So far:
+ *
+ * - the backlog: a large number of tasks scheduled over the next hour (BullMQ and bee-queue:
+ *   delayed jobs), with Redis bytes per scheduled task, the rate of those adds, and the drain
+ *   and add → result p50 of immediate work with the backlog there as a fraction of an empty
+ *   queue's (measured in the same cell);
+ * - the fleet: one docket drained by 1, 2 and 4 worker processes on the same Redis, with the
+ *   Redis CPU per task, so that a reader sees where Redis and not the worker becomes the bound. On
+ *   a 2-core machine the worker processes and Redis share the cores: past 2 processes the figure
+ *   says how the system degrades under contention, not how it scales on more cores.
  */
 import type { SystemAdapter } from '../adapter';
 import { AgentClient } from '../agent-client';
 import type { WorkerReport } from '../agent-protocol';
 import { perSecond, type Cell, type Env, type Scenario, type Sizes } from '../scenario';
 import { nowMs } from '../stats';
-import { preload } from '../workload';
+import { payload } from '../tasks';
+import { drain, preload } from '../workload';
+import { latencies } from './latency.scenario';
 
 /** Worker concurrency of each process in the fleet cells. */
 const FLEET_CONCURRENCY = 50;
@@ -75,8 +82,89 @@ function fleetCell(sizes: Sizes, processes: number): Cell {
   };
 }
 
+/** Schedules `count` tasks spread evenly over the hour starting a minute from now, 1,000 per batch call. */
+async function scheduleBacklog(env: Env, system: SystemAdapter, count: number): Promise<{ perSecond: number; bytesPerTask: number }> {
+  const { admin, target } = env;
+  const before = await admin.usedMemory();
+  const producer = await system.producer(target, { fireAndForget: false, observe: false });
+  const from = Date.now() + 60_000;
+  const start = nowMs();
+  try {
+    for (let i = 0; i < count; i += 1000) {
+      const payloads = Array.from({ length: Math.min(1000, count - i) }, (_, j) => payload(i + j));
+      await producer.addScheduled(payloads, payloads.map((_, j) => from + Math.floor(((i + j) / count) * 3_600_000)));
+    }
+  } finally {
+    await producer.close();
+  }
+  const ms = nowMs() - start;
+  return { perSecond: perSecond(count, ms), bytesPerTask: ((await admin.usedMemory()) - before) / count };
+}
+
+/** Immediate work's drain (concurrency 10) and add → result p50, on whatever the docket holds now. */
+async function currentWork(env: Env, system: SystemAdapter): Promise<{ drain: number; p50: number }> {
+  const drained = await drain(env, system, { count: env.sizes.drain, concurrency: 10, fireAndForget: false });
+  const latency = await latencies(env, system, 'documented');
+  return { drain: perSecond(env.sizes.drain, drained.ms), p50: latency.p50 };
+}
+
+function backlogCell(sizes: Sizes): Cell {
+  const count = sizes.backlog;
+  const shown = count.toLocaleString('en-US');
+  return {
+    id: 'backlog',
+    title: `Backlog: ${shown} tasks scheduled over the next hour`,
+    metrics: [
+      {
+        id: 'backlog-bytes',
+        label: `Redis memory per scheduled task, ${shown} scheduled (bytes)`,
+        unit: 'bytes',
+        better: 'lower',
+        digits: 0,
+        target: { text: '≤ BullMQ', bounds: [{ peer: 'bullmq', op: '<=', factor: 1 }] },
+      },
+      { id: 'backlog-enqueue', label: `… adding them, 1,000 per batch call (tasks/s)`, unit: 'tasks/s', better: 'higher', digits: 0 },
+      {
+        id: 'backlog-drain-ratio',
+        label: `Drain of immediate work with the backlog there ÷ on an empty queue (concurrency 10)`,
+        unit: '×',
+        better: 'higher',
+        digits: 2,
+        budget: { text: '≥ 0.9', check: (ours) => ours >= 0.9 },
+      },
+      {
+        id: 'backlog-p50-ratio',
+        label: `Add → result p50 on an empty queue ÷ with the backlog there`,
+        unit: '×',
+        better: 'higher',
+        digits: 2,
+        budget: { text: '≥ 0.9', check: (ours) => ours >= 0.9 },
+      },
+    ],
+    async measure(env, system) {
+      // The empty queue is measured first: a drain before it, not counted, so that it does not
+      // pay for what the first run of a cell warms up (the loaded one would have it for free).
+      await drain(env, system, { count: Math.ceil(env.sizes.drain / 4), concurrency: 10, fireAndForget: false });
+      await env.admin.flushAll();
+      const empty = await currentWork(env, system);
+      await env.admin.flushAll();
+      const backlog = await scheduleBacklog(env, system, count);
+      const loaded = await currentWork(env, system);
+      return {
+        values: {
+          'backlog-bytes': backlog.bytesPerTask,
+          'backlog-enqueue': backlog.perSecond,
+          'backlog-drain-ratio': loaded.drain / empty.drain,
+          'backlog-p50-ratio': empty.p50 / loaded.p50,
+        },
+        details: { count, empty, loaded, backlog },
+      };
+    },
+  };
+}
+
 export const scaleScenario: Scenario = {
   id: 'scale',
   title: 'Scale',
-  cells: (s) => [fleetCell(s, 1), fleetCell(s, 2), fleetCell(s, 4)],
+  cells: (s) => [backlogCell(s), fleetCell(s, 1), fleetCell(s, 2), fleetCell(s, 4)],
 };
