@@ -118,7 +118,13 @@ async function main(): Promise<void> {
   const admin = new Admin('127.0.0.1', server.port);
   await admin.connect();
   const target: Target = { host: '127.0.0.1', port: server.port, queue: 'bench' };
-  const env: Env = { admin, agent, target, sizes };
+  // Worker processes besides the agent (the fleet cells), started once and kept for the run.
+  const extras: AgentClient[] = [];
+  const moreAgents = (n: number): AgentClient[] => {
+    while (extras.length < n) extras.push(AgentClient.start(agentFlags));
+    return extras.slice(0, n);
+  };
+  const env: Env = { admin, agent, target, sizes, moreAgents };
   const redisVersion = await admin.serverVersion();
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   log(`bench: ${opts.quick ? 'quick' : 'full'} run, ${opts.rounds} rounds, redis-server ${redisVersion} on port ${server.port}, systems ${opts.systems.join(', ')}`);
@@ -150,9 +156,11 @@ async function main(): Promise<void> {
           const label = warmup ? 'warm-up  ' : `round ${round + 1}/${opts.rounds}`;
           try {
             await admin.flushAll();
-            const before = readCpu([process.pid, agent.pid, server.pid]);
+            // The fleet's extra worker processes are the measurement's too, not "other processes".
+            const ours = (): (number | undefined)[] => [process.pid, agent.pid, server.pid, ...extras.map((a) => a.pid)];
+            const before = readCpu(ours());
             const m = await withTimeout(cell.measure(env, system), timeoutMs, `${cell.id} for ${id}`);
-            const load = loadBetween(before, readCpu([process.pid, agent.pid, server.pid]));
+            const load = loadBetween(before, readCpu(ours()));
             // Every connection of the measurement must be gone before the next one starts.
             const clients = await admin.waitForClients(0, 2_000);
             if (clients > 1) log(`  [${cell.id}] ${system.label} left ${clients - 1} connection(s) open`);
@@ -173,6 +181,7 @@ async function main(): Promise<void> {
             await agent.kill();
             agent = AgentClient.start(agentFlags);
             env.agent = agent;
+            await Promise.all(extras.splice(0).map((a) => a.kill()));
           }
         };
         // A warm-up for every system first: nobody is measured cold (JIT, connections, Redis's allocator).
@@ -188,6 +197,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await agent.exit();
+    await Promise.all(extras.map((a) => a.exit()));
     await admin.close();
     await server.stop();
   }

@@ -77,6 +77,8 @@ export interface Env {
   agent: AgentClient;
   target: Target;
   sizes: Sizes;
+  /** `n` worker processes besides `agent`, started on first use and kept for the rest of the run. */
+  moreAgents(n: number): AgentClient[];
 }
 
 export type { TargetRule } from './verdict';

@@ -11,7 +11,6 @@
  *   says how the system degrades under contention, not how it scales on more cores.
  */
 import type { SystemAdapter } from '../adapter';
-import { AgentClient } from '../agent-client';
 import type { WorkerReport } from '../agent-protocol';
 import { perSecond, type Cell, type Env, type Scenario, type Sizes } from '../scenario';
 import { nowMs } from '../stats';
@@ -24,8 +23,7 @@ const FLEET_CONCURRENCY = 50;
 
 /** Drains `count` preloaded tasks with `processes` worker processes (the bench's agent and more). */
 async function fleetDrain(env: Env, system: SystemAdapter, processes: number, count: number): Promise<{ ms: number; redisCpuUs: number; workerCpuUs: number }> {
-  const extra = Array.from({ length: processes - 1 }, () => AgentClient.start());
-  const agents = [env.agent, ...extra];
+  const agents = [env.agent, ...env.moreAgents(processes - 1)];
   const { admin, target } = env;
   const spec = { concurrency: FLEET_CONCURRENCY, fireAndForget: false, events: false };
   try {
@@ -56,8 +54,6 @@ async function fleetDrain(env: Env, system: SystemAdapter, processes: number, co
   } catch (err) {
     await Promise.all(agents.map((a) => a.stopWorker().catch(() => undefined)));
     throw err;
-  } finally {
-    await Promise.all(extra.map((a) => a.exit()));
   }
 }
 
