@@ -56,6 +56,11 @@ export interface WorkerSpec {
   events?: boolean;
   /** docket only: 'default' runs its default logger (two lines per task), written to /dev/null. */
   logging?: 'silent' | 'default';
+  /**
+   * The worker also turns scheduled (delayed) jobs into due ones. docket's and BullMQ's workers
+   * always do; bee-queue's needs `activateDelayedJobs`, set only when this is true.
+   */
+  delayed?: boolean;
 }
 
 /** A job that was added and whose completion (result seen by the producer) can be awaited. */
@@ -103,4 +108,6 @@ export interface SystemAdapter {
   worker(target: Target, spec: WorkerSpec, probe: TaskProbe): Promise<BenchWorker>;
   /** Jobs added but not finished yet, read from Redis (0 ⇒ every completion is recorded). */
   remaining(admin: Redis, target: Target): Promise<number>;
+  /** Jobs scheduled for later and not yet made due (docket's queue, BullMQ's and bee-queue's delayed set). */
+  scheduled(admin: Redis, target: Target): Promise<number>;
 }

@@ -70,6 +70,7 @@ export const beeQueueAdapter: SystemAdapter = {
       getEvents: false,
       sendEvents: spec.events ?? true,
       removeOnSuccess: spec.fireAndForget,
+      ...(spec.delayed ? { activateDelayedJobs: true } : {}),
     });
     queue.on('error', (err) => console.error('bee-queue worker error', err));
     await queue.ready();
@@ -96,5 +97,8 @@ export const beeQueueAdapter: SystemAdapter = {
       .llen(`bq:${target.queue}:active`)
       .exec()) as [[Error | null, number], [Error | null, number]];
     return waiting + active;
+  },
+  async scheduled(admin: Redis, target: Target): Promise<number> {
+    return admin.zcard(`bq:${target.queue}:delayed`);
   },
 };

@@ -105,4 +105,7 @@ export const bullmqAdapter: SystemAdapter = {
       .exec()) as [[Error | null, number], [Error | null, number]];
     return waiting + active;
   },
+  async scheduled(admin: Redis, target: Target): Promise<number> {
+    return admin.zcard(`bull:${target.queue}:delayed`);
+  },
 };

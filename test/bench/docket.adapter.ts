@@ -120,4 +120,8 @@ export const docketAdapter: SystemAdapter = {
     // Every stream entry is deleted by the script that records the terminal state.
     return admin.xlen(new DocketKeys(target.queue).stream);
   },
+
+  async scheduled(admin: Redis, target: Target): Promise<number> {
+    return admin.zcard(new DocketKeys(target.queue).queue);
+  },
 };
