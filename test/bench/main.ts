@@ -141,9 +141,7 @@ async function main(): Promise<void> {
 
   try {
     for (const scenario of SCENARIOS) {
-      const cells: Cell[] = scenario
-        .cells(sizes)
-        .filter((c) => (c.onlyWhenNamed ? opts.only?.includes(c.id) : !opts.only || opts.only.includes(scenario.id) || opts.only.includes(c.id)));
+      const cells: Cell[] = scenario.cells(sizes).filter((c) => !opts.only || opts.only.includes(scenario.id) || opts.only.includes(c.id));
       for (const cell of cells) {
         for (const def of cell.metrics) {
           defs.set(def.id, def);
