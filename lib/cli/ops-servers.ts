@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { checkHealthOptions, type DocketHealth } from '../core/producer/docket-health';
+import { answerWithin } from '../core/util/deadline';
 import { CliError, ExitCode } from './cli-error';
 import type { LogSink } from './cli-logger';
 
@@ -144,22 +145,11 @@ export function workerHealth(
     const health = await docket.health({ ...options, minWorkers: 0 });
     if (!health.depths) return health;
     const unwell = (problem: string): DocketHealth => ({ ...health, healthy: false, problems: [...health.problems, problem] });
-    let timer: NodeJS.Timeout | undefined;
-    const reading = docket.workers();
-    // A read that loses the race still settles later; its failure is not left unhandled.
-    reading.catch(() => undefined);
     try {
-      const live = await Promise.race([
-        reading,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeout} ms`)), timeout);
-        }),
-      ]);
+      const live = await answerWithin(docket.workers(), timeout, new Error(`Redis did not answer within ${timeout} ms`));
       return live.some((w) => w.name === workerName) ? health : unwell(`worker ${workerName} has no fresh heartbeat`);
     } catch (err) {
       return unwell(`the live workers could not be read: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      clearTimeout(timer);
     }
   };
 }

@@ -3,6 +3,7 @@
  * and the work due is neither too much nor waiting too long. One round trip to Redis.
  */
 import { InvalidOptionsError } from '../errors/docket.errors';
+import { answerWithin } from '../util/deadline';
 import type { DocketDepths, DocketStore } from '../store';
 
 /**
@@ -73,23 +74,13 @@ export async function checkHealth(
   const { timeout = 1_000, minWorkers = 1, maxQueued, maxDueAge } = options;
   const checkedAt = new Date();
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const read = withStore((store) => store.depths(checkedAt.getTime(), workerMaxAgeMs));
-  // A read that loses the race still settles later; its failure is not left unhandled.
-  read.catch(() => undefined);
+  const late = new Error(`Redis did not answer within ${timeout} ms`);
   let depths: DocketDepths;
   try {
-    depths = await Promise.race([
-      read,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeout} ms`)), timeout);
-      }),
-    ]);
+    depths = await answerWithin(withStore((store) => store.depths(checkedAt.getTime(), workerMaxAgeMs)), timeout, late);
   } catch (err) {
-    const problem = err instanceof Error && err.message.startsWith('Redis did not answer') ? err.message : `Redis could not be read: ${err instanceof Error ? err.message : String(err)}`;
+    const problem = err === late ? late.message : `Redis could not be read: ${err instanceof Error ? err.message : String(err)}`;
     return { healthy: false, problems: [problem], checkedAt };
-  } finally {
-    clearTimeout(timer);
   }
   const roundTripMs = Math.round((performance.now() - started) * 10) / 10;
   const oldestDueAgeMs = depths.oldestDueAt === undefined ? 0 : Math.max(0, checkedAt.getTime() - depths.oldestDueAt.getTime());

@@ -6,6 +6,7 @@
  */
 import type { Attributes, BatchObservableResult, Counter, Histogram, Meter, MeterProvider, Observable } from '@opentelemetry/api';
 import type { DocketDepths } from '../store';
+import { answerWithin } from '../util/deadline';
 import { otelApi } from './otel-api';
 import { ATTR, DOCKET_METRICS, TELEMETRY_SCOPE } from './telemetry-names';
 
@@ -62,16 +63,11 @@ function make(meter: Meter): DocketInstruments {
     await Promise.all(
       [...depthReaders].map(async ([name, [read]]) => {
         let depths: DocketDepths;
-        let timer: NodeJS.Timeout | undefined;
-        const reading = read();
-        reading.catch(() => undefined);
         try {
           // A scrape is not held up by a Redis that does not answer: past the bound, no reading.
-          depths = await Promise.race([reading, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('late')), GAUGE_READ_MS)))]);
+          depths = await answerWithin(read(), GAUGE_READ_MS, new Error('late'));
         } catch {
           return; // The store is unreachable or late: no new reading rather than a false zero.
-        } finally {
-          clearTimeout(timer);
         }
         const attributes: Attributes = { [ATTR.docket]: name };
         result.observe(queue, depths.queued, attributes);

@@ -16,3 +16,17 @@ export async function settledBy(deadline: number, work: Promise<unknown> | undef
     clearTimeout(timer);
   }
 }
+
+/**
+ * `work`'s answer, or a rejection with `late` when `ms` pass first. A `work` that loses goes on in
+ * the background, and its failure is not left unhandled.
+ */
+export async function answerWithin<T>(work: Promise<T>, ms: number, late: Error): Promise<T> {
+  work.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(late), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
