@@ -264,25 +264,28 @@ export function meterRun(telemetry: DocketTelemetry, task: string, worker: strin
     end(outcome) {
       if (outcome === 'abandoned') return;
       m.duration.record((Date.now() - started) / 1000, attributes);
-      countEnded(telemetry, task, worker, outcome);
+      countOutcome(m, attributes, outcome);
     },
   };
+}
+
+/** Counts a run's outcome with the run's `attributes` (a cancellation at the worker says so). */
+function countOutcome(m: DocketInstruments, attributes: Attributes, outcome: Exclude<RunOutcome, 'abandoned'>): void {
+  if (outcome === 'cancelled') m.cancelled.add(1, { ...attributes, [ATTR.where]: 'worker' });
+  else m[outcome].add(1, attributes);
 }
 
 /** Counts the outcome of a run that ended without starting (its arguments could not be read, say). */
 export function countEnded(telemetry: DocketTelemetry, task: string, worker: string, outcome: RunOutcome): void {
   const m = liveInstruments();
-  if (!m || outcome === 'abandoned') return;
-  const attributes = telemetry.runAttributes(task, worker);
-  if (outcome === 'cancelled') m.cancelled.add(1, { ...attributes, [ATTR.where]: 'worker' });
-  else m[outcome].add(1, attributes);
+  if (m && outcome !== 'abandoned') countOutcome(m, telemetry.runAttributes(task, worker), outcome);
 }
 
 /** Counts a run that ended CANCELLED at a worker without starting; `struck` when a strike stopped it. */
 export function countNotStarted(telemetry: DocketTelemetry, task: string, worker: string, struck: boolean): void {
   const m = liveInstruments();
   if (!m) return;
-  const attributes = { ...telemetry.runAttributes(task, worker), [ATTR.where]: 'worker' };
-  m.cancelled.add(1, attributes);
-  if (struck) m.struck.add(1, attributes);
+  const attributes = telemetry.runAttributes(task, worker);
+  countOutcome(m, attributes, 'cancelled');
+  if (struck) m.struck.add(1, { ...attributes, [ATTR.where]: 'worker' });
 }
