@@ -12,7 +12,7 @@
  *   a 2-core machine the worker processes and Redis share the cores: past 2 processes the figure
  *   says how the system degrades under contention, not how it scales on more cores.
  */
-import type { SystemAdapter } from '../adapter';
+import type { Producer, SystemAdapter } from '../adapter';
 import type { WorkerReport } from '../agent-protocol';
 import { perSecond, type Cell, type Env, type Scenario, type Sizes } from '../scenario';
 import { nowMs } from '../stats';
@@ -80,6 +80,14 @@ function fleetCell(sizes: Sizes, processes: number): Cell {
   };
 }
 
+/** Adds `count` no-op tasks with the batch API, 1,000 per call, the `i`th due at `dueAt(i)`. */
+async function preloadScheduled(producer: Producer, count: number, dueAt: (i: number) => number): Promise<void> {
+  for (let i = 0; i < count; i += 1000) {
+    const payloads = Array.from({ length: Math.min(1000, count - i) }, (_, j) => payload(i + j));
+    await producer.addScheduled(payloads, payloads.map((_, j) => dueAt(i + j)));
+  }
+}
+
 /** Schedules `count` tasks spread evenly over the hour starting a minute from now, 1,000 per batch call. */
 async function scheduleBacklog(env: Env, system: SystemAdapter, count: number): Promise<{ perSecond: number; bytesPerTask: number }> {
   const { admin, target } = env;
@@ -88,10 +96,7 @@ async function scheduleBacklog(env: Env, system: SystemAdapter, count: number): 
   const from = Date.now() + 60_000;
   const start = nowMs();
   try {
-    for (let i = 0; i < count; i += 1000) {
-      const payloads = Array.from({ length: Math.min(1000, count - i) }, (_, j) => payload(i + j));
-      await producer.addScheduled(payloads, payloads.map((_, j) => from + Math.floor(((i + j) / count) * 3_600_000)));
-    }
+    await preloadScheduled(producer, count, (i) => from + Math.floor((i / count) * 3_600_000));
   } finally {
     await producer.close();
   }
@@ -182,10 +187,7 @@ async function burst(env: Env, system: SystemAdapter, count: number): Promise<{ 
     let moveMs = Number.NaN;
     let drainMs = Number.NaN;
     try {
-      for (let i = 0; i < count; i += 1000) {
-        const payloads = Array.from({ length: Math.min(1000, count - i) }, (_, j) => payload(i + j));
-        await producer.addScheduled(payloads, payloads.map(() => dueAt));
-      }
+      await preloadScheduled(producer, count, () => dueAt);
       if (Date.now() >= dueAt - 200) throw new Error(`${system.id}: adding the burst took past its due time; give it a longer lead`);
       while (Date.now() < dueAt - 200) await new Promise((resolve) => setTimeout(resolve, 20));
       const due = nowMs() + (dueAt - Date.now());
