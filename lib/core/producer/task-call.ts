@@ -5,7 +5,7 @@
 import { InvalidOptionsError } from '../errors/docket.errors';
 import type { Codec } from '../codec/codec';
 import type { TaskDefinition, TaskFunction } from '../tasks/task-registry';
-import { uuid7 } from '../util/uuid7';
+import { executionKey } from '../util/execution-key';
 
 /**
  * When and under which key to run: `when` (a Date) or `delay` (ms from now), and a `key`
@@ -95,6 +95,6 @@ export function resolveWhen(options: AddOptions): () => number {
 export function prepareCall(codec: Codec, definition: TaskDefinition, mode: 'add' | 'replace', time: () => number, key: string | undefined, args: unknown[], trace = ''): TaskCall {
   const encoded = codec.encode(args, 'args', `task "${definition.name}"`);
   const when = time();
-  if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: uuid7(when), args: encoded, sent: false, token: '', trace };
+  if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: executionKey(when), args: encoded, sent: false, token: '', trace };
   return { task: definition, mode, when, key, args: encoded, sent: false, token: '', trace };
 }

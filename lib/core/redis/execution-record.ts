@@ -29,7 +29,8 @@ export function parseRecord(key: string, h: Record<string, string>): ExecutionRe
     when: Number(h.when ?? 0),
     generation: h.gen ?? '0',
     seq: Number(h.seq ?? 0),
-    stateSeq: Number(h.sseq ?? 0),
+    // A record as the schedule script writes it has no 'sseq': its state seq is its seq.
+    stateSeq: Number(h.sseq ?? h.seq ?? 0),
     progressSeq: Number(h.pseq ?? 0),
     attempt: Number(h.attempt ?? 1),
     worker: h.worker,

@@ -24,6 +24,10 @@ import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
  * token: nothing but this very send can have written its record, since a prepared call sent
  * again by its caller goes as `again`.
  *
+ * The record is written new (an old one is deleted first), so it has no 'sseq': a record's state
+ * seq is its 'seq' until a later script writes 'sseq' beside a progress 'pseq' (8 bytes less per
+ * waiting execution; see execution-record.ts).
+ *
  * `add` leaves a scheduled, queued or running execution alone. `new` is the first send of an add
  * under a key the producer generated; as nobody can be subscribed to that key's channel yet, its
  * first event is published only for a pattern subscriber. `again` is a later send of the same
@@ -98,12 +102,12 @@ for i = 3, #KEYS do
     if when <= now then
       local id = redis.call('XADD', stream, '*', 'key', key, 'gen', gen)
       write_record(runs, ARGV[j + 5], tokens, 'state', 'queued', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
-        'gen', gen, 'seq', seq, 'sseq', seq, 'msg', id)
+        'gen', gen, 'seq', seq, 'msg', id)
       if announce then publish_state(prefix .. key, key, seq, 'queued', {when = when}) end
     else
       redis.call('ZADD', queue, when, key)
       write_record(runs, ARGV[j + 5], tokens, 'state', 'scheduled', 'fn', ARGV[j + 3], 'args', ARGV[j + 4], 'when', when_s,
-        'gen', gen, 'seq', seq, 'sseq', seq)
+        'gen', gen, 'seq', seq)
       if announce then publish_state(prefix .. key, key, seq, 'scheduled', {when = when}) end
     end
     if ARGV[j + 7] ~= '' then redis.call('HSET', runs, 'tc', ARGV[j + 7]) end
