@@ -4,78 +4,106 @@
  * and after, each only if its sequence number is newer than the last one emitted. After a
  * reconnect the record is read again; the stream completes after the terminal state.
  */
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import { ExecutionNotFoundError } from '../errors/docket.errors';
 import { parseEvent, stripUndefined, type ExecutionEvent, type ExecutionStateEvent } from './execution-event';
 import { isTerminal } from './execution-state.enum';
-import type { ExecutionRecord } from '../store';
+import type { ExecutionRecord, Listener } from '../store';
 import type { ExecutionHost } from './execution-host';
 
 /** Where the stream reports what it read and heard, so the Execution object stays current. */
 export interface EventSink {
-  record(record: ExecutionRecord): void;
-  event(event: ExecutionEvent): void;
+  apply(record: ExecutionRecord): void;
+  applyEvent(event: ExecutionEvent): void;
 }
 
 /** The events of execution `key`: snapshot first, then live; cold, and completes at the end. */
 export function executionEvents(host: ExecutionHost, key: string, apply: EventSink): Observable<ExecutionEvent> {
   return new Observable<ExecutionEvent>((subscriber) => {
-    let lastSeq = 0;
-    let live = false;
-    let closed = false;
-    let release: (() => void) | undefined;
-    const pending: ExecutionEvent[] = [];
+    const stream = new ExecutionStream(host, key, apply, subscriber);
+    stream.start();
+    return stream;
+  });
+}
 
-    const emit = (event: ExecutionEvent): void => {
-      if (closed || event.seq <= lastSeq) return;
-      lastSeq = event.seq;
-      apply.event(event);
-      subscriber.next(event);
-      if (event.type === 'state' && isTerminal(event.state)) {
-        closed = true;
-        subscriber.complete();
-      }
-    };
-    const readSnapshot = async (): Promise<void> => {
-      const record = await (await host.store()).read(key);
-      if (closed) return;
-      if (!record) {
-        if (lastSeq === 0) subscriber.error(new ExecutionNotFoundError(key));
-        else subscriber.complete();
-        closed = true;
-        return;
-      }
-      apply.record(record);
-      for (const event of snapshotEvents(record)) emit(event);
-    };
-    const hub = host.hub();
-    hub
-      .listen(host.keys.events(key), {
-        onMessage: (payload) => {
-          const event = parseEvent(payload);
-          if (live) emit(event);
-          else pending.push(event);
-        },
-        onResync: () => {
-          readSnapshot().catch((err: unknown) => subscriber.error(err));
-        },
-      })
+/**
+ * One subscription's state, as one object whose methods are the channel listener and the
+ * teardown: a process may hold tens of thousands of these (docs/performance.md, "Many
+ * watchers"), and a closure per callback would cost each one several hundred bytes more.
+ */
+class ExecutionStream implements Listener {
+  private lastSeq = 0;
+  private live = false;
+  private closed = false;
+  // Every field is set here, so that V8 keeps them in the object itself.
+  private release: (() => void) | undefined = undefined;
+  /** Events heard before the snapshot was read (made on the first one). */
+  private pending: ExecutionEvent[] | undefined = undefined;
+
+  constructor(
+    private readonly host: ExecutionHost,
+    private readonly key: string,
+    private readonly sink: EventSink,
+    private readonly subscriber: Subscriber<ExecutionEvent>,
+  ) {}
+
+  start(): void {
+    this.host
+      .hub()
+      .listen(this.host.keys.events(this.key), this)
       .then(async (unlisten) => {
-        release = unlisten;
-        if (closed) return unlisten();
-        await readSnapshot();
-        live = true;
-        for (const event of pending.sort((a, b) => a.seq - b.seq)) emit(event);
-        pending.length = 0;
+        this.release = unlisten;
+        if (this.closed) return unlisten();
+        await this.readSnapshot();
+        this.live = true;
+        const pending = this.pending;
+        this.pending = undefined;
+        if (pending) for (const event of pending.sort((a, b) => a.seq - b.seq)) this.emit(event);
       })
       .catch((err: unknown) => {
-        if (!closed) subscriber.error(err);
+        if (!this.closed) this.subscriber.error(err);
       });
-    return () => {
-      closed = true;
-      release?.();
-    };
-  });
+  }
+
+  /** The teardown: rxjs calls it on unsubscribe, completion and error. */
+  unsubscribe(): void {
+    this.closed = true;
+    this.release?.();
+  }
+
+  onMessage(payload: string): void {
+    const event = parseEvent(payload);
+    if (this.live) this.emit(event);
+    else (this.pending ??= []).push(event);
+  }
+
+  onResync(): void {
+    this.readSnapshot().catch((err: unknown) => this.subscriber.error(err));
+  }
+
+  private emit(event: ExecutionEvent): void {
+    if (this.closed || event.seq <= this.lastSeq) return;
+    this.lastSeq = event.seq;
+    this.sink.applyEvent(event);
+    this.subscriber.next(event);
+    if (event.type === 'state' && isTerminal(event.state)) {
+      this.closed = true;
+      this.subscriber.complete();
+    }
+  }
+
+  private async readSnapshot(): Promise<void> {
+    const record = await (await this.host.store()).read(this.key);
+    if (this.closed) return;
+    if (!record) {
+      if (this.lastSeq === 0) this.subscriber.error(new ExecutionNotFoundError(this.key));
+      else this.subscriber.complete();
+      this.closed = true;
+      return;
+    }
+    this.sink.apply(record);
+    for (const event of snapshotEvents(record)) this.emit(event);
+  }
 }
 
 /** The events that describe a record as it is now, in sequence order. */

@@ -111,7 +111,8 @@ export class Execution<R = unknown> {
     if (isTerminal(record.state)) this.outcome = { result: record.result, failure: record.failure };
   }
 
-  private applyEvent(event: ExecutionEvent): void {
+  /** @internal Copies an event into this object. */
+  applyEvent(event: ExecutionEvent): void {
     if (event.type === 'progress') {
       this.progress = {
         current: event.current,
@@ -149,10 +150,7 @@ export class Execution<R = unknown> {
   subscribe(): Observable<ExecutionEvent> {
     // Never written: its one event is the cancellation the strike made of it.
     if (this.struck !== undefined) return of<ExecutionEvent>({ type: 'state', key: this.key, seq: 0, state: ExecutionState.CANCELLED });
-    return executionEvents(this.host, this.key, {
-      record: (record) => this.apply(record),
-      event: (event) => this.applyEvent(event),
-    });
+    return executionEvents(this.host, this.key, this);
   }
 
   /**

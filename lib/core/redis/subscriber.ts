@@ -11,9 +11,15 @@ import type { DocketLogger } from '../util/logger';
 import { excerpt, RateLimitedLog } from '../util/rate-limited-log';
 import { closeConnection, connectionKey, createConnection, type RedisClient } from './connection';
 
+/**
+ * A subscribed channel or pattern. Lean on purpose: a process may watch tens of thousands of
+ * executions, one channel each (docs/performance.md, "Many watchers").
+ */
 interface Topic {
-  readonly listeners: Set<Listener>;
-  ready: Promise<unknown>;
+  /** Its listeners, nearly always one: an array costs less than a Set of one. */
+  readonly listeners: Listener[];
+  /** Until Redis has confirmed the subscription; then dropped. */
+  ready?: Promise<unknown>;
 }
 
 /** Dockets given one TLS options object share a hub; other options get their own connection. */
@@ -100,15 +106,22 @@ export class RedisSubscriberHub implements SubscriberHub {
   ): Promise<() => void> {
     let topic = topics.get(name);
     if (!topic) {
-      const created: Topic = { listeners: new Set(), ready: Promise.resolve() };
-      created.ready = pattern ? this.client.psubscribe(name) : this.client.subscribe(name);
+      // Made with its first listener: an empty array's first push reserves room for 17.
+      const ready = pattern ? this.client.psubscribe(name) : this.client.subscribe(name);
+      const created: Topic = { listeners: [listener], ready };
+      ready.then(
+        () => {
+          if (created.ready === ready) created.ready = undefined;
+        },
+        () => undefined,
+      );
       topics.set(name, created);
       topic = created;
     }
-    topic.listeners.add(listener);
+    if (!topic.listeners.includes(listener)) topic.listeners.push(listener);
     const current = topic;
     try {
-      await current.ready;
+      if (current.ready) await current.ready;
       // A topic subscribed before a reconnect is live again only once resubscribed.
       await this.live;
     } catch (err) {
@@ -120,7 +133,10 @@ export class RedisSubscriberHub implements SubscriberHub {
 
   private remove(topics: Map<string, Topic>, name: string, listener: Listener, pattern: boolean): void {
     const topic = topics.get(name);
-    if (!topic || !topic.listeners.delete(listener) || topic.listeners.size > 0) return;
+    const at = topic ? topic.listeners.indexOf(listener) : -1;
+    if (!topic || at < 0) return;
+    topic.listeners.splice(at, 1);
+    if (topic.listeners.length > 0) return;
     topics.delete(name);
     if (this.client.status !== 'ready') return;
     const done = pattern ? this.client.punsubscribe(name) : this.client.unsubscribe(name);
@@ -134,7 +150,9 @@ export class RedisSubscriberHub implements SubscriberHub {
    */
   private dispatch(topic: Topic | undefined, message: string, channel: string): void {
     if (!topic) return;
-    for (const listener of topic.listeners) {
+    // A copy when there are several: a listener may stop listening while it is told.
+    const listeners = topic.listeners.length === 1 ? topic.listeners : [...topic.listeners];
+    for (const listener of listeners) {
       try {
         listener.onMessage(message, channel);
       } catch (err) {
@@ -155,7 +173,7 @@ export class RedisSubscriberHub implements SubscriberHub {
     }
     this.settleLive();
     for (const topics of [this.channels, this.patterns]) {
-      for (const topic of topics.values()) for (const l of topic.listeners) l.onResync?.();
+      for (const topic of [...topics.values()]) for (const l of [...topic.listeners]) l.onResync?.();
     }
   }
 
