@@ -22,13 +22,14 @@ export interface Target {
 
 /**
  * A task's data, ≈30 bytes of JSON like the anchor's `{i, t}`. With `u`, the task reports
- * progress `u` times (values 1..u), sleeping `ms` between updates.
+ * progress `u` times (values 1..u), sleeping `ms` between updates, after waiting `w` ms first.
  */
 export interface Payload {
   i: number;
   t: number;
   u?: number;
   ms?: number;
+  w?: number;
 }
 
 export interface ProducerSpec {
@@ -61,6 +62,17 @@ export interface WorkerSpec {
    * always do; bee-queue's needs `activateDelayedJobs`, set only when this is true.
    */
   delayed?: boolean;
+}
+
+/**
+ * One process watching many jobs, each on its own (the scale scenario's many watchers): docket an
+ * Observable per execution (`execution.subscribe()`), BullMQ a `QueueEvents` 'progress'
+ * listener per job that keeps its job's events, bee-queue a 'job progress' listener per job.
+ */
+export interface Watchers {
+  /** Starts one watch per id; resolves once every one of them is live. */
+  watch(ids: readonly string[], listener: (id: string, value: number) => void): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** A job that was added and whose completion (result seen by the producer) can be awaited. */
@@ -106,6 +118,11 @@ export interface SystemAdapter {
   readonly label: string;
   producer(target: Target, spec: ProducerSpec): Promise<Producer>;
   worker(target: Target, spec: WorkerSpec, probe: TaskProbe): Promise<BenchWorker>;
+  /**
+   * A connected watcher (its connections open, nothing watched yet). docket only, `pattern`: one
+   * `events$()` (a pattern subscription) dispatched by key, instead of an Observable per execution.
+   */
+  watchers(target: Target, pattern?: boolean): Promise<Watchers>;
   /** Jobs added but not finished yet, read from Redis (0 ⇒ every completion is recorded). */
   remaining(admin: Redis, target: Target): Promise<number>;
   /** Jobs scheduled for later and not yet made due (docket's queue, BullMQ's and bee-queue's delayed set). */

@@ -84,6 +84,20 @@ export class Admin {
     return Number((await this.info('clients')).connected_clients);
   }
 
+  /** Every client connection but this one, with its channel and pattern subscription counts (CLIENT LIST). */
+  async clientList(): Promise<{ id: string; sub: number; psub: number }[]> {
+    const list = (await this.redis.call('CLIENT', 'LIST')) as string;
+    const self = String(await this.redis.call('CLIENT', 'ID'));
+    return list
+      .split('\n')
+      .filter((line) => line.startsWith('id='))
+      .map((line) => {
+        const field = (name: string): string => new RegExp(`(?:^| )${name}=(\\S*)`).exec(line)?.[1] ?? '';
+        return { id: field('id'), sub: Number(field('sub')), psub: Number(field('psub')) };
+      })
+      .filter((client) => client.id !== self);
+  }
+
   async dbSize(): Promise<number> {
     return this.redis.dbsize();
   }

@@ -2,7 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { SystemId, Target, WorkerSpec } from './adapter';
-import type { AgentCommand, AgentReply, AgentRequest, WorkerReport } from './agent-protocol';
+import type { AgentCommand, AgentReply, AgentRequest, WatchReport, WorkerReport } from './agent-protocol';
 
 export class AgentClient {
   private nextId = 1;
@@ -30,7 +30,7 @@ export class AgentClient {
   /** Forks the agent; `nodeFlags` go to its node (e.g. --cpu-prof). */
   static start(nodeFlags: string[] = []): AgentClient {
     const child = fork(join(__dirname, 'agent.ts'), [], {
-      execArgv: [...nodeFlags, '-r', 'ts-node/register/transpile-only'],
+      execArgv: [...nodeFlags, '--expose-gc', '-r', 'ts-node/register/transpile-only'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new AgentClient(child);
@@ -60,6 +60,16 @@ export class AgentClient {
   /** Stops the worker and closes its connections; returns what it saw. */
   async stopWorker(): Promise<WorkerReport> {
     return (await this.request({ op: 'stop' })).report!;
+  }
+
+  /** Connects `system`'s watcher and watches every id; resolves once each watch is live. */
+  async watch(system: SystemId, target: Target, ids: string[], pattern = false): Promise<WatchReport> {
+    return (await this.request({ op: 'watch', system, target, ids, pattern })).watch!;
+  }
+
+  /** Stops watching and closes the watcher's connections; returns what it heard. */
+  async unwatch(): Promise<WatchReport> {
+    return (await this.request({ op: 'unwatch' })).watch!;
   }
 
   /** Kills the agent (after a measurement hung). */

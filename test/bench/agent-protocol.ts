@@ -6,6 +6,8 @@ export type AgentRequest =
   | { id: number; op: 'run' }
   | { id: number; op: 'report' }
   | { id: number; op: 'stop' }
+  | { id: number; op: 'watch'; system: SystemId; target: Target; ids: string[]; pattern: boolean }
+  | { id: number; op: 'unwatch' }
   | { id: number; op: 'exit' };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -27,9 +29,24 @@ export interface WorkerReport {
   cpuUs: number;
 }
 
+/** What a watching process saw (the scale scenario's many watchers). */
+export interface WatchReport {
+  /** The process's RSS and V8 heap in use, connected and watching nothing, after a full GC (bytes). */
+  before: { rss: number; heap: number };
+  /** The same with every watch live, after a full GC. */
+  after: { rss: number; heap: number };
+  /** CPU time (µs, user + system) the process used from every watch live to `unwatch`. */
+  cpuUs: number;
+  /** Progress events heard. */
+  events: number;
+  /** Per job id: each progress event heard, as value and nowMs() stamp, flattened ([v, at, v, at, …]). */
+  arrivals: Record<string, number[]>;
+}
+
 export interface AgentReply {
   id: number;
   ok: boolean;
   error?: string;
   report?: WorkerReport;
+  watch?: WatchReport;
 }

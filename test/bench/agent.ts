@@ -4,8 +4,8 @@
  * Driven over IPC by agent-client.ts; it stays up for the whole run so that module loading and
  * ts-node compilation are paid once.
  */
-import type { AgentReply, AgentRequest, WorkerReport } from './agent-protocol';
-import type { BenchWorker, TaskProbe } from './adapter';
+import type { AgentReply, AgentRequest, WatchReport, WorkerReport } from './agent-protocol';
+import type { BenchWorker, TaskProbe, Watchers } from './adapter';
 import { ADAPTERS } from './adapters';
 import { nowMs } from './stats';
 
@@ -29,6 +29,17 @@ function current(): WorkerReport {
     report.cpuUs = used.user + used.system;
   }
   return report;
+}
+
+/** The watcher of the many-watchers cell, with what it has heard. */
+let watching: { watchers: Watchers; report: WatchReport; cpuAt: NodeJS.CpuUsage } | undefined;
+
+/** RSS and heap in use after a full collection (the agent runs with --expose-gc). */
+function memory(): { rss: number; heap: number } {
+  global.gc?.();
+  global.gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heap: heapUsed };
 }
 
 const probe: TaskProbe = {
@@ -68,8 +79,36 @@ async function handle(request: AgentRequest): Promise<Omit<AgentReply, 'id' | 'o
       await stopping?.stop();
       return { report: last };
     }
+    case 'watch': {
+      if (watching) throw new Error('already watching');
+      const watchers = await ADAPTERS[request.system].watchers(request.target, request.pattern);
+      // What the bench records is made before the baseline, so that it is not counted as the watches'.
+      const arrivals: Record<string, number[]> = {};
+      for (const id of request.ids) arrivals[id] = [];
+      const before = memory();
+      const report: WatchReport = { before, after: before, cpuUs: 0, events: 0, arrivals };
+      await watchers.watch(request.ids, (id, value) => {
+        const list = arrivals[id];
+        if (!list) return;
+        list.push(value, nowMs());
+        report.events++;
+      });
+      report.after = memory();
+      watching = { watchers, report, cpuAt: process.cpuUsage() };
+      return { watch: { ...report, arrivals: {} } };
+    }
+    case 'unwatch': {
+      const done = watching;
+      if (!done) throw new Error('not watching');
+      watching = undefined;
+      const used = process.cpuUsage(done.cpuAt);
+      done.report.cpuUs = used.user + used.system;
+      await done.watchers.close();
+      return { watch: done.report };
+    }
     case 'exit':
       await worker?.stop();
+      await watching?.watchers.close();
       setImmediate(() => process.exit(0));
       return {};
   }

@@ -16,7 +16,7 @@
  */
 import BeeQueue from 'bee-queue';
 import type Redis from 'ioredis';
-import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, WorkerSpec } from './adapter';
+import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, Watchers, WorkerSpec } from './adapter';
 import { progressLoop } from './tasks';
 
 export const beeQueueAdapter: SystemAdapter = {
@@ -100,5 +100,20 @@ export const beeQueueAdapter: SystemAdapter = {
   },
   async scheduled(admin: Redis, target: Target): Promise<number> {
     return admin.zcard(`bq:${target.queue}:delayed`);
+  },
+
+  async watchers(target: Target): Promise<Watchers> {
+    const queue = new BeeQueue<Payload>(target.queue, { redis: { host: target.host, port: target.port }, isWorker: false, getEvents: true, storeJobs: false });
+    // bee-queue has per-job events only for jobs this queue object created; watching jobs by id
+    // goes through the queue-level event, here dispatched by id through a map.
+    const listeners = new Map<string, (value: number) => void>();
+    queue.on('job progress', (jobId, progress) => listeners.get(jobId)?.(Number(progress)));
+    await queue.ready();
+    return {
+      watch: async (ids, listener) => {
+        for (const id of ids) listeners.set(id, (value) => listener(id, value));
+      },
+      close: () => queue.close(),
+    };
   },
 };

@@ -6,7 +6,7 @@
  */
 import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
 import type Redis from 'ioredis';
-import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, WorkerSpec } from './adapter';
+import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, Watchers, WorkerSpec } from './adapter';
 import { progressLoop } from './tasks';
 
 const connection = (target: Target): ConnectionOptions => ({ host: target.host, port: target.port });
@@ -107,5 +107,33 @@ export const bullmqAdapter: SystemAdapter = {
   },
   async scheduled(admin: Redis, target: Target): Promise<number> {
     return admin.zcard(`bull:${target.queue}:delayed`);
+  },
+
+  async watchers(target: Target): Promise<Watchers> {
+    const events = new QueueEvents(target.queue, { connection: connection(target) });
+    events.setMaxListeners(0);
+    await events.waitUntilReady();
+    return {
+      // BullMQ's per-job events (QueueEvents also emits '<event>:<jobId>'), one listener for each
+      // of what a docket Observable tells: started, progress, and the end, which removes them all.
+      watch: async (ids, listener) => {
+        type Named = 'progress';
+        for (const id of ids) {
+          const onProgress = ({ data }: { data: unknown }): void => listener(id, Number(data));
+          const onActive = (): void => undefined;
+          const onEnd = (): void => {
+            events.off(`progress:${id}` as Named, onProgress);
+            events.off(`active:${id}` as Named, onActive);
+            events.off(`completed:${id}` as Named, onEnd);
+            events.off(`failed:${id}` as Named, onEnd);
+          };
+          events.on(`progress:${id}` as Named, onProgress);
+          events.on(`active:${id}` as Named, onActive);
+          events.on(`completed:${id}` as Named, onEnd);
+          events.on(`failed:${id}` as Named, onEnd);
+        }
+      },
+      close: () => events.close(),
+    };
   },
 };

@@ -12,7 +12,8 @@ import type { DocketLogger } from '../../lib/core/util/logger';
 import { DocketKeys } from '../../lib/core/store/docket-keys';
 import { currentTask } from '../../lib/core/worker/task-context';
 import { Worker } from '../../lib/core/worker/worker';
-import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, WorkerSpec } from './adapter';
+import type { Subscription } from 'rxjs';
+import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, Watchers, WorkerSpec } from './adapter';
 import { benchTelemetry } from './otel';
 import { progressLoop } from './tasks';
 
@@ -123,5 +124,61 @@ export const docketAdapter: SystemAdapter = {
 
   async scheduled(admin: Redis, target: Target): Promise<number> {
     return admin.zcard(new DocketKeys(target.queue).queue);
+  },
+
+  async watchers(target: Target, pattern = false): Promise<Watchers> {
+    const docket = docketFor(target, false);
+    await docket.connect();
+    const subscriptions: Subscription[] = [];
+    if (pattern) {
+      const byKey = new Map<string, (value: number) => void>();
+      return {
+        watch: async (ids, listener) => {
+          for (const id of ids) byKey.set(id, (value) => listener(id, value));
+          await new Promise<void>((live) => {
+            subscriptions.push(
+              docket.events$({ onReady: live }).subscribe((event) => {
+                if (event.type === 'progress') byKey.get(event.key)?.(event.current);
+              }),
+            );
+          });
+        },
+        close: async () => {
+          for (const subscription of subscriptions) subscription.unsubscribe();
+          await docket.close();
+        },
+      };
+    }
+    return {
+      // One Observable per execution, as a user holds it: snapshot first, then every event.
+      watch: async (ids, listener) => {
+        await Promise.all(
+          ids.map(
+            (id) =>
+              new Promise<void>((live, failed) => {
+                let first = true;
+                const subscription = docket
+                  .execution(id)
+                  .subscribe()
+                  .subscribe({
+                    next: (event) => {
+                      if (first) {
+                        first = false;
+                        live();
+                      }
+                      if (event.type === 'progress') listener(id, event.current);
+                    },
+                    error: failed,
+                  });
+                subscriptions.push(subscription);
+              }),
+          ),
+        );
+      },
+      close: async () => {
+        for (const subscription of subscriptions) subscription.unsubscribe();
+        await docket.close();
+      },
+    };
   },
 };

@@ -28,6 +28,10 @@ export interface Sizes {
   backlog: number;
   /** Tasks due in the same second in the burst cell of the scale scenario (0: no burst cell). */
   burst: number;
+  /** Live executions watched by one process in the many-watchers cell, and their progress pacing. */
+  watchers: number;
+  watchersPeriodMs: number;
+  watchersUpdates: number;
 }
 
 export const FULL: Sizes = {
@@ -51,6 +55,10 @@ export const FULL: Sizes = {
   fleet: 40_000,
   backlog: 1_000_000,
   burst: 100_000,
+  // 10,000 watched, each updated every 5 s: 2,000 events/s for 20 s.
+  watchers: 10_000,
+  watchersPeriodMs: 5_000,
+  watchersUpdates: 4,
 };
 
 export const QUICK: Sizes = {
@@ -75,6 +83,10 @@ export const QUICK: Sizes = {
   // A BullMQ burst measurement takes 5–14 s even at 5,000 (not investigated); with the burst,
   // --quick would pass a minute. The burst is a full run's.
   burst: 0,
+  // The same 2,000 events/s from 1,000 watched, for 1.5 s.
+  watchers: 1_000,
+  watchersPeriodMs: 500,
+  watchersUpdates: 3,
 };
 
 /** Everything a measurement may use. The server is FLUSHALLed before each one. */

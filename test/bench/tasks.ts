@@ -3,7 +3,7 @@ import type { Payload, TaskProbe } from './adapter';
 import { nowMs, sleep } from './stats';
 
 /**
- * Reports progress 1..payload.u, stamping the time just before each update, and hands the
+ * Waits payload.w ms if given, then reports progress 1..payload.u, stamping the time just before each update, and hands the
  * stamps to the probe. `update` is the library's own progress call.
  */
 export async function progressLoop(
@@ -14,6 +14,7 @@ export async function progressLoop(
 ): Promise<void> {
   const updates = payload.u ?? 0;
   const stamps = new Array<number>(updates);
+  if (payload.w) await sleep(payload.w);
   for (let value = 1; value <= updates; value++) {
     stamps[value - 1] = nowMs();
     await update(value);

@@ -13,9 +13,9 @@
  *   says how the system degrades under contention, not how it scales on more cores.
  */
 import type { Producer, SystemAdapter } from '../adapter';
-import type { WorkerReport } from '../agent-protocol';
+import type { WatchReport, WorkerReport } from '../agent-protocol';
 import { perSecond, type Cell, type Env, type Scenario, type Sizes } from '../scenario';
-import { nowMs } from '../stats';
+import { nowMs, summarize } from '../stats';
 import { payload } from '../tasks';
 import { drain, preload } from '../workload';
 import { latencies } from './latency.scenario';
@@ -261,8 +261,168 @@ function burstCell(sizes: Sizes): Cell {
   };
 }
 
+/** What the many-watchers cell measures of one system. */
+interface WatchersResult {
+  p50: number;
+  p99: number;
+  /** Progress updates the worker made that the watcher never heard. */
+  missing: number;
+  rssPerWatcher: number;
+  heapPerWatcher: number;
+  /** Redis connections and subscriptions (channels + patterns) the watching process opened. */
+  connections: number;
+  subscribers: number;
+  subscriptions: number;
+  watcherCpuUsPerEvent: number;
+  redisCpuUsPerEvent: number;
+  events: number;
+  ms: number;
+}
+
+/**
+ * Many watchers: `count` running executions, each reporting progress `updates` times
+ * `periodMs` apart (the first after a wait spread over one period, so the events come at an even
+ * count × 1000 / periodMs per second), and a process of its own (a second agent) holding one
+ * live watch per execution, made before the worker starts. An event's latency runs from the
+ * worker's stamp just before its update to the watcher's arrival stamp.
+ */
+async function watchersRun(env: Env, system: SystemAdapter, count: number, periodMs: number, updates: number, pattern = false): Promise<WatchersResult> {
+  const { agent, admin, target } = env;
+  const [watcher] = env.moreAgents(1);
+  await agent.startWorker(system.id, target, { concurrency: count, fireAndForget: false, events: true }, false);
+  let watching = false;
+  try {
+    const producer = await system.producer(target, { fireAndForget: false, observe: false });
+    const ids: string[] = [];
+    try {
+      for (let i = 0; i < count; i++) ids.push(await producer.add({ i, t: Date.now(), u: updates, ms: periodMs, w: Math.floor((i * periodMs) / count) }));
+    } finally {
+      await producer.close();
+    }
+    const clientsBefore = await admin.clientList();
+    watching = true;
+    const live = await watcher.watch(system.id, target, ids, pattern);
+    const known = new Set(clientsBefore.map((c) => c.id));
+    const opened = (await admin.clientList()).filter((c) => !known.has(c.id));
+    const cpu0 = await admin.serverCpuSeconds();
+    const start = nowMs();
+    await agent.run();
+    await admin.waitFor(async () => (await system.remaining(admin.redis, target)) === 0, 20);
+    const ms = nowMs() - start;
+    const cpu1 = await admin.serverCpuSeconds();
+    const heard = await watcher.unwatch();
+    watching = false;
+    const report = await agent.stopWorker();
+    const { samples, missing } = eventLatencies(ids, report, heard);
+    if (samples.length === 0) throw new Error(`${system.id}: the watcher heard no progress event`);
+    const stats = summarize(samples);
+    const published = count * updates;
+    return {
+      p50: stats.p50,
+      p99: stats.p99,
+      missing,
+      rssPerWatcher: (live.after.rss - live.before.rss) / count,
+      heapPerWatcher: (live.after.heap - live.before.heap) / count,
+      connections: opened.length,
+      subscribers: opened.filter((c) => c.sub + c.psub > 0).length,
+      subscriptions: opened.reduce((n, c) => n + c.sub + c.psub, 0),
+      watcherCpuUsPerEvent: heard.cpuUs / Math.max(1, heard.events),
+      redisCpuUsPerEvent: ((cpu1 - cpu0) * 1e6) / published,
+      events: heard.events,
+      ms,
+    };
+  } catch (err) {
+    if (watching) await watcher.unwatch().catch(() => undefined);
+    await agent.stopWorker().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Each update's latency: its stamp to the first arrival of a value at least its own (a later update can carry it). */
+function eventLatencies(ids: readonly string[], report: WorkerReport, heard: WatchReport): { samples: number[]; missing: number } {
+  const samples: number[] = [];
+  let missing = 0;
+  for (const id of ids) {
+    const stamps = report.stamps[id] ?? [];
+    const arrivals = heard.arrivals[id] ?? [];
+    stamps.forEach((stamp, index) => {
+      let at = Number.NaN;
+      for (let k = 0; k < arrivals.length; k += 2) {
+        if (arrivals[k] >= index + 1) {
+          at = arrivals[k + 1];
+          break;
+        }
+      }
+      if (Number.isNaN(at)) missing++;
+      else samples.push(at - stamp);
+    });
+  }
+  return { samples, missing };
+}
+
+function watchersCell(sizes: Sizes): Cell {
+  const count = sizes.watchers;
+  const shown = count.toLocaleString('en-US');
+  const rate = Math.round((count * 1000) / sizes.watchersPeriodMs).toLocaleString('en-US');
+  const notWorse = { text: '≤ BullMQ', bounds: [{ peer: 'bullmq' as const, op: '<=' as const, factor: 1 }] };
+  return {
+    id: 'watchers',
+    title: `Many watchers: ${shown} live executions watched by one process, ${rate} progress events/s`,
+    metrics: [
+      { id: 'watchers-p50', label: `${shown} watched, ${rate} events/s: event latency p50 (ms)`, unit: 'ms', better: 'lower', digits: 2 },
+      { id: 'watchers-p99', label: '… p99 (ms)', unit: 'ms', better: 'lower', digits: 2, target: notWorse },
+      { id: 'watchers-rss', label: '… watching process RSS per watcher (bytes)', unit: 'bytes', better: 'lower', digits: 0, target: notWorse },
+      { id: 'watchers-heap', label: '… its V8 heap per watcher (bytes)', unit: 'bytes', better: 'lower', digits: 0 },
+      { id: 'watchers-connections', label: '… Redis connections it opened', unit: 'connections', better: 'lower', digits: 0 },
+      {
+        id: 'watchers-subscribers',
+        label: '… of them subscribed (pub/sub)',
+        unit: 'connections',
+        better: 'lower',
+        digits: 0,
+        budget: { text: '1 for the process', check: (ours) => ours === 1 },
+      },
+      { id: 'watchers-subscriptions', label: '… channels and patterns it subscribed', unit: 'subscriptions', better: 'lower', digits: 0 },
+      { id: 'watchers-cpu', label: '… watching process CPU per event heard (µs)', unit: 'µs', better: 'lower', digits: 1 },
+      { id: 'watchers-redis-cpu', label: '… redis-server CPU per progress event, the whole run (µs)', unit: 'µs', better: 'lower', digits: 1 },
+      { id: 'watchers-pattern-p99', label: '… docket with one pattern subscription instead (events$() by key): p99 (ms)', unit: 'ms', better: 'lower', digits: 2 },
+      { id: 'watchers-pattern-heap', label: '… its V8 heap per watcher (bytes)', unit: 'bytes', better: 'lower', digits: 0 },
+      { id: 'watchers-pattern-cpu', label: '… its CPU per event heard (µs)', unit: 'µs', better: 'lower', digits: 1 },
+      { id: 'watchers-pattern-redis-cpu', label: '… its redis-server CPU per progress event (µs)', unit: 'µs', better: 'lower', digits: 1 },
+    ],
+    async measure(env, system) {
+      const result = await watchersRun(env, system, count, sizes.watchersPeriodMs, sizes.watchersUpdates);
+      // The other way for docket: one pattern for the process, every event of the docket heard.
+      // With every execution watched it hears nothing more; its price is what nobody watches.
+      let viaPattern: WatchersResult | undefined;
+      if (system.id === 'docket') {
+        await env.admin.flushAll();
+        viaPattern = await watchersRun(env, system, count, sizes.watchersPeriodMs, sizes.watchersUpdates, true);
+      }
+      return {
+        values: {
+          'watchers-p50': result.p50,
+          'watchers-p99': result.p99,
+          'watchers-rss': result.rssPerWatcher,
+          'watchers-heap': result.heapPerWatcher,
+          'watchers-connections': result.connections,
+          'watchers-subscribers': result.subscribers,
+          'watchers-subscriptions': result.subscriptions,
+          'watchers-cpu': result.watcherCpuUsPerEvent,
+          'watchers-redis-cpu': result.redisCpuUsPerEvent,
+          'watchers-pattern-p99': viaPattern?.p99 ?? Number.NaN,
+          'watchers-pattern-heap': viaPattern?.heapPerWatcher ?? Number.NaN,
+          'watchers-pattern-cpu': viaPattern?.watcherCpuUsPerEvent ?? Number.NaN,
+          'watchers-pattern-redis-cpu': viaPattern?.redisCpuUsPerEvent ?? Number.NaN,
+        },
+        details: { count, periodMs: sizes.watchersPeriodMs, updates: sizes.watchersUpdates, ...result, viaPattern },
+      };
+    },
+  };
+}
+
 export const scaleScenario: Scenario = {
   id: 'scale',
   title: 'Scale',
-  cells: (s) => [backlogCell(s), ...(s.burst > 0 ? [burstCell(s)] : []), fleetCell(s, 1), fleetCell(s, 2), fleetCell(s, 4)],
+  cells: (s) => [backlogCell(s), ...(s.burst > 0 ? [burstCell(s)] : []), watchersCell(s), fleetCell(s, 1), fleetCell(s, 2), fleetCell(s, 4)],
 };
