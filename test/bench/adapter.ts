@@ -35,6 +35,8 @@ export interface Payload {
 export interface ProducerSpec {
   /** Keep nothing once finished (docket executionTtl 0, BullMQ removeOnComplete, bee-queue removeOnSuccess). */
   fireAndForget: boolean;
+  /** Keep what finished this long (docket executionTtl, BullMQ removeOnComplete by age); not with fireAndForget. */
+  keepMs?: number;
   /** This producer waits for results or listens for progress (opens the event connection). */
   observe: boolean;
   /**
@@ -48,6 +50,10 @@ export interface ProducerSpec {
 export interface WorkerSpec {
   concurrency: number;
   fireAndForget: boolean;
+  /** As ProducerSpec.keepMs: docket's worker applies executionTtl; BullMQ's job options carry it. */
+  keepMs?: number;
+  /** The worker process stamps the start of every markEvery-th task (WorkerReport.marks). */
+  markEvery?: number;
   /**
    * Whether anyone listens for the jobs' events (default true). bee-queue's worker then does not
    * publish an event per job nobody hears (`sendEvents: false`); BullMQ's worker has no such

@@ -53,8 +53,9 @@ export class AgentClient {
     await this.request({ op: 'run' });
   }
 
-  async report(): Promise<WorkerReport> {
-    return (await this.request({ op: 'report' })).report!;
+  /** What the worker saw so far; with `gc`, its heap is read after a full collection. */
+  async report(gc = false): Promise<WorkerReport> {
+    return (await this.request({ op: 'report', gc })).report!;
   }
 
   /** Stops the worker and closes its connections; returns what it saw. */

@@ -4,7 +4,7 @@ import type { SystemId, Target, WorkerSpec } from './adapter';
 export type AgentRequest =
   | { id: number; op: 'start'; system: SystemId; target: Target; spec: WorkerSpec; run: boolean }
   | { id: number; op: 'run' }
-  | { id: number; op: 'report' }
+  | { id: number; op: 'report'; gc?: boolean }
   | { id: number; op: 'stop' }
   | { id: number; op: 'watch'; system: SystemId; target: Target; ids: string[]; pattern: boolean }
   | { id: number; op: 'unwatch' }
@@ -23,10 +23,14 @@ export interface WorkerReport {
   firstTaskAt: number | null;
   /** How many tasks started. */
   tasks: number;
+  /** The nowMs() stamp of every WorkerSpec.markEvery-th task's start (empty without markEvery). */
+  marks: number[];
   /** Per job id: the stamp taken just before each progress update (value = index + 1). */
   stamps: Record<string, number[]>;
   /** CPU time (µs, user + system) the worker process used since `run()`, up to this report. */
   cpuUs: number;
+  /** The V8 heap in use (bytes), after a full GC when the report asked for one. */
+  heap: number;
 }
 
 /** What a watching process saw (the scale scenario's many watchers). */

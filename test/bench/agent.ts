@@ -12,9 +12,10 @@ import { nowMs } from './stats';
 let worker: BenchWorker | undefined;
 let report: WorkerReport = fresh();
 let cpuAtRun: NodeJS.CpuUsage | undefined;
+let markEvery = 0;
 
 function fresh(): WorkerReport {
-  return { runAt: null, firstTaskAt: null, tasks: 0, stamps: {}, cpuUs: 0 };
+  return { runAt: null, firstTaskAt: null, tasks: 0, marks: [], stamps: {}, cpuUs: 0, heap: 0 };
 }
 
 function startRun(): void {
@@ -45,6 +46,7 @@ function memory(): { rss: number; heap: number } {
 const probe: TaskProbe = {
   started() {
     if (report.tasks++ === 0) report.firstTaskAt = nowMs();
+    if (markEvery > 0 && report.tasks % markEvery === 0) report.marks.push(nowMs());
   },
   record(id, stamps) {
     report.stamps[id] = stamps;
@@ -56,6 +58,7 @@ async function handle(request: AgentRequest): Promise<Omit<AgentReply, 'id' | 'o
     case 'start': {
       if (worker) throw new Error('a worker is already running');
       report = fresh();
+      markEvery = request.spec.markEvery ?? 0;
       worker = await ADAPTERS[request.system].worker(request.target, request.spec, probe);
       if (request.run) {
         startRun();
@@ -70,7 +73,8 @@ async function handle(request: AgentRequest): Promise<Omit<AgentReply, 'id' | 'o
       return {};
     }
     case 'report':
-      return { report: current() };
+      if (request.gc) global.gc?.();
+      return { report: { ...current(), heap: process.memoryUsage().heapUsed } };
     case 'stop': {
       const stopping = worker;
       worker = undefined;

@@ -18,7 +18,11 @@ export const bullmqAdapter: SystemAdapter = {
   async producer(target: Target, spec: ProducerSpec): Promise<Producer> {
     const queue = new Queue<Payload>(target.queue, {
       connection: connection(target),
-      ...(spec.fireAndForget ? { defaultJobOptions: { removeOnComplete: true } } : {}),
+      ...(spec.fireAndForget
+        ? { defaultJobOptions: { removeOnComplete: true } }
+        : spec.keepMs !== undefined
+          ? { defaultJobOptions: { removeOnComplete: { age: Math.ceil(spec.keepMs / 1000) } } }
+          : {}),
     });
     await queue.waitUntilReady();
     let events: QueueEvents | undefined;

@@ -13,6 +13,7 @@ import { DocketKeys } from '../../lib/core/store/docket-keys';
 import { currentTask } from '../../lib/core/worker/task-context';
 import { Worker } from '../../lib/core/worker/worker';
 import type { Subscription } from 'rxjs';
+import type { ExecutionEvent } from '../../lib/core/execution/execution-event';
 import type { BenchWorker, Payload, Producer, ProducerSpec, SystemAdapter, Target, TaskProbe, Watchers, WorkerSpec } from './adapter';
 import { benchTelemetry } from './otel';
 import { progressLoop } from './tasks';
@@ -59,12 +60,12 @@ async function bench(payload: Payload): Promise<void> {
   await progressLoop(payload, key, probe, (value) => progress.setCurrent(value));
 }
 
-function docketFor(target: Target, fireAndForget: boolean, logger: DocketLogger = silent): Docket {
+function docketFor(target: Target, fireAndForget: boolean, logger: DocketLogger = silent, keepMs?: number): Docket {
   const docket = new Docket({
     name: target.queue,
     url: `redis://${target.host}:${target.port}/0`,
     logger,
-    ...(fireAndForget ? { executionTtl: 0 } : {}),
+    ...(fireAndForget ? { executionTtl: 0 } : keepMs !== undefined ? { executionTtl: keepMs } : {}),
   });
   docket.register(bench);
   return docket;
@@ -75,7 +76,7 @@ export const docketAdapter: SystemAdapter = {
   label: 'docket',
 
   async producer(target: Target, spec: ProducerSpec): Promise<Producer> {
-    const docket = docketFor(target, spec.fireAndForget);
+    const docket = docketFor(target, spec.fireAndForget, silent, spec.keepMs);
     await docket.connect();
     return {
       add: async (payload) => (await docket.add(bench)(payload)).key,
@@ -100,7 +101,7 @@ export const docketAdapter: SystemAdapter = {
 
   async worker(target: Target, spec: WorkerSpec, taskProbe: TaskProbe): Promise<BenchWorker> {
     probe = taskProbe;
-    const docket = docketFor(target, spec.fireAndForget, spec.logging === 'default' ? defaultLoggerToNull() : silent);
+    const docket = docketFor(target, spec.fireAndForget, spec.logging === 'default' ? defaultLoggerToNull() : silent, spec.keepMs);
     const worker = new Worker(docket, { concurrency: spec.concurrency });
     let loop: Promise<void> | undefined;
     return {
@@ -149,31 +150,32 @@ export const docketAdapter: SystemAdapter = {
         },
       };
     }
+    /** One Observable per execution, as a user holds it: snapshot first, then every event. */
+    const watchEach = (ids: readonly string[], listener: (id: string, value: number) => void): Promise<unknown> =>
+      Promise.all(
+        ids.map(
+          (id) =>
+            new Promise<void>((live, failed) => {
+              let first = true;
+              const observer = {
+                next: (event: ExecutionEvent): void => {
+                  if (first) {
+                    first = false;
+                    live();
+                  }
+                  if (event.type === 'progress') listener(id, event.current);
+                },
+                error: failed,
+              };
+              subscriptions.push(docket.execution(id).subscribe().subscribe(observer));
+            }),
+        ),
+      );
     return {
-      // One Observable per execution, as a user holds it: snapshot first, then every event.
+      // 500 at a time, as watchers arrive in an app: 10,000 snapshot reads in flight at once
+      // would put the garbage of that moment in the RSS, not what the watches hold.
       watch: async (ids, listener) => {
-        await Promise.all(
-          ids.map(
-            (id) =>
-              new Promise<void>((live, failed) => {
-                let first = true;
-                const subscription = docket
-                  .execution(id)
-                  .subscribe()
-                  .subscribe({
-                    next: (event) => {
-                      if (first) {
-                        first = false;
-                        live();
-                      }
-                      if (event.type === 'progress') listener(id, event.current);
-                    },
-                    error: failed,
-                  });
-                subscriptions.push(subscription);
-              }),
-          ),
-        );
+        for (let i = 0; i < ids.length; i += 500) await watchEach(ids.slice(i, i + 500), listener);
       },
       close: async () => {
         for (const subscription of subscriptions) subscription.unsubscribe();

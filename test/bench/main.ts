@@ -153,13 +153,13 @@ async function main(): Promise<void> {
         const measureOnce = async (id: SystemId, round: number, warmup: boolean): Promise<void> => {
           const system = ADAPTERS[id];
           const t0 = nowMs();
-          const label = warmup ? 'warm-up  ' : `round ${round + 1}/${opts.rounds}`;
+          const label = warmup ? 'warm-up  ' : `round ${round + 1}/${Math.min(opts.rounds, cell.rounds ?? opts.rounds)}`;
           try {
             await admin.flushAll();
             // The fleet's extra worker processes are the measurement's too, not "other processes".
             const ours = (): (number | undefined)[] => [process.pid, agent.pid, server.pid, ...extras.map((a) => a.pid)];
             const before = readCpu(ours());
-            const m = await withTimeout(cell.measure(env, system), timeoutMs, `${cell.id} for ${id}`);
+            const m = await withTimeout(cell.measure(env, system), cell.timeoutMs ?? timeoutMs, `${cell.id} for ${id}`);
             const load = loadBetween(before, readCpu(ours()));
             // Every connection of the measurement must be gone before the next one starts.
             const clients = await admin.waitForClients(0, 2_000);
@@ -185,8 +185,8 @@ async function main(): Promise<void> {
           }
         };
         // A warm-up for every system first: nobody is measured cold (JIT, connections, Redis's allocator).
-        if (opts.warmup) for (const id of opts.systems) await measureOnce(id, -1, true);
-        for (let round = 0; round < opts.rounds; round++) {
+        if (opts.warmup && cell.rounds === undefined) for (const id of opts.systems) await measureOnce(id, -1, true);
+        for (let round = 0; round < Math.min(opts.rounds, cell.rounds ?? opts.rounds); round++) {
           // The order rotates with the round and with the cell, so no system is always first.
           const shift = round + cellIndex;
           const order = opts.systems.map((_, i) => opts.systems[(i + shift) % opts.systems.length]);

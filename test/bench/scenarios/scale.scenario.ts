@@ -12,10 +12,10 @@
  *   a 2-core machine the worker processes and Redis share the cores: past 2 processes the figure
  *   says how the system degrades under contention, not how it scales on more cores.
  */
-import type { Producer, SystemAdapter } from '../adapter';
+import type { Producer, SystemAdapter, Target } from '../adapter';
 import type { WatchReport, WorkerReport } from '../agent-protocol';
 import { perSecond, type Cell, type Env, type Scenario, type Sizes } from '../scenario';
-import { nowMs, summarize } from '../stats';
+import { nowMs, sleep, summarize } from '../stats';
 import { payload } from '../tasks';
 import { drain, preload } from '../workload';
 import { latencies } from './latency.scenario';
@@ -273,6 +273,9 @@ interface WatchersResult {
   connections: number;
   subscribers: number;
   subscriptions: number;
+  /** Redis memory and CPU the watches took when they were made (subscriptions, snapshot reads). */
+  redisMemoryPerWatcher: number;
+  redisCpuUsPerWatch: number;
   watcherCpuUsPerEvent: number;
   redisCpuUsPerEvent: number;
   events: number;
@@ -300,8 +303,10 @@ async function watchersRun(env: Env, system: SystemAdapter, count: number, perio
       await producer.close();
     }
     const clientsBefore = await admin.clientList();
+    const [memory0, cpuWatch0] = [await admin.usedMemory(), await admin.serverCpuSeconds()];
     watching = true;
     const live = await watcher.watch(system.id, target, ids, pattern);
+    const [memory1, cpuWatch1] = [await admin.usedMemory(), await admin.serverCpuSeconds()];
     const known = new Set(clientsBefore.map((c) => c.id));
     const opened = (await admin.clientList()).filter((c) => !known.has(c.id));
     const cpu0 = await admin.serverCpuSeconds();
@@ -326,6 +331,8 @@ async function watchersRun(env: Env, system: SystemAdapter, count: number, perio
       connections: opened.length,
       subscribers: opened.filter((c) => c.sub + c.psub > 0).length,
       subscriptions: opened.reduce((n, c) => n + c.sub + c.psub, 0),
+      redisMemoryPerWatcher: (memory1 - memory0) / count,
+      redisCpuUsPerWatch: ((cpuWatch1 - cpuWatch0) * 1e6) / count,
       watcherCpuUsPerEvent: heard.cpuUs / Math.max(1, heard.events),
       redisCpuUsPerEvent: ((cpu1 - cpu0) * 1e6) / published,
       events: heard.events,
@@ -383,6 +390,8 @@ function watchersCell(sizes: Sizes): Cell {
         budget: { text: '1 for the process', check: (ours) => ours === 1 },
       },
       { id: 'watchers-subscriptions', label: '… channels and patterns it subscribed', unit: 'subscriptions', better: 'lower', digits: 0 },
+      { id: 'watchers-redis-memory', label: '… Redis memory per watcher (bytes)', unit: 'bytes', better: 'lower', digits: 0 },
+      { id: 'watchers-redis-watch', label: '… redis-server CPU per watch made (µs)', unit: 'µs', better: 'lower', digits: 1 },
       { id: 'watchers-cpu', label: '… watching process CPU per event heard (µs)', unit: 'µs', better: 'lower', digits: 1 },
       { id: 'watchers-redis-cpu', label: '… redis-server CPU per progress event, the whole run (µs)', unit: 'µs', better: 'lower', digits: 1 },
       { id: 'watchers-pattern-p99', label: '… docket with one pattern subscription instead (events$() by key): p99 (ms)', unit: 'ms', better: 'lower', digits: 2 },
@@ -395,7 +404,7 @@ function watchersCell(sizes: Sizes): Cell {
       // The other way for docket: one pattern for the process, every event of the docket heard.
       // With every execution watched it hears nothing more; its price is what nobody watches.
       let viaPattern: WatchersResult | undefined;
-      if (system.id === 'docket') {
+      if (system.id === 'docket' && sizes.watchersPattern) {
         await env.admin.flushAll();
         viaPattern = await watchersRun(env, system, count, sizes.watchersPeriodMs, sizes.watchersUpdates, true);
       }
@@ -408,6 +417,8 @@ function watchersCell(sizes: Sizes): Cell {
           'watchers-connections': result.connections,
           'watchers-subscribers': result.subscribers,
           'watchers-subscriptions': result.subscriptions,
+          'watchers-redis-memory': result.redisMemoryPerWatcher,
+          'watchers-redis-watch': result.redisCpuUsPerWatch,
           'watchers-cpu': result.watcherCpuUsPerEvent,
           'watchers-redis-cpu': result.redisCpuUsPerEvent,
           'watchers-pattern-p99': viaPattern?.p99 ?? Number.NaN,
@@ -421,8 +432,234 @@ function watchersCell(sizes: Sizes): Cell {
   };
 }
 
+/** Tasks kept waiting at most by the soak's feeder (so the run is a flow, not one preload). */
+const SOAK_WINDOW = 20_000;
+
+/** What the soak measures of one system. */
+interface SoakResult {
+  /** Tasks/s over each successive tenth of the run (100,000 tasks each in a full run). */
+  perTenth: number[];
+  /** Each worker process's V8 heap after a full GC when a tenth of the tasks had started, and at the end (bytes). */
+  heapAtTenth: number[];
+  heapAtEnd: number[];
+  /** The most stream entries seen in the run, and at the end, in every stream of the system's keys. */
+  streamMax: number;
+  streamEnd: number;
+  /** Keys of tasks once every task ran and once the keep time passed, and Redis memory then over the baseline. */
+  keysAfterRun: number;
+  keysLeft: number;
+  memoryLeft: number;
+  /** Up to 10 of the keys left, with how many keys share each one's shape (digits and ids masked). */
+  leftShapes: Record<string, number>;
+  /** From the last task's start until no task's key was left, or NaN if some still were after twice the keep time. */
+  cleanMs: number;
+  ms: number;
+}
+
+/** The keys a system makes for each task (docket's records and inboxes, BullMQ's job hashes and logs). */
+function taskKeys(system: SystemAdapter, target: Target): RegExp {
+  const q = target.queue.replace(/[^\w]/g, '\\$&');
+  if (system.id === 'docket') return new RegExp(`^${q}:(runs|inbox|events):`);
+  if (system.id === 'bullmq') return new RegExp(`^bull:${q}:\\d+(:|$)`);
+  return new RegExp(`^bq:${q}:jobs?:`);
+}
+
+/** Every key of the server (SCAN), the bench's own server. */
+async function allKeys(env: Env): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await env.admin.redis.scan(cursor, 'COUNT', 1000);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys;
+}
+
+/** The streams of the server (a full SCAN: call it while the keyspace is small, or once). */
+async function streamKeys(env: Env): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await env.admin.redis.scan(cursor, 'COUNT', 1000, 'TYPE', 'stream');
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys;
+}
+
+/** Entries in `streams`, all told. */
+async function streamEntries(env: Env, streams: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const key of streams) total += await env.admin.redis.xlen(key);
+  return total;
+}
+
+/**
+ * The soak: `count` tasks through two worker processes, results kept `keepMs` (docket
+ * executionTtl, BullMQ removeOnComplete by age), fed in batches of 1,000 with at most
+ * SOAK_WINDOW waiting. Then, with the workers still up, it waits for the keep time to pass and
+ * counts the keys of tasks left (taskKeys) and the memory over the baseline, taken with the
+ * workers up and one task run.
+ */
+async function soak(env: Env, system: SystemAdapter, count: number, keepMs: number): Promise<SoakResult> {
+  const { admin, target } = env;
+  const agents = [env.agent, ...env.moreAgents(1)];
+  const tenth = Math.max(1, Math.floor(count / 10));
+  // Each process stamps every 1/200th of the run; merged, the stamps tell when each tenth started.
+  const markEvery = Math.max(1, Math.floor(count / 200));
+  const spec = { concurrency: FLEET_CONCURRENCY, fireAndForget: false, events: false, keepMs, markEvery };
+  await Promise.all(agents.map((a) => a.startWorker(system.id, target, spec, true)));
+  try {
+    const producer = await system.producer(target, { fireAndForget: false, observe: false, keepMs });
+    // The baseline: the workers up and one task through, so that what a docket keeps whatever it
+    // runs (its stream, worker registry, sweep cursor) is there; that task's own keys are not
+    // counted, since only per-task keys are (taskKeys).
+    await producer.addBulk([payload(-1)]);
+    await admin.waitFor(async () => (await Promise.all(agents.map((a) => a.report()))).some((r) => r.tasks > 0) && (await system.remaining(admin.redis, target)) === 0, 20);
+    const perTask = taskKeys(system, target);
+    const memory0 = await admin.usedMemory();
+    // Keys that are not any task's (counted now, while there are few keys to scan).
+    const fixed = (await allKeys(env)).filter((k) => !perTask.test(k)).length;
+    const marks: number[] = [];
+    let heapAtTenth: number[] = [];
+    let streamMax = 0;
+    let streams: string[] | undefined;
+    let sampledAt = 0;
+    const start = nowMs();
+    try {
+      let added = 0;
+      let started = 0;
+      while (started < count) {
+        while (added < count && (await system.remaining(admin.redis, target)) < SOAK_WINDOW) {
+          const n = Math.min(1000, count - added);
+          await producer.addBulk(Array.from({ length: n }, (_, j) => payload(added + j)));
+          added += n;
+          // The streams are there once the first tasks ran; found while there are few keys.
+          if (!streams && added >= 2000) streams = await streamKeys(env);
+        }
+        const reports = await Promise.all(agents.map((a) => a.report()));
+        started = reports.reduce((n, r) => n + r.tasks, 0) - 1;
+        if (heapAtTenth.length === 0 && started >= tenth) heapAtTenth = await Promise.all(agents.map(async (a) => (await a.report(true)).heap));
+        if (streams && nowMs() - sampledAt >= 250) {
+          sampledAt = nowMs();
+          streamMax = Math.max(streamMax, await streamEntries(env, streams));
+        }
+        await sleep(added >= count ? 20 : 5);
+      }
+    } finally {
+      await producer.close();
+    }
+    await admin.waitFor(async () => (await system.remaining(admin.redis, target)) === 0, 20);
+    const ms = nowMs() - start;
+    const finals = await Promise.all(agents.map((a) => a.report(true)));
+    const heapAtEnd = finals.map((r) => r.heap);
+    // Stamp k of the merged marks is about the (k + 1) × markEvery-th start of the run.
+    const stamps = finals.flatMap((r) => r.marks).sort((a, b) => a - b);
+    for (let t = 1; t <= 10; t++) marks.push(stamps[Math.min(stamps.length - 1, Math.round((t * tenth) / markEvery) - 1)] ?? Number.NaN);
+    const lastStart = stamps[stamps.length - 1] ?? nowMs();
+    const keysAfterRun = (await allKeys(env)).filter((k) => perTask.test(k)).length;
+    const streamEnd = await streamEntries(env, await streamKeys(env));
+    // The keep time, counted from the last start, and as long again (2 s to a minute) for Redis's expiry cycle.
+    let cleanMs = Number.NaN;
+    const giveUp = lastStart + keepMs + Math.min(60_000, Math.max(2_000, keepMs));
+    // DBSIZE less the fixed keys says about how many are left without a full SCAN; a SCAN confirms.
+    while (nowMs() < giveUp) {
+      if ((await admin.dbSize()) - fixed <= 10 && !(await allKeys(env)).some((k) => perTask.test(k))) {
+        cleanMs = nowMs() - lastStart;
+        break;
+      }
+      await sleep(250);
+    }
+    const left = (await allKeys(env)).filter((k) => perTask.test(k));
+    const leftShapes: Record<string, number> = {};
+    for (const key of left) {
+      const shape = key.replace(/[0-9A-Za-z_~-]{16,}/g, '<id>').replace(/\d+/g, '<n>');
+      leftShapes[shape] = (leftShapes[shape] ?? 0) + 1;
+    }
+    const bounds = [0, ...marks];
+    const perTenth = marks.map((at, i) => perSecond(tenth, at - (i === 0 ? start : bounds[i])));
+    return {
+      perTenth,
+      heapAtTenth,
+      heapAtEnd,
+      streamMax,
+      streamEnd,
+      keysAfterRun,
+      keysLeft: left.length,
+      memoryLeft: (await admin.usedMemory()) - memory0,
+      leftShapes: Object.fromEntries(Object.entries(leftShapes).slice(0, 10)),
+      cleanMs,
+      ms,
+    };
+  } finally {
+    await Promise.all(agents.map((a) => a.stopWorker().catch(() => undefined)));
+  }
+}
+
+function soakCell(sizes: Sizes): Cell {
+  const count = sizes.soak;
+  const shown = count.toLocaleString('en-US');
+  const keep = `${sizes.soakKeepMs / 1000} s`;
+  const tenth = Math.floor(count / 10).toLocaleString('en-US');
+  return {
+    id: 'soak',
+    title: `Soak: ${shown} tasks through 2 worker processes, results kept ${keep}`,
+    rounds: 1,
+    timeoutMs: 600_000,
+    metrics: [
+      { id: 'soak-rate', label: `${shown} through 2 processes × ${FLEET_CONCURRENCY}, results kept ${keep} (tasks/s)`, unit: 'tasks/s', better: 'higher', digits: 0 },
+      { id: 'soak-rate-first', label: `… first ${tenth} (tasks/s)`, unit: 'tasks/s', better: 'higher', digits: 0 },
+      { id: 'soak-rate-last', label: `… last ${tenth} (tasks/s)`, unit: 'tasks/s', better: 'higher', digits: 0 },
+      {
+        id: 'soak-heap-growth',
+        label: `… worker heap growth from the ${tenth}th task to the last, the larger of the 2 (MB)`,
+        unit: 'MB',
+        better: 'lower',
+        digits: 2,
+        budget: { text: '< 10 MB', check: (ours) => ours < 10 },
+      },
+      { id: 'soak-stream-max', label: '… most stream entries during the run', unit: 'entries', better: 'lower', digits: 0 },
+      { id: 'soak-keys-after', label: '… keys of tasks once every task ran', unit: 'keys', better: 'lower', digits: 0 },
+      {
+        id: 'soak-keys-left',
+        label: `… keys of tasks left once ${keep} passed, and as long again`,
+        unit: 'keys',
+        better: 'lower',
+        digits: 0,
+        budget: { text: '0', check: (ours) => ours === 0 },
+      },
+      { id: 'soak-memory-left', label: `… Redis memory over the baseline then (MB)`, unit: 'MB', better: 'lower', digits: 2 },
+      { id: 'soak-clean', label: "… from the last task's start until no task's key was left (s)", unit: 's', better: 'lower', digits: 1 },
+    ],
+    async measure(env, system) {
+      if (system.id === 'bee-queue') {
+        // It keeps a finished job or removes it at once: it has no way to keep results for a time.
+        const none = Number.NaN;
+        return { values: Object.fromEntries(this.metrics.map((m) => [m.id, none])), details: { skipped: 'no age-based removal of finished jobs' } };
+      }
+      const result = await soak(env, system, count, sizes.soakKeepMs);
+      const growth = Math.max(...result.heapAtEnd.map((end, i) => end - (result.heapAtTenth[i] ?? end)));
+      return {
+        values: {
+          'soak-rate': perSecond(count, result.ms),
+          'soak-rate-first': result.perTenth[0] ?? Number.NaN,
+          'soak-rate-last': result.perTenth[result.perTenth.length - 1] ?? Number.NaN,
+          'soak-heap-growth': growth / 1e6,
+          'soak-stream-max': result.streamMax,
+          'soak-keys-after': result.keysAfterRun,
+          'soak-keys-left': result.keysLeft,
+          'soak-memory-left': result.memoryLeft / 1e6,
+          'soak-clean': result.cleanMs / 1000,
+        },
+        details: { count, keepMs: sizes.soakKeepMs, ...result },
+      };
+    },
+  };
+}
+
 export const scaleScenario: Scenario = {
   id: 'scale',
   title: 'Scale',
-  cells: (s) => [backlogCell(s), ...(s.burst > 0 ? [burstCell(s)] : []), watchersCell(s), fleetCell(s, 1), fleetCell(s, 2), fleetCell(s, 4)],
+  cells: (s) => [backlogCell(s), ...(s.burst > 0 ? [burstCell(s)] : []), watchersCell(s), soakCell(s), fleetCell(s, 1), fleetCell(s, 2), fleetCell(s, 4)],
 };
