@@ -76,7 +76,7 @@ export interface WorkerSpec {
  * listener per job that keeps its job's events, bee-queue a 'job progress' listener per job.
  */
 export interface Watchers {
-  /** Starts one watch per id; resolves once every one of them is live. */
+  /** Starts one watch per id (it may be called again with more); resolves once every one of them is live. */
   watch(ids: readonly string[], listener: (id: string, value: number) => void): Promise<void>;
   close(): Promise<void>;
 }

@@ -37,7 +37,8 @@ export interface WorkerReport {
 export interface WatchReport {
   /** The process's RSS and V8 heap in use, connected and watching nothing, after a full GC (bytes). */
   before: { rss: number; heap: number };
-  /** The same with every watch live, after a full GC. */
+  /** The same with the first half of the watches live, and with every one of them, after a full GC. */
+  half: { rss: number; heap: number };
   after: { rss: number; heap: number };
   /** CPU time (µs, user + system) the process used from every watch live to `unwatch`. */
   cpuUs: number;

@@ -136,6 +136,7 @@ export const docketAdapter: SystemAdapter = {
       return {
         watch: async (ids, listener) => {
           for (const id of ids) byKey.set(id, (value) => listener(id, value));
+          if (subscriptions.length > 0) return;
           await new Promise<void>((live) => {
             subscriptions.push(
               docket.events$({ onReady: live }).subscribe((event) => {

@@ -124,7 +124,14 @@ async function main(): Promise<void> {
     while (extras.length < n) extras.push(AgentClient.start(agentFlags));
     return extras.slice(0, n);
   };
-  const env: Env = { admin, agent, target, sizes, moreAgents };
+  // Processes a cell starts for one measurement; the bench exits them once it has read the CPU.
+  const transient: AgentClient[] = [];
+  const freshAgent = (): AgentClient => {
+    const fresh = AgentClient.start(agentFlags);
+    transient.push(fresh);
+    return fresh;
+  };
+  const env: Env = { admin, agent, target, sizes, moreAgents, freshAgent };
   const redisVersion = await admin.serverVersion();
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   log(`bench: ${opts.quick ? 'quick' : 'full'} run, ${opts.rounds} rounds, redis-server ${redisVersion} on port ${server.port}, systems ${opts.systems.join(', ')}`);
@@ -157,10 +164,11 @@ async function main(): Promise<void> {
           try {
             await admin.flushAll();
             // The fleet's extra worker processes are the measurement's too, not "other processes".
-            const ours = (): (number | undefined)[] => [process.pid, agent.pid, server.pid, ...extras.map((a) => a.pid)];
+            const ours = (): (number | undefined)[] => [process.pid, agent.pid, server.pid, ...extras.map((a) => a.pid), ...transient.map((a) => a.pid)];
             const before = readCpu(ours());
             const m = await withTimeout(cell.measure(env, system), cell.timeoutMs ?? timeoutMs, `${cell.id} for ${id}`);
             const load = loadBetween(before, readCpu(ours()));
+            await Promise.all(transient.splice(0).map((a) => a.exit()));
             // Every connection of the measurement must be gone before the next one starts.
             const clients = await admin.waitForClients(0, 2_000);
             if (clients > 1) log(`  [${cell.id}] ${system.label} left ${clients - 1} connection(s) open`);
@@ -182,6 +190,7 @@ async function main(): Promise<void> {
             agent = AgentClient.start(agentFlags);
             env.agent = agent;
             await Promise.all(extras.splice(0).map((a) => a.kill()));
+            await Promise.all(transient.splice(0).map((a) => a.kill()));
           }
         };
         // A warm-up for every system first: nobody is measured cold (JIT, connections, Redis's allocator).

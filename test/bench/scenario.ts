@@ -32,8 +32,14 @@ export interface Sizes {
   watchers: number;
   watchersPeriodMs: number;
   watchersUpdates: number;
-  /** Whether docket is also measured with one pattern subscription in the many-watchers cell. */
-  watchersPattern: boolean;
+  /**
+   * The many-watchers cell in full: its watcher is a process of its own started for each
+   * measurement (its RSS then owes nothing to an earlier one), and docket is also measured with
+   * one pattern subscription.
+   */
+  watchersFull: boolean;
+  /** How many of the running executions are watched in the crossover cell's runs (none: no such cell). */
+  watchersCrossover: number[];
   /** Tasks through the soak, and how long their results are kept (ms). */
   soak: number;
   soakKeepMs: number;
@@ -64,7 +70,8 @@ export const FULL: Sizes = {
   watchers: 10_000,
   watchersPeriodMs: 5_000,
   watchersUpdates: 4,
-  watchersPattern: true,
+  watchersFull: true,
+  watchersCrossover: [1_000, 5_000, 10_000],
   soak: 1_000_000,
   soakKeepMs: 60_000,
 };
@@ -95,7 +102,8 @@ export const QUICK: Sizes = {
   watchers: 300,
   watchersPeriodMs: 150,
   watchersUpdates: 2,
-  watchersPattern: false,
+  watchersFull: false,
+  watchersCrossover: [],
   soak: 10_000,
   soakKeepMs: 1_000,
 };
@@ -108,6 +116,8 @@ export interface Env {
   sizes: Sizes;
   /** `n` worker processes besides `agent`, started on first use and kept for the rest of the run. */
   moreAgents(n: number): AgentClient[];
+  /** A worker process started now for this measurement only; the bench exits it afterwards. */
+  freshAgent(): AgentClient;
 }
 
 export type { TargetRule } from './verdict';

@@ -278,6 +278,9 @@ interface WatchersResult {
   redisCpuUsPerWatch: number;
   watcherCpuUsPerEvent: number;
   redisCpuUsPerEvent: number;
+  /** CPU of the watching process and of Redis from the worker's start to the last task (µs). */
+  watcherCpuUs: number;
+  redisCpuUs: number;
   events: number;
   ms: number;
 }
@@ -289,9 +292,9 @@ interface WatchersResult {
  * live watch per execution, made before the worker starts. An event's latency runs from the
  * worker's stamp just before its update to the watcher's arrival stamp.
  */
-async function watchersRun(env: Env, system: SystemAdapter, count: number, periodMs: number, updates: number, pattern = false): Promise<WatchersResult> {
+async function watchersRun(env: Env, system: SystemAdapter, count: number, periodMs: number, updates: number, pattern = false, watched = count): Promise<WatchersResult> {
   const { agent, admin, target } = env;
-  const [watcher] = env.moreAgents(1);
+  const watcher = env.sizes.watchersFull ? env.freshAgent() : env.moreAgents(1)[0];
   await agent.startWorker(system.id, target, { concurrency: count, fireAndForget: false, events: true }, false);
   let watching = false;
   try {
@@ -302,10 +305,13 @@ async function watchersRun(env: Env, system: SystemAdapter, count: number, perio
     } finally {
       await producer.close();
     }
+    // Fewer watched than running: every (count / watched)th execution.
+    const step = count / watched;
+    const watchedIds = ids.filter((_, i) => Math.floor(i / step) * step === i || step === 1);
     const clientsBefore = await admin.clientList();
     const [memory0, cpuWatch0] = [await admin.usedMemory(), await admin.serverCpuSeconds()];
     watching = true;
-    const live = await watcher.watch(system.id, target, ids, pattern);
+    const live = await watcher.watch(system.id, target, watchedIds, pattern);
     const [memory1, cpuWatch1] = [await admin.usedMemory(), await admin.serverCpuSeconds()];
     const known = new Set(clientsBefore.map((c) => c.id));
     const opened = (await admin.clientList()).filter((c) => !known.has(c.id));
@@ -318,7 +324,7 @@ async function watchersRun(env: Env, system: SystemAdapter, count: number, perio
     const heard = await watcher.unwatch();
     watching = false;
     const report = await agent.stopWorker();
-    const { samples, missing } = eventLatencies(ids, report, heard);
+    const { samples, missing } = eventLatencies(watchedIds, report, heard);
     if (samples.length === 0) throw new Error(`${system.id}: the watcher heard no progress event`);
     const stats = summarize(samples);
     const published = count * updates;
@@ -326,14 +332,17 @@ async function watchersRun(env: Env, system: SystemAdapter, count: number, perio
       p50: stats.p50,
       p99: stats.p99,
       missing,
-      rssPerWatcher: (live.after.rss - live.before.rss) / count,
-      heapPerWatcher: (live.after.heap - live.before.heap) / count,
+      // The second half's cost: the slope, free of what the process's start left behind.
+      rssPerWatcher: (live.after.rss - live.half.rss) / (watchedIds.length - Math.floor(watchedIds.length / 2)),
+      heapPerWatcher: (live.after.heap - live.half.heap) / (watchedIds.length - Math.floor(watchedIds.length / 2)),
       connections: opened.length,
       subscribers: opened.filter((c) => c.sub + c.psub > 0).length,
       subscriptions: opened.reduce((n, c) => n + c.sub + c.psub, 0),
-      redisMemoryPerWatcher: (memory1 - memory0) / count,
-      redisCpuUsPerWatch: ((cpuWatch1 - cpuWatch0) * 1e6) / count,
+      redisMemoryPerWatcher: (memory1 - memory0) / watchedIds.length,
+      redisCpuUsPerWatch: ((cpuWatch1 - cpuWatch0) * 1e6) / watchedIds.length,
       watcherCpuUsPerEvent: heard.cpuUs / Math.max(1, heard.events),
+      watcherCpuUs: heard.cpuUs,
+      redisCpuUs: (cpu1 - cpu0) * 1e6,
       redisCpuUsPerEvent: ((cpu1 - cpu0) * 1e6) / published,
       events: heard.events,
       ms,
@@ -378,8 +387,8 @@ function watchersCell(sizes: Sizes): Cell {
     metrics: [
       { id: 'watchers-p50', label: `${shown} watched, ${rate} events/s: event latency p50 (ms)`, unit: 'ms', better: 'lower', digits: 2 },
       { id: 'watchers-p99', label: '… p99 (ms)', unit: 'ms', better: 'lower', digits: 2, target: notWorse },
-      { id: 'watchers-rss', label: '… watching process RSS per watcher (bytes)', unit: 'bytes', better: 'lower', digits: 0, target: notWorse },
-      { id: 'watchers-heap', label: '… its V8 heap per watcher (bytes)', unit: 'bytes', better: 'lower', digits: 0 },
+      { id: 'watchers-rss', label: '… watching process RSS per watcher (bytes; slope over the second half)', unit: 'bytes', better: 'lower', digits: 0, target: notWorse },
+      { id: 'watchers-heap', label: '… its V8 heap per watcher, after a full GC (bytes; slope)', unit: 'bytes', better: 'lower', digits: 0 },
       { id: 'watchers-connections', label: '… Redis connections it opened', unit: 'connections', better: 'lower', digits: 0 },
       {
         id: 'watchers-subscribers',
@@ -404,7 +413,7 @@ function watchersCell(sizes: Sizes): Cell {
       // The other way for docket: one pattern for the process, every event of the docket heard.
       // With every execution watched it hears nothing more; its price is what nobody watches.
       let viaPattern: WatchersResult | undefined;
-      if (system.id === 'docket' && sizes.watchersPattern) {
+      if (system.id === 'docket' && sizes.watchersFull) {
         await env.admin.flushAll();
         viaPattern = await watchersRun(env, system, count, sizes.watchersPeriodMs, sizes.watchersUpdates, true);
       }
@@ -658,8 +667,56 @@ function soakCell(sizes: Sizes): Cell {
   };
 }
 
+/**
+ * Where one pattern subscription becomes cheaper than a channel per watched execution: the same
+ * running executions with a fraction of them watched, docket alone, each way. A channel costs
+ * Redis a SUBSCRIBE and an UNSUBSCRIBE per watch and a NUMSUB per event a script publishes; a
+ * pattern makes every script publish every event to the watching process, watched or not.
+ */
+function crossoverCell(sizes: Sizes): Cell {
+  const count = sizes.watchers;
+  const rate = Math.round((count * 1000) / sizes.watchersPeriodMs).toLocaleString('en-US');
+  const metrics = sizes.watchersCrossover.flatMap((watched) => {
+    const shown = watched.toLocaleString('en-US');
+    return [
+      { id: `crossover-${watched}-channels`, label: `${shown} of ${count.toLocaleString('en-US')} running watched, ${rate} events/s, a channel each: redis-server CPU per event published (µs)`, unit: 'µs', better: 'lower' as const, digits: 1 },
+      { id: `crossover-${watched}-pattern`, label: `… one pattern instead (µs)`, unit: 'µs', better: 'lower' as const, digits: 1 },
+      { id: `crossover-${watched}-channels-cpu`, label: `… watching process CPU per event published, a channel each (µs)`, unit: 'µs', better: 'lower' as const, digits: 1 },
+      { id: `crossover-${watched}-pattern-cpu`, label: `… one pattern (µs)`, unit: 'µs', better: 'lower' as const, digits: 1 },
+    ];
+  });
+  return {
+    id: 'crossover',
+    title: `Channels or a pattern: ${count.toLocaleString('en-US')} running, some watched (docket)`,
+    rounds: 1,
+    timeoutMs: 900_000,
+    metrics,
+    async measure(env, system) {
+      const values: Record<string, number> = {};
+      const details: Record<string, { channels?: WatchersResult; pattern?: WatchersResult }> = {};
+      for (const watched of sizes.watchersCrossover) {
+        details[watched] = {};
+        for (const pattern of [false, true]) {
+          const key = `crossover-${watched}-${pattern ? 'pattern' : 'channels'}`;
+          if (system.id !== 'docket') {
+            values[key] = values[`${key}-cpu`] = Number.NaN;
+            continue;
+          }
+          await env.admin.flushAll();
+          const result = await watchersRun(env, system, count, sizes.watchersPeriodMs, sizes.watchersUpdates, pattern, watched);
+          const published = count * sizes.watchersUpdates;
+          values[key] = result.redisCpuUs / published;
+          values[`${key}-cpu`] = result.watcherCpuUs / published;
+          details[watched][pattern ? 'pattern' : 'channels'] = result;
+        }
+      }
+      return { values, details };
+    },
+  };
+}
+
 export const scaleScenario: Scenario = {
   id: 'scale',
   title: 'Scale',
-  cells: (s) => [backlogCell(s), ...(s.burst > 0 ? [burstCell(s)] : []), watchersCell(s), soakCell(s), fleetCell(s, 1), fleetCell(s, 2), fleetCell(s, 4)],
+  cells: (s) => [backlogCell(s), ...(s.burst > 0 ? [burstCell(s)] : []), watchersCell(s), ...(s.watchersCrossover.length > 0 ? [crossoverCell(s)] : []), soakCell(s), fleetCell(s, 1), fleetCell(s, 2), fleetCell(s, 4)],
 };
