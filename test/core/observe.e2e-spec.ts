@@ -185,6 +185,23 @@ describe('observing executions', () => {
     admin.disconnect();
   });
 
+  it('every watcher of one execution hears its end, though the first one told stops listening then', async () => {
+    const execution = await docket.add('burst', { delay: 60_000 })(1);
+    const watch = async (): Promise<Promise<ExecutionEvent[]>> => {
+      let live!: () => void;
+      const started = new Promise<void>((resolve) => (live = resolve));
+      const seen: ExecutionEvent[] = [];
+      const done = new Promise<ExecutionEvent[]>((resolve, reject) => {
+        execution.subscribe().subscribe({ next: (e) => (seen.push(e), live()), complete: () => resolve(seen), error: reject });
+      });
+      await started;
+      return done;
+    };
+    const watchers = [await watch(), await watch(), await watch()];
+    await docket.cancel(execution.key);
+    for (const events of await Promise.all(watchers)) expect(events.map(describeEvent)).toEqual(['scheduled', 'cancelled']);
+  });
+
   it('serves 1,000 concurrent subscriptions over one Redis subscriber connection', async () => {
     const executions = await docket.addMany(Array.from({ length: 1_000 }, () => docket.call('burst', { delay: 60_000 })(1)));
     const admin = new Redis(redisUrl());
