@@ -187,7 +187,8 @@ describe('observing executions', () => {
 
   it('every watcher of one execution hears its end, though the first one told stops listening then', async () => {
     const execution = await docket.add('burst', { delay: 60_000 })(1);
-    const watch = async (): Promise<Promise<ExecutionEvent[]>> => {
+    // Resolves once the watch has its snapshot, with the promise of everything it will see.
+    const watch = async (): Promise<{ done: Promise<ExecutionEvent[]> }> => {
       let live!: () => void;
       const started = new Promise<void>((resolve) => (live = resolve));
       const seen: ExecutionEvent[] = [];
@@ -195,11 +196,11 @@ describe('observing executions', () => {
         execution.subscribe().subscribe({ next: (e) => (seen.push(e), live()), complete: () => resolve(seen), error: reject });
       });
       await started;
-      return done;
+      return { done };
     };
     const watchers = [await watch(), await watch(), await watch()];
     await docket.cancel(execution.key);
-    for (const events of await Promise.all(watchers)) expect(events.map(describeEvent)).toEqual(['scheduled', 'cancelled']);
+    for (const events of await Promise.all(watchers.map((w) => w.done))) expect(events.map(describeEvent)).toEqual(['scheduled', 'cancelled']);
   });
 
   it('serves 1,000 concurrent subscriptions over one Redis subscriber connection', async () => {
