@@ -35,9 +35,7 @@ export interface WorkerReport {
 
 /** What a watching process saw (the scale scenario's many watchers). */
 export interface WatchReport {
-  /** The process's RSS and V8 heap in use, connected and watching nothing, after a full GC (bytes). */
-  before: { rss: number; heap: number };
-  /** The same with the first half of the watches live, and with every one of them, after a full GC. */
+  /** The process's RSS and V8 heap in use (bytes) with the first half of the watches live, and with every one of them, after a full GC. */
   half: { rss: number; heap: number };
   after: { rss: number; heap: number };
   /** CPU time (µs, user + system) the process used from every watch live to `unwatch`. */

@@ -86,11 +86,11 @@ async function handle(request: AgentRequest): Promise<Omit<AgentReply, 'id' | 'o
     case 'watch': {
       if (watching) throw new Error('already watching');
       const watchers = await ADAPTERS[request.system].watchers(request.target, request.pattern);
-      // What the bench records is made before the baseline, so that it is not counted as the watches'.
+      // What the bench records is made before any watch, so that it is not counted as the watches'.
       const arrivals: Record<string, number[]> = {};
       for (const id of request.ids) arrivals[id] = [];
-      const before = memory();
-      const report: WatchReport = { before, half: before, after: before, cpuUs: 0, events: 0, arrivals };
+      const unread = { rss: 0, heap: 0 };
+      const report: WatchReport = { half: unread, after: unread, cpuUs: 0, events: 0, arrivals };
       const heard = (id: string, value: number): void => {
         const list = arrivals[id];
         if (!list) return;
@@ -99,10 +99,10 @@ async function handle(request: AgentRequest): Promise<Omit<AgentReply, 'id' | 'o
       };
       // Half, then the rest: what the second half adds is what a watch holds, whatever the
       // process's start left in its RSS (which the first half's collections give back).
-      const half = Math.floor(request.ids.length / 2);
-      await watchers.watch(request.ids.slice(0, half), heard);
+      const middle = Math.floor(request.ids.length / 2);
+      await watchers.watch(request.ids.slice(0, middle), heard);
       report.half = memory();
-      await watchers.watch(request.ids.slice(half), heard);
+      await watchers.watch(request.ids.slice(middle), heard);
       report.after = memory();
       watching = { watchers, report, cpuAt: process.cpuUsage() };
       return { watch: { ...report, arrivals: {} } };

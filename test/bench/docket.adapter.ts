@@ -131,6 +131,10 @@ export const docketAdapter: SystemAdapter = {
     const docket = docketFor(target, false);
     await docket.connect();
     const subscriptions: Subscription[] = [];
+    const close = async (): Promise<void> => {
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      await docket.close();
+    };
     if (pattern) {
       const byKey = new Map<string, (value: number) => void>();
       return {
@@ -145,10 +149,7 @@ export const docketAdapter: SystemAdapter = {
             );
           });
         },
-        close: async () => {
-          for (const subscription of subscriptions) subscription.unsubscribe();
-          await docket.close();
-        },
+        close,
       };
     }
     /** One Observable per execution, as a user holds it: snapshot first, then every event. */
@@ -178,10 +179,7 @@ export const docketAdapter: SystemAdapter = {
       watch: async (ids, listener) => {
         for (let i = 0; i < ids.length; i += 500) await watchEach(ids.slice(i, i + 500), listener);
       },
-      close: async () => {
-        for (const subscription of subscriptions) subscription.unsubscribe();
-        await docket.close();
-      },
+      close,
     };
   },
 };

@@ -165,4 +165,7 @@ export const FASTER: TargetRule = {
   ],
 };
 
+/** No more than BullMQ's (latency, memory). */
+export const AT_MOST_BULLMQ: TargetRule = { text: '≤ BullMQ', bounds: [{ peer: 'bullmq', op: '<=', factor: 1 }] };
+
 export const perSecond = (count: number, ms: number): number => (count * 1000) / ms;

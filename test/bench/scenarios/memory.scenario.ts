@@ -13,7 +13,7 @@
  * stream is capped near 10,000 entries), so it shrinks per task as N grows.
  */
 import type { SystemAdapter } from '../adapter';
-import type { Cell, Env, Scenario, Sizes } from '../scenario';
+import { AT_MOST_BULLMQ, type Cell, type Env, type Scenario, type Sizes } from '../scenario';
 import { sleep } from '../stats';
 import { drain } from '../workload';
 
@@ -41,9 +41,7 @@ function cell(sizes: Sizes, fireAndForget: boolean): Cell {
         unit: 'bytes',
         better: 'lower',
         digits: fireAndForget ? 1 : 0,
-        target: fireAndForget
-          ? undefined
-          : { text: '≤ BullMQ', bounds: [{ peer: 'bullmq', op: '<=', factor: 1 }] },
+        target: fireAndForget ? undefined : AT_MOST_BULLMQ,
       },
     ],
     async measure(env: Env, system: SystemAdapter) {

@@ -13,7 +13,7 @@
  * reportProgress is a bare PUBLISH that stores nothing. The rows say so.
  */
 import type { Submitted } from '../adapter';
-import type { Cell, Scenario, TargetRule } from '../scenario';
+import { AT_MOST_BULLMQ, type Cell, type Scenario } from '../scenario';
 import { nowMs, sleep, summarize } from '../stats';
 
 interface Arrival {
@@ -21,7 +21,6 @@ interface Arrival {
   at: number;
 }
 
-const notWorse: TargetRule = { text: '≤ BullMQ', bounds: [{ peer: 'bullmq', op: '<=', factor: 1 }] };
 
 function cell(id: string, title: string, jobs: number, updates: number, pacingMs: number, withTarget: boolean): Cell {
   return {
@@ -34,7 +33,7 @@ function cell(id: string, title: string, jobs: number, updates: number, pacingMs
         unit: 'ms',
         better: 'lower',
         digits: 3,
-        target: withTarget ? notWorse : undefined,
+        target: withTarget ? AT_MOST_BULLMQ : undefined,
       },
       { id: `${id}-p99`, label: `${title}, p99 (ms; bee-queue stores no progress)`, unit: 'ms', better: 'lower', digits: 3 },
     ],

@@ -14,7 +14,7 @@
  */
 import type { Producer, SystemAdapter, Target } from '../adapter';
 import type { WatchReport, WorkerReport } from '../agent-protocol';
-import { perSecond, type Cell, type Env, type Scenario, type Sizes } from '../scenario';
+import { AT_MOST_BULLMQ, perSecond, type Cell, type Env, type Scenario, type Sizes } from '../scenario';
 import { nowMs, sleep, summarize } from '../stats';
 import { payload } from '../tasks';
 import { drain, preload } from '../workload';
@@ -124,7 +124,7 @@ function backlogCell(sizes: Sizes): Cell {
         unit: 'bytes',
         better: 'lower',
         digits: 0,
-        target: { text: '≤ BullMQ', bounds: [{ peer: 'bullmq', op: '<=', factor: 1 }] },
+        target: AT_MOST_BULLMQ,
       },
       { id: 'backlog-enqueue', label: `… adding them, 1,000 per batch call (tasks/s)`, unit: 'tasks/s', better: 'higher', digits: 0 },
       {
@@ -305,9 +305,8 @@ async function watchersRun(env: Env, system: SystemAdapter, count: number, perio
     } finally {
       await producer.close();
     }
-    // Fewer watched than running: every (count / watched)th execution.
-    const step = count / watched;
-    const watchedIds = ids.filter((_, i) => Math.floor(i / step) * step === i || step === 1);
+    // Fewer watched than running: `watched` of them, evenly spread.
+    const watchedIds = Array.from({ length: watched }, (_, k) => ids[Math.floor((k * count) / watched)]);
     const clientsBefore = await admin.clientList();
     const [memory0, cpuWatch0] = [await admin.usedMemory(), await admin.serverCpuSeconds()];
     watching = true;
@@ -380,14 +379,13 @@ function watchersCell(sizes: Sizes): Cell {
   const count = sizes.watchers;
   const shown = count.toLocaleString('en-US');
   const rate = Math.round((count * 1000) / sizes.watchersPeriodMs).toLocaleString('en-US');
-  const notWorse = { text: '≤ BullMQ', bounds: [{ peer: 'bullmq' as const, op: '<=' as const, factor: 1 }] };
   return {
     id: 'watchers',
     title: `Many watchers: ${shown} live executions watched by one process, ${rate} progress events/s`,
     metrics: [
       { id: 'watchers-p50', label: `${shown} watched, ${rate} events/s: event latency p50 (ms)`, unit: 'ms', better: 'lower', digits: 2 },
-      { id: 'watchers-p99', label: '… p99 (ms)', unit: 'ms', better: 'lower', digits: 2, target: notWorse },
-      { id: 'watchers-rss', label: '… watching process RSS per watcher (bytes; slope over the second half)', unit: 'bytes', better: 'lower', digits: 0, target: notWorse },
+      { id: 'watchers-p99', label: '… p99 (ms)', unit: 'ms', better: 'lower', digits: 2, target: AT_MOST_BULLMQ },
+      { id: 'watchers-rss', label: '… watching process RSS per watcher (bytes; slope over the second half)', unit: 'bytes', better: 'lower', digits: 0, target: AT_MOST_BULLMQ },
       { id: 'watchers-heap', label: '… its V8 heap per watcher, after a full GC (bytes; slope)', unit: 'bytes', better: 'lower', digits: 0 },
       { id: 'watchers-connections', label: '… Redis connections it opened', unit: 'connections', better: 'lower', digits: 0 },
       {
@@ -473,24 +471,12 @@ function taskKeys(system: SystemAdapter, target: Target): RegExp {
   return new RegExp(`^bq:${q}:jobs?:`);
 }
 
-/** Every key of the server (SCAN), the bench's own server. */
-async function allKeys(env: Env): Promise<string[]> {
+/** Every key of the bench's own server, or every one of a `type` (a full SCAN: mind the keyspace's size). */
+async function scanKeys(env: Env, type?: 'stream'): Promise<string[]> {
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await env.admin.redis.scan(cursor, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
-}
-
-/** The streams of the server (a full SCAN: call it while the keyspace is small, or once). */
-async function streamKeys(env: Env): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await env.admin.redis.scan(cursor, 'COUNT', 1000, 'TYPE', 'stream');
+    const [next, batch] = type ? await env.admin.redis.scan(cursor, 'COUNT', 1000, 'TYPE', type) : await env.admin.redis.scan(cursor, 'COUNT', 1000);
     keys.push(...batch);
     cursor = next;
   } while (cursor !== '0');
@@ -529,7 +515,7 @@ async function soak(env: Env, system: SystemAdapter, count: number, keepMs: numb
     const perTask = taskKeys(system, target);
     const memory0 = await admin.usedMemory();
     // Keys that are not any task's (counted now, while there are few keys to scan).
-    const fixed = (await allKeys(env)).filter((k) => !perTask.test(k)).length;
+    const fixed = (await scanKeys(env)).filter((k) => !perTask.test(k)).length;
     const marks: number[] = [];
     let heapAtTenth: number[] = [];
     let streamMax = 0;
@@ -545,7 +531,7 @@ async function soak(env: Env, system: SystemAdapter, count: number, keepMs: numb
           await producer.addBulk(Array.from({ length: n }, (_, j) => payload(added + j)));
           added += n;
           // The streams are there once the first tasks ran; found while there are few keys.
-          if (!streams && added >= 2000) streams = await streamKeys(env);
+          if (!streams && added >= 2000) streams = await scanKeys(env, 'stream');
         }
         const reports = await Promise.all(agents.map((a) => a.report()));
         started = reports.reduce((n, r) => n + r.tasks, 0) - 1;
@@ -567,20 +553,20 @@ async function soak(env: Env, system: SystemAdapter, count: number, keepMs: numb
     const stamps = finals.flatMap((r) => r.marks).sort((a, b) => a - b);
     for (let t = 1; t <= 10; t++) marks.push(stamps[Math.min(stamps.length - 1, Math.round((t * tenth) / markEvery) - 1)] ?? Number.NaN);
     const lastStart = stamps[stamps.length - 1] ?? nowMs();
-    const keysAfterRun = (await allKeys(env)).filter((k) => perTask.test(k)).length;
-    const streamEnd = await streamEntries(env, await streamKeys(env));
+    const keysAfterRun = (await scanKeys(env)).filter((k) => perTask.test(k)).length;
+    const streamEnd = await streamEntries(env, await scanKeys(env, 'stream'));
     // The keep time, counted from the last start, and as long again (2 s to a minute) for Redis's expiry cycle.
     let cleanMs = Number.NaN;
     const giveUp = lastStart + keepMs + Math.min(60_000, Math.max(2_000, keepMs));
     // DBSIZE less the fixed keys says about how many are left without a full SCAN; a SCAN confirms.
     while (nowMs() < giveUp) {
-      if ((await admin.dbSize()) - fixed <= 10 && !(await allKeys(env)).some((k) => perTask.test(k))) {
+      if ((await admin.dbSize()) - fixed <= 10 && !(await scanKeys(env)).some((k) => perTask.test(k))) {
         cleanMs = nowMs() - lastStart;
         break;
       }
       await sleep(250);
     }
-    const left = (await allKeys(env)).filter((k) => perTask.test(k));
+    const left = (await scanKeys(env)).filter((k) => perTask.test(k));
     const leftShapes: Record<string, number> = {};
     for (const key of left) {
       const shape = key.replace(/[0-9A-Za-z_~-]{16,}/g, '<id>').replace(/\d+/g, '<n>');
