@@ -140,9 +140,13 @@ describe("README's Try the sample, step by step", () => {
     // 4: the GraphQL subscription: the snapshot of a finished execution, its terminal state.
     expect(lines.some((l) => /^\{"execution":\{"__typename":"ExecutionStateEvent".*"state":"completed"/.test(l))).toBe(true);
     // 5: docket watch, of the finished order (printed once) and of the slower one it adds
-    // (into a pipe, a line per event: its five items packed, then its end).
+    // (into a pipe, a line per event heard live, then its end). How many of its five items were
+    // packed before the watch began depends on how long npx took to start, so the test asks
+    // only that the bar was heard moving and reached the last item.
     expect(printed).toMatch(/^State: COMPLETED/m);
-    expect(lines.filter((l) => / PROGRESS \[.*\] \d\/5 /.test(l)).length).toBeGreaterThanOrEqual(5);
+    const bars = lines.filter((l) => / PROGRESS \[.*\] \d\/5 /.test(l));
+    expect(bars.length).toBeGreaterThanOrEqual(1);
+    expect(bars.at(-1)).toMatch(/ 5\/5 /);
     expect(printed).toMatch(/ COMPLETED ✓ completed in /);
     const first = `${add.split('\n').filter((l) => !l.startsWith('curl -N')).join('\n')}\n`;
 
