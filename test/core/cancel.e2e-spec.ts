@@ -1,7 +1,7 @@
 import { firstValueFrom, filter, toArray } from 'rxjs';
 import { ExecutionCancelledError, ExecutionState, Worker, currentTask, type Docket, type ExecutionEvent } from '../../lib';
 import Redis from 'ioredis';
-import { dropDocket, leakedKeys, redisUrl, testDocket, waitUntil } from '../support/docket-test';
+import { dropDocket, leakedKeys, redisUrl, testDocket, waitUntil, itOnRedis } from '../support/docket-test';
 
 describe('cancellation', () => {
   let docket: Docket;
@@ -72,7 +72,7 @@ describe('cancellation', () => {
     expect((await docket.snapshot()).streamLength).toBe(0);
   });
 
-  it('a cancelled record is never run, even by a message that survived the cancel and that the record still names', async () => {
+  itOnRedis('a cancelled record is never run, even by a message that survived the cancel and that the record still names', async () => {
     const admin = new Redis(redisUrl());
     try {
       const execution = await docket.add('job')('survivor');

@@ -1,8 +1,10 @@
 import Redis from 'ioredis';
 import { Docket, ExecutionCancelledError, ExecutionState, InvalidOptionsError, Worker, type ConcurrencyOptions, type Execution, type RegisterOptions } from '../../lib';
-import { createConnection, openConnection, type RedisClient } from '../../lib/core/redis/connection';
+import { createConnection, openConnection } from '../../lib/core/redis/connection';
 import { RedisWorkerStore as WorkerStore } from '../../lib/core/redis/worker-store';
-import { dropDocket, leakedKeys, MemoryLogger, testDocket, waitUntil } from '../support/docket-test';
+import { openBackend } from '../../lib/core/backends';
+import type { WorkerStore as PortWorkerStore } from '../../lib/core/store';
+import { dropDocket, leakedKeys, MemoryLogger, testDocket, waitUntil, itOnRedis } from '../support/docket-test';
 
 /** Runs that wait for the test to let them finish, counting how many go at once (per group too). */
 class Gates {
@@ -195,7 +197,7 @@ describe('concurrency limits', () => {
     expect(runsOfFirst).toBe(2);
   });
 
-  it('a holder replaced while it runs keeps its place renewed until it ends, and only then does the replacement run', async () => {
+  itOnRedis('a holder replaced while it runs keeps its place renewed until it ends, and only then does the replacement run', async () => {
     const gates = new Gates();
     docket.register(
       async function slow(n: number): Promise<number> {
@@ -228,12 +230,11 @@ describe('concurrency limits', () => {
    * Three runs of a task limited to 1, claimed by `w1`: the first holds the place, the others are
    * parked; the first ends, which wakes one of them.
    */
-  async function wokenSecond(): Promise<{ store: WorkerStore; connection: RedisClient; keys: string[] }> {
+  async function wokenSecond(): Promise<{ store: PortWorkerStore; keys: string[] }> {
     docket.register(async function job(): Promise<void> {}, { concurrency: 1 });
     const added = await docket.addMany([1, 2, 3].map(() => docket.call('job')()));
-    const connection = createConnection(docket.url, 'worker', new MemoryLogger());
-    await openConnection(connection, docket.url);
-    const store = new WorkerStore(docket.keys, connection);
+    // Through the store port, as a worker reaches it: the same steps on either backend.
+    const store = await openBackend({ name: docket.name, url: docket.url, logger: new MemoryLogger(), hashTag: false, commandTimeout: 5_000 }).openWorkerStore();
     await store.ensureGroup();
     const runs = (await store.claimNext('w1', 3, Date.now(), docket.executionTtl)).runs;
     const place = { name: 'job', size: 1 };
@@ -246,33 +247,33 @@ describe('concurrency limits', () => {
     expect([...states.slice(1)].sort()).toEqual([ExecutionState.QUEUED, ExecutionState.SCHEDULED]);
     const woken = states[1] === ExecutionState.QUEUED ? 1 : 2;
     // keys: the woken one, then the one still waiting.
-    return { store, connection, keys: [added[woken].key, added[3 - woken].key] };
+    return { store, keys: [added[woken].key, added[3 - woken].key] };
   }
 
   it('a woken run cancelled before it starts hands its wake to the next one waiting', async () => {
-    const { connection, keys } = await wokenSecond();
+    const { store, keys } = await wokenSecond();
     try {
       expect(await docket.cancel(keys[0])).toBe('cancelled');
       expect((await docket.execution(keys[1]).sync()).state).toBe(ExecutionState.QUEUED);
     } finally {
       await docket.cancel(keys[1]);
-      connection.disconnect();
+      await store.close();
     }
   });
 
   it('a woken run replaced before it starts hands its wake to the next one waiting', async () => {
-    const { connection, keys } = await wokenSecond();
+    const { store, keys } = await wokenSecond();
     try {
       await docket.replace('job', { key: keys[0], delay: 60_000 })();
       expect((await docket.execution(keys[1]).sync()).state).toBe(ExecutionState.QUEUED);
     } finally {
       await docket.cancel(keys[0]);
       await docket.cancel(keys[1]);
-      connection.disconnect();
+      await store.close();
     }
   });
 
-  it('a run whose cancel came between its claim and its place ends without taking one', async () => {
+  itOnRedis('a run whose cancel came between its claim and its place ends without taking one', async () => {
     docket.register(async function job(): Promise<void> {}, { concurrency: 1 });
     await docket.add('job')();
     const connection = createConnection(docket.url, 'worker', new MemoryLogger());

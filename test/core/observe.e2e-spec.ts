@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { firstValueFrom, toArray } from 'rxjs';
 import { ExecutionNotFoundError, ExecutionState, Worker, currentTask, type Docket, type ExecutionEvent } from '../../lib';
-import { dropDocket, redisUrl, testDocket, waitUntil } from '../support/docket-test';
+import { dropDocket, redisUrl, testDocket, waitUntil, itOnRedis } from '../support/docket-test';
 
 const describeEvent = (e: ExecutionEvent): string => (e.type === 'state' ? e.state : `${e.current}/${e.total}${e.message ? ` ${e.message}` : ''}`);
 
@@ -149,7 +149,7 @@ describe('observing executions', () => {
     await docket.cancel(execution.key);
   });
 
-  it('events$() says it is listening only once a reconnecting subscriber is subscribed again', async () => {
+  itOnRedis('events$() says it is listening only once a reconnecting subscriber is subscribed again', async () => {
     let first!: { unsubscribe(): void };
     await new Promise<void>((onReady) => (first = docket.events$({ onReady }).subscribe()));
     const admin = new Redis(redisUrl());
@@ -171,7 +171,7 @@ describe('observing executions', () => {
     await expect(firstValueFrom(docket.execution('nope').subscribe())).rejects.toThrow(ExecutionNotFoundError);
   });
 
-  it('is cold: nothing is subscribed in Redis until someone subscribes, and unsubscribing releases it', async () => {
+  itOnRedis('is cold: nothing is subscribed in Redis until someone subscribes, and unsubscribing releases it', async () => {
     const execution = await docket.add('burst', { delay: 60_000 })(1);
     const observable = execution.subscribe();
     const admin = new Redis(redisUrl());
@@ -203,7 +203,7 @@ describe('observing executions', () => {
     for (const events of await Promise.all(watchers.map((w) => w.done))) expect(events.map(describeEvent)).toEqual(['scheduled', 'cancelled']);
   });
 
-  it('serves 1,000 concurrent subscriptions over one Redis subscriber connection', async () => {
+  itOnRedis('serves 1,000 concurrent subscriptions over one Redis subscriber connection', async () => {
     const executions = await docket.addMany(Array.from({ length: 1_000 }, () => docket.call('burst', { delay: 60_000 })(1)));
     const admin = new Redis(redisUrl());
     const firsts = await Promise.all(executions.map((e) => firstValueFrom(e.subscribe())));

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { ExecutionNotFoundError, TimeoutError, Worker, type Docket } from '../../lib';
-import { dropDocket, redisUrl, testDocket, waitUntil } from '../support/docket-test';
+import { dropDocket, redisUrl, testDocket, waitUntil, itOnRedis } from '../support/docket-test';
 
 /**
  * getResult() of work this docket added: once the docket's result inbox is open, outcomes come
@@ -35,7 +35,7 @@ describe('the result inbox', () => {
     await dropDocket(docket);
   });
 
-  it('waits on many results with one subscription, and gives each its own value', async () => {
+  itOnRedis('waits on many results with one subscription, and gives each its own value', async () => {
     const executions = await Promise.all(Array.from({ length: 20 }, (_, i) => docket.add('gated')(i)));
     const results = Promise.all(executions.map((e) => e.getResult()));
     const admin = new Redis(redisUrl());
@@ -75,7 +75,7 @@ describe('the result inbox', () => {
     await expect(old.getResult({ timeout: 10_000 })).resolves.toBe('newer');
   });
 
-  it('an idle worker keeps taking work after a message it was delivered is replaced before its claim', async () => {
+  itOnRedis('an idle worker keeps taking work after a message it was delivered is replaced before its claim', async () => {
     const single = testDocket();
     single.register(async function echo(value: string): Promise<string> {
       return value;

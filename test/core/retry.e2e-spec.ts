@@ -11,10 +11,10 @@ import {
   type ExecutionEvent,
 } from '../../lib';
 import { createConnection } from '../../lib/core/redis/connection';
-import { parseDelivery } from '../../lib/core/redis/execution-record';
+import { parseDelivery } from '../../lib/core/store/record-hash';
 import { RedisWorkerStore as WorkerStore } from '../../lib/core/redis/worker-store';
 import { retryAt } from '../../lib/core/tasks/task-registry';
-import { MemoryLogger, dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
+import { MemoryLogger, dropDocket, leakedKeys, testDocket, waitUntil, itOnRedis } from '../support/docket-test';
 import { RedisServer } from '../support/redis-server';
 
 const describeEvent = (e: ExecutionEvent): string =>
@@ -143,7 +143,7 @@ describe('retries and timeouts', () => {
       }
     });
 
-    it('runs a retry at once on a worker still running a stale copy of the failed attempt', async () => {
+    itOnRedis('runs a retry at once on a worker still running a stale copy of the failed attempt', async () => {
       // Worker A stalls on attempt 1; another worker takes it over, fails it, and its retry comes
       // back to A, which must not take it for the attempt it is still running.
       let release!: () => void;
@@ -229,7 +229,7 @@ describe('retries and timeouts', () => {
       await expect(execution.getResult()).resolves.toBe(2);
     });
 
-    it('does not time out a run that returned in time while its last progress write is slow', async () => {
+    itOnRedis('does not time out a run that returned in time while its last progress write is slow', async () => {
       const server = await RedisServer.start();
       const admin = new Redis(server.port);
       const own = testDocket({ url: server.url });

@@ -10,7 +10,7 @@ import {
 import { createConnection } from '../../lib/core/redis/connection';
 import { RedisWorkerStore as WorkerStore } from '../../lib/core/redis/worker-store';
 import type { ClaimedRun } from '../../lib/core/store';
-import { MemoryLogger, dropDocket, leakedKeys, testDocket, waitUntil } from '../support/docket-test';
+import { MemoryLogger, dropDocket, leakedKeys, testDocket, waitUntil, itOnRedis } from '../support/docket-test';
 
 describe('adding, replacing and scheduling work', () => {
   let docket: Docket;
@@ -115,7 +115,7 @@ describe('adding, replacing and scheduling work', () => {
     expect(calls).toEqual(['new']);
   });
 
-  it('an outcome resent late cannot finish a later run of the same key, even when generations restart', async () => {
+  itOnRedis('an outcome resent late cannot finish a later run of the same key, even when generations restart', async () => {
     const fireAndForget = testDocket({ executionTtl: 0 });
     fireAndForget.register(record);
     const connection = createConnection(fireAndForget.url, 'worker', new MemoryLogger());
@@ -145,7 +145,7 @@ describe('adding, replacing and scheduling work', () => {
     }
   });
 
-  it('an outcome sent twice in one batch is recorded once, with one terminal event', async () => {
+  itOnRedis('an outcome sent twice in one batch is recorded once, with one terminal event', async () => {
     const connection = createConnection(docket.url, 'worker', new MemoryLogger());
     const store = new WorkerStore(docket.keys, connection);
     const heard: string[] = [];

@@ -1,6 +1,6 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { Docket, type ExecutionEvent } from '../../lib';
-import { MemoryLogger, uniqueName } from '../support/docket-test';
+import { MemoryLogger, uniqueName, itOnRedis } from '../support/docket-test';
 import { proxiedRedis } from '../support/tcp-proxy';
 
 /**
@@ -11,7 +11,7 @@ import { proxiedRedis } from '../support/tcp-proxy';
 describe('a subscribe whose snapshot comes after live events', () => {
   const redis = proxiedRedis();
 
-  it('drops the live events the snapshot already covers and emits the rest once, in sequence order', async () => {
+  itOnRedis('drops the live events the snapshot already covers and emits the rest once, in sequence order', async () => {
     const docket = new Docket({ name: uniqueName('order'), url: redis.proxy.url, logger: new MemoryLogger() });
     docket.register(async function idle(): Promise<void> {});
     try {

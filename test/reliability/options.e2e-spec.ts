@@ -49,7 +49,9 @@ describe('a wait longer than a timer takes', () => {
       await expect(byDeadline).resolves.toBe('done');
       await worker.stop();
       await run;
-      await expect(docket.execution('nothing').getResult({ timeout: 0 })).rejects.toThrow(TimeoutError);
+      const waitingLong = await docket.add('later', { delay: 600_000 })();
+      await expect(waitingLong.getResult({ timeout: 0 })).rejects.toThrow(TimeoutError);
+      await docket.cancel(waitingLong.key);
     } finally {
       await docket.close();
       await dropDocket(docket);

@@ -5,8 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { Docket, Worker, type DocketOptions, type DocketLogger } from '../../lib';
+import { isMemoryUrl, memorySpaceOf } from '../../lib/core/memory/memory-space';
 
-export const redisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+/**
+ * The backend the shared core specs run on: Redis, or with DOCKET_TEST_BACKEND=memory the
+ * in-process one (jest's "memory" project sets it; see package.json).
+ */
+export const onMemory = process.env.DOCKET_TEST_BACKEND === 'memory';
+
+/** The URL of the backend under test: one shared memory space per jest worker on memory. */
+export const redisUrl = (): string => (onMemory ? 'memory://jest' : (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0'));
 
 export const uniqueName = (label = 'test'): string => `${label}-${randomUUID().slice(0, 8)}`;
 
@@ -35,10 +43,15 @@ export async function waitUntil(predicate: () => boolean | Promise<boolean>, des
 
 /** Keys of the docket that have no TTL, apart from the permanent structures. */
 export async function leakedKeys(docket: Docket, url = redisUrl()): Promise<string[]> {
+  const permanent = new Set([docket.keys.stream, docket.keys.queue, docket.keys.workers, docket.keys.sweepCursor, docket.keys.quarantine]);
+  if (isMemoryUrl(url)) {
+    // A space whose last docket closed is gone, and with it every key.
+    const space = memorySpaceOf(url);
+    return (space?.keys(`${docket.keys.prefix}:*`) ?? []).filter((key) => !permanent.has(key) && space?.ttl(key) === -1);
+  }
   const client = new Redis(url);
   try {
     const keys = await client.keys(`${docket.keys.prefix}:*`);
-    const permanent = new Set([docket.keys.stream, docket.keys.queue, docket.keys.workers, docket.keys.sweepCursor, docket.keys.quarantine]);
     const leaked: string[] = [];
     for (const key of keys) {
       if (permanent.has(key)) continue;
@@ -52,6 +65,11 @@ export async function leakedKeys(docket: Docket, url = redisUrl()): Promise<stri
 
 /** Deletes every key of the docket (for afterEach cleanup of the shared server). */
 export async function dropDocket(docket: Docket, url = redisUrl()): Promise<void> {
+  if (isMemoryUrl(url)) {
+    const space = memorySpaceOf(url);
+    for (const key of space?.keys(`${docket.keys.prefix}:*`) ?? []) space?.del(key);
+    return;
+  }
   const client = new Redis(url);
   try {
     const keys = await client.keys(`${docket.keys.prefix}:*`);
@@ -79,3 +97,10 @@ export function closeAfterEach(): <T extends Docket | Worker>(opened: T) => T {
     return thing;
   };
 }
+
+/**
+ * A test that needs Redis itself (it reads or writes keys, counts pub/sub channels or lists
+ * clients through a connection of its own): it runs on the Redis backend and is skipped when the
+ * shared specs run on memory, where no server exists to ask.
+ */
+export const itOnRedis: jest.It = onMemory ? it.skip : it;

@@ -8,7 +8,7 @@ import { ExecutionState } from '../execution/execution-state.enum';
 import type { CancelOutcome, DocketDepths, DocketKeys, DocketStore, ExecutionRecord, PendingKeys, QuarantinedItem, ScheduleReply, ScheduleRequest, WorkerInfo } from '../store';
 import { closeConnection, type RedisClient } from './connection';
 import { UnreadableRecordError } from '../errors/bad-data.errors';
-import { parseDelivery, parseRecord } from './execution-record';
+import { parseDelivery, parseRecord } from '../store/record-hash';
 import { consoleLogger, type DocketLogger } from '../util/logger';
 import { installScripts, type ScriptCommands } from './scripts';
 import { countQuarantined } from '../telemetry/docket-telemetry';

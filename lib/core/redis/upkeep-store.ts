@@ -5,7 +5,7 @@
  */
 import type { Delivery, Place, WorkerInfo } from '../store';
 import { answers, isNoGroup, RedisDocketStore, STREAM_ID } from './docket-store';
-import { parseDelivery } from './execution-record';
+import { parseDelivery } from '../store/record-hash';
 
 /**
  * Errors Redis answers with for the state it is in, not for the command: writing again later

@@ -1,3 +1,5 @@
+import { POISONED_SEQ } from '../../store/record-hash';
+
 /** A Lua script registered on a connection with ioredis `defineCommand` (EVALSHA + NOSCRIPT fallback). */
 export interface ScriptDefinition {
   /** The command name it gets on the client and its pipelines. */
@@ -7,11 +9,6 @@ export interface ScriptDefinition {
   readonly lua: string;
 }
 
-/**
- * The sequence number of a record left FAILED in place of an unreadable one (see poison_record):
- * above any a run reaches, so its event passes every subscriber's ordering filter.
- */
-export const POISONED_SEQ = 2 ** 40;
 
 /**
  * Lua helpers shared by the scripts.

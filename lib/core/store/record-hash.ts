@@ -1,9 +1,16 @@
 /**
- * How an execution's record (its runs hash) and its stream message read back from Redis.
+ * How an execution's record (its runs hash: field → string) and its stream message read back, from
+ * Redis or from the memory backend, which keeps the same fields.
  */
 import { UnreadableRecordError } from '../errors/bad-data.errors';
 import { isExecutionState, type ExecutionState } from '../execution/execution-state.enum';
-import type { Delivery, ExecutionRecord } from '../store';
+import type { Delivery, ExecutionRecord } from './execution-record';
+
+/**
+ * The sequence number of a record left FAILED in place of an unreadable one (see poison_record):
+ * above any a run reaches, so its event passes every subscriber's ordering filter.
+ */
+export const POISONED_SEQ = 2 ** 40;
 
 const NUMBERS = ['when', 'gen', 'seq', 'sseq', 'pseq', 'attempt', 'started', 'completed', 'pc', 'pt', 'pu', 'unknown', 'usince'] as const;
 

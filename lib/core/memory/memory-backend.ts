@@ -1,0 +1,146 @@
+/**
+ * The backend behind `memory://` URLs: the whole store port in this process, with no server. A
+ * worker's wait for work is a promise woken by the next stream entry; a subscription is a
+ * listener on the space's bus.
+ */
+import type { Backend, BackendOptions, DocketStore, Fetched, Listener, StreamWaiter, SubscriberHub, WaitRequest, WorkerStore } from '../store';
+import { DocketKeys } from '../store/docket-keys';
+import type { DocketLogger } from '../util/logger';
+import { excerpt, RateLimitedLog } from '../util/rate-limited-log';
+import { acquireSpace, MemorySpace, releaseSpace } from './memory-space';
+import { MemoryWorkerStore } from './memory-worker-store';
+
+/** Waits for stream entries of one worker; `end()` ends the wait that is on with nothing read. */
+class MemoryStreamWaiter implements StreamWaiter {
+  private endWait?: () => void;
+  private released = false;
+  private ended = false;
+
+  constructor(
+    private readonly store: MemoryWorkerStore,
+    private readonly space: MemorySpace,
+  ) {}
+
+  async wait(request: WaitRequest): Promise<Fetched> {
+    const { worker, count, blockMs, ttlMs, ahead } = request;
+    if (ahead) {
+      const written = await this.store.complete(ahead.batch, ahead.now, ttlMs).then(
+        () => null,
+        (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+      );
+      ahead.settled(written);
+    }
+    const stream = this.space.stream(this.store.keys.stream);
+    if (this.ended) return { runs: [], read: 0 };
+    if (!stream.hasUndelivered()) {
+      const ended = await new Promise<boolean>((resolve) => {
+        const timer = blockMs > 0 ? setTimeout(() => done(false), blockMs) : undefined;
+        const stopWaiting = stream.whenAdded(() => done(false));
+        const done = (byEnd: boolean): void => {
+          if (timer) clearTimeout(timer);
+          stopWaiting();
+          this.endWait = undefined;
+          resolve(byEnd);
+        };
+        this.endWait = () => done(true);
+      });
+      if (ended) return { runs: [], read: 0 };
+    }
+    return this.store.claimNextNow(worker, count, Date.now(), ttlMs);
+  }
+
+  /** Ends the wait that is on, and any the worker starts after it: it is stopping. */
+  end(): Promise<void> {
+    this.ended = true;
+    this.endWait?.();
+    return Promise.resolve();
+  }
+
+  /** A memory space never disconnects. */
+  onReconnect(): void {}
+
+  disconnect(): void {
+    this.endWait?.();
+    if (!this.released) releaseSpace(this.space);
+    this.released = true;
+  }
+}
+
+/** Subscriptions on a space's bus. A listener that throws loses that message alone, with a log line. */
+class MemorySubscriberHub implements SubscriberHub {
+  readonly status = 'ready';
+  private readonly dropped: RateLimitedLog;
+  private released = false;
+
+  constructor(
+    private readonly space: MemorySpace,
+    logger: DocketLogger,
+  ) {
+    this.dropped = new RateLimitedLog(logger);
+  }
+
+  listen(channel: string, listener: Listener): Promise<() => void> {
+    return Promise.resolve(this.space.bus.subscribe(channel, (message, on) => this.dispatch(listener, message, on)));
+  }
+
+  listenPattern(pattern: string, listener: Listener): Promise<() => void> {
+    return Promise.resolve(this.space.bus.psubscribe(pattern, (message, on) => this.dispatch(listener, message, on)));
+  }
+
+  release(): Promise<void> {
+    if (!this.released) releaseSpace(this.space);
+    this.released = true;
+    return Promise.resolve();
+  }
+
+  private dispatch(listener: Listener, message: string, channel: string): void {
+    try {
+      listener.onMessage(message, channel);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      this.dropped.warn('dropped', `Dropped ${excerpt(message)} heard on ${channel}: ${why}`);
+    }
+  }
+}
+
+/**
+ * The in-process backend. `memory://` is a space of this docket's own (shared by its producer,
+ * workers and subscriptions); `memory://NAME` is shared with every docket of the process that
+ * uses the same URL.
+ */
+export class MemoryBackend implements Backend {
+  readonly keys: DocketKeys;
+  private readonly own?: MemorySpace;
+
+  constructor(private readonly options: BackendOptions) {
+    this.keys = new DocketKeys(options.name, options.hashTag);
+    if (/^memory:\/\/$/i.test(options.url)) this.own = new MemorySpace();
+  }
+
+  openDocketStore(): Promise<DocketStore> {
+    return Promise.resolve(new MemoryWorkerStore(this.keys, this.use(), this.options.logger));
+  }
+
+  openWorkerStore(): Promise<WorkerStore> {
+    return Promise.resolve(new MemoryWorkerStore(this.keys, this.use(), this.options.logger));
+  }
+
+  openStreamWaiter(store: WorkerStore): Promise<StreamWaiter> {
+    if (!(store instanceof MemoryWorkerStore)) throw new TypeError('A memory stream waiter needs the worker store this backend opened');
+    return Promise.resolve(new MemoryStreamWaiter(store, this.use()));
+  }
+
+  acquireSubscriber(): SubscriberHub {
+    return new MemorySubscriberHub(this.use(), this.options.logger);
+  }
+
+  unavailable(err: unknown): Error {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+
+  private use(): MemorySpace {
+    if (!this.own) return acquireSpace(this.options.url);
+    this.own.users++;
+    return this.own;
+  }
+}
