@@ -5,6 +5,7 @@
  * (`CliIo.env`), so that a run in process sees the same thing as a run from a shell.
  */
 import type { Command } from 'commander';
+import { isMemoryUrl } from '../core/backends';
 import { RedisUnavailableError } from '../core/errors/docket.errors';
 import { Docket } from '../core/producer/docket';
 import { DEFAULT_DOCKET_NAME as DEFAULT_DOCKET, DEFAULT_DOCKET_URL as DEFAULT_URL } from '../core/producer/docket.options';
@@ -115,6 +116,13 @@ export function unreachable(error: Error, connection: ConnectionOptions): CliErr
  * const docket = await openDocket(connectionOf(command, io.env), logger);
  */
 export async function openDocket(connection: ConnectionOptions, logger: DocketLogger, setup?: (docket: Docket) => void): Promise<Docket> {
+  if (isMemoryUrl(connection.url)) {
+    throw new CliError(
+      `${connection.url} (from ${sourceText(connection.urlFrom)}) is an in-process backend: its work lives inside the one process that uses it, ` +
+        'and the docket command runs in a process of its own, so it can neither see nor run that work. Give the Redis URL your app uses (--url, DOCKET_URL or REDIS_URL).',
+      ExitCode.USAGE,
+    );
+  }
   let docket: Docket | undefined;
   try {
     docket = new Docket({ name: connection.docket, url: connection.url, logger });

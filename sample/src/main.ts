@@ -11,7 +11,14 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   const config = app.get<SampleConfig>(SAMPLE_CONFIG);
   await app.listen(config.port);
-  new Logger('Sample').log(
+  const logger = new Logger('Sample');
+  if (config.memoryBecause) {
+    logger.warn(
+      `${config.memoryBecause}: running on ${config.redisUrl}. Work and its events live in this process only; ` +
+        'other processes (npm run start:worker, npx docket) cannot see them. Set REDIS_URL to use Redis.',
+    );
+  }
+  logger.log(
     `Listening on http://localhost:${config.port} (GraphQL at /graphql); docket "${config.docketName}" on ${maskPassword(config.redisUrl)}` +
       (config.worker ? ', with a worker' : ', API only (DOCKET_WORKER=false)'),
   );

@@ -80,6 +80,16 @@ describe('docket configuration: flags, then DOCKET_URL / REDIS_URL / DOCKET_NAME
     expect(result.stderr).toContain('The URL came from $DOCKET_URL; give another with --url, DOCKET_URL or REDIS_URL.');
   });
 
+  it('refuses a memory:// URL, saying that the CLI runs in a process of its own and cannot see that work', async () => {
+    for (const args of [['snapshot'], ['worker']]) {
+      const result = await runCli(args, { env: { ...BARE, REDIS_URL: 'memory://sample' } });
+      expect(result.code).toBe(64);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('memory://sample (from $REDIS_URL) is an in-process backend');
+      expect(result.stderr).toContain('Give the Redis URL your app uses');
+    }
+  });
+
   it('help names the variables read and the defaults, on the program and on every command', async () => {
     const top = await runCli(['--help']);
     expect(top.stdout).toMatch(/^ {2}DOCKET_URL {4}the Redis URL when --url is not given$/m);
