@@ -12,6 +12,8 @@ export type { DocketSnapshot, ExecutionSummary } from './producer/docket-snapsho
 export type { DocketHealth, HealthOptions } from './producer/docket-health';
 export { DOCKET_METRICS } from './telemetry/telemetry-names';
 export { Worker } from './worker/worker';
+export { createDocketTester, DocketAssertionError, DocketTester } from './testing/docket-tester';
+export type { PendingTask } from './testing/docket-tester';
 export { WORKER_TTL_MS } from './worker/worker.options';
 export type { StopOptions, WorkerOptions } from './worker/worker.options';
 export { Execution } from './execution/execution';

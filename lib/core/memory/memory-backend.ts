@@ -7,7 +7,7 @@ import type { Backend, BackendOptions, DocketStore, Fetched, Listener, StreamWai
 import { DocketKeys } from '../store/docket-keys';
 import type { DocketLogger } from '../util/logger';
 import { excerpt, RateLimitedLog } from '../util/rate-limited-log';
-import { acquireSpace, MemorySpace, releaseSpace } from './memory-space';
+import { acquireSpace, acquireSpaceQuietly, MemorySpace, releaseSpace } from './memory-space';
 import { MemoryWorkerStore } from './memory-worker-store';
 
 /** Waits for stream entries of one worker; `end()` ends the wait that is on with nothing read. */
@@ -136,6 +136,21 @@ export class MemoryBackend implements Backend {
 
   unavailable(err: unknown): Error {
     return err instanceof Error ? err : new Error(String(err));
+  }
+
+  /** The space's clock, which {@link MemoryBackend.advanceClock} moves ahead. */
+  now(): number {
+    return this.space().now();
+  }
+
+  /** Moves the space's clock `ms` ahead: scheduled and retried work comes due as if that time had passed. */
+  advanceClock(ms: number): void {
+    this.space().advance(ms);
+  }
+
+  /** The space, without taking a use of it. */
+  private space(): MemorySpace {
+    return this.own ?? acquireSpaceQuietly(this.options.url);
   }
 
   private use(): MemorySpace {

@@ -40,7 +40,8 @@ export class MemoryDocketStore implements DocketStore {
     protected readonly logger: DocketLogger,
   ) {}
 
-  schedule(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]> {
+  schedule(requests: readonly ScheduleRequest[], _now: number): Promise<ScheduleReply[]> {
+    const now = this.space.now();
     return Promise.resolve(requests.map((r) => this.scheduleOne(r, now)));
   }
 
@@ -83,7 +84,8 @@ export class MemoryDocketStore implements DocketStore {
     return ok(gen);
   }
 
-  cancel(key: string, now: number, ttlMs: number): Promise<CancelOutcome> {
+  cancel(key: string, _now: number, ttlMs: number): Promise<CancelOutcome> {
+    const now = this.space.now();
     const k = this.keys;
     const h = this.space.hash(k.runs(key));
     const state = h?.get('state');
@@ -120,7 +122,8 @@ export class MemoryDocketStore implements DocketStore {
     return Promise.resolve({ result: h?.get('result'), failure: h?.get('failure'), error: h?.get('error') });
   }
 
-  workers(maxAgeMs: number, now: number): Promise<WorkerInfo[]> {
+  workers(maxAgeMs: number, _now: number): Promise<WorkerInfo[]> {
+    const now = this.space.now();
     const live = this.space.zset(this.keys.workers)?.range(now - maxAgeMs, Infinity) ?? [];
     const infos = live.map(([name, seen]) => {
       const rec = JSON.parse(this.space.string(this.keys.worker(name)) ?? '{"tasks":[]}') as { tasks: string[]; concurrency?: number };
@@ -145,7 +148,8 @@ export class MemoryDocketStore implements DocketStore {
     return Promise.resolve(this.space.stream(this.keys.stream).length > 0 || (this.space.zset(this.keys.queue)?.size ?? 0) > 0);
   }
 
-  depths(now: number, workerMaxAgeMs: number): Promise<DocketDepths> {
+  depths(_now: number, workerMaxAgeMs: number): Promise<DocketDepths> {
+    const now = this.space.now();
     const stream = this.space.stream(this.keys.stream);
     const queue = this.space.zset(this.keys.queue);
     const due = queue?.range(-Infinity, now) ?? [];

@@ -84,6 +84,22 @@ export class MemorySpace {
   private lastSweep = 0;
   /** The stores, waiters and hubs holding this space open. */
   users = 0;
+  /** How far this space's clock is ahead of the wall clock (see {@link MemorySpace.advance}). */
+  private offset = 0;
+
+  /**
+   * This space's clock (epoch ms): the wall clock, moved ahead by {@link MemorySpace.advance}.
+   * Every decision of the memory store (what is due, leases, idle times, expiry) is taken on it.
+   */
+  now(): number {
+    return Date.now() + this.offset;
+  }
+
+  /** Moves the clock `ms` ahead (never back): scheduled and retried work comes due as if that time had passed. */
+  advance(ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`A memory clock moves ahead by a number of ms ≥ 0, not ${ms}`);
+    this.offset += ms;
+  }
 
   /** The hash at `key`; created empty when `create` and absent. */
   hash(key: string, create: true): Hash;
@@ -99,7 +115,7 @@ export class MemorySpace {
   }
 
   stream(key: string): MemoryStream {
-    return this.get(key, true, () => new MemoryStream()) as MemoryStream;
+    return this.get(key, true, () => new MemoryStream(() => this.now())) as MemoryStream;
   }
 
   string(key: string): string | undefined {
@@ -110,7 +126,7 @@ export class MemorySpace {
   setString(key: string, value: string, ttlMs?: number): void {
     this.values.set(key, value);
     if (ttlMs === undefined) this.expiries.delete(key);
-    else this.expiries.set(key, Date.now() + ttlMs);
+    else this.expiries.set(key, this.now() + ttlMs);
   }
 
   /** True when `key` holds a value; as in Redis, a hash or sorted set left empty is no key at all. */
@@ -128,7 +144,7 @@ export class MemorySpace {
   /** Makes `key` expire `ms` from now (PEXPIRE); false when there is no such key. */
   expire(key: string, ms: number): boolean {
     if (!this.exists(key)) return false;
-    this.expiries.set(key, Date.now() + ms);
+    this.expiries.set(key, this.now() + ms);
     return true;
   }
 
@@ -136,7 +152,7 @@ export class MemorySpace {
   ttl(key: string): number {
     if (!this.exists(key)) return -2;
     const at = this.expiries.get(key);
-    return at === undefined ? -1 : Math.max(0, at - Date.now());
+    return at === undefined ? -1 : Math.max(0, at - this.now());
   }
 
   /** Keys matching a glob, as KEYS does (for the CLI-free helpers that list what a space holds). */
@@ -148,7 +164,7 @@ export class MemorySpace {
   private get(key: string, create: boolean, make: () => Value): Value | undefined {
     this.sweepSometimes();
     const at = this.expiries.get(key);
-    if (at !== undefined && at <= Date.now()) this.del(key);
+    if (at !== undefined && at <= this.now()) this.del(key);
     let value = this.values.get(key);
     if (value === undefined && create) {
       value = make();
@@ -159,7 +175,7 @@ export class MemorySpace {
 
   /** Drops expired keys, at most once a second, so that a record nobody reads again still goes. */
   private sweepSometimes(): void {
-    const now = Date.now();
+    const now = this.now();
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
     for (const [key, at] of this.expiries) if (at <= now) this.del(key);
@@ -175,13 +191,19 @@ export function isMemoryUrl(url: string): boolean {
 
 /** The space for `url`: a new one for `memory://`, the shared one for `memory://NAME`. Give it back with {@link releaseSpace}. */
 export function acquireSpace(url: string): MemorySpace {
+  const space = acquireSpaceQuietly(url);
+  space.users++;
+  return space;
+}
+
+/** The space for `url`, made if need be, without counting a use of it (for its clock). */
+export function acquireSpaceQuietly(url: string): MemorySpace {
   const name = url.replace(/^memory:\/\//i, '');
   let space = name ? shared.get(name) : undefined;
   if (!space) {
     space = new MemorySpace();
     if (name) shared.set(name, space);
   }
-  space.users++;
   return space;
 }
 

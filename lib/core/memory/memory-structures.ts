@@ -116,12 +116,16 @@ export class MemoryStream {
   /** Wakes whoever waits for new entries. */
   private waiters = new Set<() => void>();
 
+  /** @param clock the space's clock, which new entry ids are made from */
+  constructor(private readonly clock: () => number = Date.now) {}
+
   get length(): number {
     return this.entries.size;
   }
 
   /** Appends an entry under a new id from the clock (XADD *) and wakes the waiters. */
-  add(fields: StreamFields, now = Date.now()): string {
+  add(fields: StreamFields): string {
+    const now = this.clock();
     if (now > this.lastMs) {
       this.lastMs = now;
       this.lastSeq = 0;

@@ -19,17 +19,20 @@ export class MemoryWorkerStore extends MemoryDocketStore implements WorkerStore 
     return Promise.resolve();
   }
 
-  claim(deliveries: readonly Delivery[], worker: string, now: number, ttlMs: number): Promise<ClaimedRun[]> {
+  claim(deliveries: readonly Delivery[], worker: string, _now: number, ttlMs: number): Promise<ClaimedRun[]> {
+    const now = this.space.now();
     const runs = deliveries.map((d) => this.claimOne(worker, now, ttlMs, d.id, d.key, d.generation, d.redelivered));
     return Promise.resolve(runs.filter((r): r is ClaimedRun => r !== undefined));
   }
 
-  claimNext(worker: string, count: number, now: number, ttlMs: number): Promise<Fetched> {
+  claimNext(worker: string, count: number, _now: number, ttlMs: number): Promise<Fetched> {
+    const now = this.space.now();
     return Promise.resolve(this.claimNextNow(worker, count, now, ttlMs));
   }
 
   /** Reads up to `count` new messages for `worker` and claims them (the claim-next script). */
-  claimNextNow(worker: string, count: number, now: number, ttlMs: number): Fetched {
+  claimNextNow(worker: string, count: number, _now: number, ttlMs: number): Fetched {
+    const now = this.space.now();
     const read = this.space.stream(this.keys.stream).readNew(worker, count, now);
     const runs = read.map(([id, f]) => this.claimOne(worker, now, ttlMs, id, f.key, f.gen, false));
     return { runs: runs.filter((r): r is ClaimedRun => r !== undefined), read: read.length, lastId: read.at(-1)?.[0] };
@@ -65,7 +68,8 @@ export class MemoryWorkerStore extends MemoryDocketStore implements WorkerStore 
     return Promise.resolve(pending.flatMap(([id, f]) => (f ? [deliveryOf(id, f)] : [])));
   }
 
-  complete(batch: readonly Completion[], now: number, ttlMs: number): Promise<string[]> {
+  complete(batch: readonly Completion[], _now: number, ttlMs: number): Promise<string[]> {
+    const now = this.space.now();
     return Promise.resolve(batch.map((c) => this.completeOne(c, now, ttlMs)));
   }
 
@@ -128,7 +132,8 @@ export class MemoryWorkerStore extends MemoryDocketStore implements WorkerStore 
     return false;
   }
 
-  async quarantineOutcome(c: Completion, reason: string, now: number, ttlMs: number): Promise<void> {
+  async quarantineOutcome(c: Completion, reason: string, _now: number, ttlMs: number): Promise<void> {
+    const now = this.space.now();
     const id = `${now}-${this.quarantine().size}`;
     const raw = JSON.stringify({ outcome: c.outcome, error: c.errorSummary.slice(0, 1_000), resultBytes: c.result.length, failureBytes: c.failure.length });
     this.quarantine().set(id, JSON.stringify({ id, what: 'outcome', reason, key: c.key, messageId: c.messageId, at: now, raw }));
@@ -145,7 +150,8 @@ export class MemoryWorkerStore extends MemoryDocketStore implements WorkerStore 
     this.dropMessage(c.messageId);
   }
 
-  progress(key: string, generation: string, now: number, current: number, total: number, message: string | null): Promise<boolean> {
+  progress(key: string, generation: string, _now: number, current: number, total: number, message: string | null): Promise<boolean> {
+    const now = this.space.now();
     const r = this.space.hash(this.keys.runs(key));
     const seq = Number(r?.get('seq')) + 1;
     if (!r || r.get('gen') !== generation || r.get('state') !== ExecutionState.RUNNING || !Number.isFinite(seq)) return Promise.resolve(false);
@@ -157,7 +163,8 @@ export class MemoryWorkerStore extends MemoryDocketStore implements WorkerStore 
     return Promise.resolve(true);
   }
 
-  acquire(run: ClaimedRun, place: Place, now: number, leaseMs: number): Promise<PlaceAnswer> {
+  acquire(run: ClaimedRun, place: Place, _now: number, leaseMs: number): Promise<PlaceAnswer> {
+    const now = this.space.now();
     const { name, size } = place;
     const r = this.space.hash(this.keys.runs(run.key));
     const get = (field: string): string | undefined => r?.get(field);
@@ -206,7 +213,8 @@ export class MemoryWorkerStore extends MemoryDocketStore implements WorkerStore 
     return Promise.resolve('left');
   }
 
-  streamDue(now: number, limit: number): Promise<number> {
+  streamDue(_now: number, limit: number): Promise<number> {
+    const now = this.space.now();
     const queue = this.space.zset(this.keys.queue);
     const due = queue?.range(-Infinity, now, limit) ?? [];
     for (const [key] of due) {
@@ -222,7 +230,7 @@ export class MemoryWorkerStore extends MemoryDocketStore implements WorkerStore 
   }
 
   renewLeases(consumer: string, ids: readonly string[], places: readonly { id: string; place: Place }[], leaseMs: number): Promise<void> {
-    const now = Date.now();
+    const now = this.space.now();
     this.space.stream(this.keys.stream).touch(consumer, ids, now);
     for (const { id, place } of places) {
       const slots = this.space.zset(this.keys.slots(place.name));
@@ -235,7 +243,7 @@ export class MemoryWorkerStore extends MemoryDocketStore implements WorkerStore 
 
   /** Takes over messages idle longer than `minIdleMs` (one process: no lease is needed to sweep alone). */
   sweep(consumer: string, minIdleMs: number, count: number): Promise<Delivery[]> {
-    const taken = this.space.stream(this.keys.stream).autoClaim(consumer, minIdleMs, count, Date.now());
+    const taken = this.space.stream(this.keys.stream).autoClaim(consumer, minIdleMs, count, this.space.now());
     return Promise.resolve(taken.map(([id, f]) => deliveryOf(id, f)));
   }
 

@@ -57,7 +57,7 @@ export class Docket extends DocketConnection {
   call(task: string, options?: AddOptions): (...args: unknown[]) => TaskCall;
   call<F extends TaskFunction>(task: F | string, options: AddOptions = {}): (...args: TaskArgs<F>) => TaskCall<TaskResult<F>> {
     const definition = this.tasks.resolve(task);
-    const time = resolveWhen(options);
+    const time = resolveWhen(options, () => this.backend.now());
     return (...args) => prepareCall(this.codec, definition, 'add', time, options.key, args) as TaskCall<TaskResult<F>>;
   }
 
@@ -75,7 +75,7 @@ export class Docket extends DocketConnection {
   add<R = unknown>(task: string, options?: AddOptions): (...args: unknown[]) => Promise<Execution<R>>;
   add<F extends TaskFunction>(task: F | string, options: AddOptions = {}): (...args: TaskArgs<F>) => Promise<Execution<TaskResult<F>>> {
     const definition = this.tasks.resolve(task);
-    const time = resolveWhen(options);
+    const time = resolveWhen(options, () => this.backend.now());
     return async (...args) => {
       const span = this.telemetry.producer('add', definition.name);
       const send = (): Promise<Execution> => this.adds.sendOne(prepareCall(this.codec, definition, 'add', time, options.key, args, span?.carrier));
@@ -95,7 +95,7 @@ export class Docket extends DocketConnection {
   replace<F extends TaskFunction>(task: F | string, options: ReplaceOptions): (...args: TaskArgs<F>) => Promise<Execution<TaskResult<F>>> {
     if (!options?.key) throw new InvalidOptionsError('replace() needs a key: replace(task, { key, when | delay }).');
     const definition = this.tasks.resolve(task);
-    const time = resolveWhen(options);
+    const time = resolveWhen(options, () => this.backend.now());
     return async (...args) => {
       const span = this.telemetry.producer('replace', definition.name);
       const send = (): Promise<Execution> => this.adds.sendOne(prepareCall(this.codec, definition, 'replace', time, options.key, args, span?.carrier));

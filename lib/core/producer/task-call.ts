@@ -65,8 +65,8 @@ export interface TaskCall<R = unknown> {
 /** The last time a Date can hold (ms since the epoch). */
 const MAX_DATE_MS = 8.64e15;
 
-/** @internal The due time of `options` (a Date, or a delay from the moment of each call). */
-export function resolveWhen(options: AddOptions): () => number {
+/** @internal The due time of `options` (a Date, or a delay from the moment of each call on `now`, the backend's clock). */
+export function resolveWhen(options: AddOptions, now: () => number = Date.now): () => number {
   const { when, delay } = options;
   if (when !== undefined && delay !== undefined) {
     throw new InvalidOptionsError('Pass either { when } (a Date) or { delay } (ms), not both.');
@@ -82,13 +82,13 @@ export function resolveWhen(options: AddOptions): () => number {
       throw new InvalidOptionsError(`{ delay } must be a number of ms ≥ 0, got ${delay}.`);
     }
     return () => {
-      const at = Date.now() + delay;
+      const at = now() + delay;
       // Past the last time a Date can hold (year 275760) there is no due time to keep.
-      if (at > MAX_DATE_MS) throw new InvalidOptionsError(`{ delay } of ${delay} ms ends past the last time a Date can hold; give a delay under ${MAX_DATE_MS - Date.now()} ms.`);
+      if (at > MAX_DATE_MS) throw new InvalidOptionsError(`{ delay } of ${delay} ms ends past the last time a Date can hold; give a delay under ${MAX_DATE_MS - now()} ms.`);
       return at;
     };
   }
-  return () => Date.now();
+  return now;
 }
 
 /** @internal Encodes a call's arguments and fixes its time and key (a fresh UUIDv7 by default). */

@@ -43,6 +43,11 @@ export class RedisBackend implements Backend {
     return RedisSubscriberHub.acquire(url, logger, tls);
   }
 
+  /** The wall clock: Redis scripts take their time from the producer and the worker. */
+  now(): number {
+    return Date.now();
+  }
+
   unavailable(err: unknown): Error {
     return unavailable(this.options.url, err);
   }

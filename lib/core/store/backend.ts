@@ -36,4 +36,11 @@ export interface Backend {
   acquireSubscriber(): SubscriberHub;
   /** Wraps a failure to reach the backend in a RedisUnavailableError; other errors pass through. */
   unavailable(err: unknown): Error;
+  /**
+   * The clock due times are counted on (epoch ms): the wall clock for Redis; a memory space's
+   * clock, which a test may move ahead. A `delay` and a retry's wait start from it.
+   */
+  now(): number;
+  /** Moves {@link Backend.now} `ms` ahead, so that scheduled and retried work comes due; only a memory backend has it. */
+  advanceClock?(ms: number): void;
 }

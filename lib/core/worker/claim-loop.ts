@@ -13,7 +13,7 @@ import type { OutcomeWriter } from './outcome-writer';
 import type { RunTracker } from './run-tracker';
 import type { RunSite } from './run-site';
 import { startRun } from './task-runner';
-import type { ResolvedWorkerOptions } from './worker.options';
+import { WORKER_TTL_MS, type ResolvedWorkerOptions } from './worker.options';
 
 const BLOCK_MS = 1_000;
 const UNTIL_FINISHED_BLOCK_MS = 100;
@@ -33,6 +33,9 @@ export interface LoopParts {
   moveDue(): Promise<void>;
 }
 
+/** When a loop ends by itself: never ('stopped'), with no work left ('finished'), with none due ('idle'). */
+export type LoopEnd = 'stopped' | 'finished' | 'idle';
+
 export class ClaimLoop {
   /** The highest stream id this worker has read (new messages come after it). */
   private lastDelivered = '0-0';
@@ -45,8 +48,13 @@ export class ClaimLoop {
     this.site = { docket, store, worker: options.name, leaseMs: options.redeliveryTimeout, logger, fallback, unknownTaskTimeout: options.unknownTaskTimeout };
   }
 
-  /** Claims and runs until the worker stops or, with `untilFinished`, until no work is left. */
-  async run(untilFinished: boolean): Promise<void> {
+  /**
+   * Claims and runs until the worker stops (`until` 'stopped'), until no work is left
+   * ('finished': future work is waited for), or until nothing is due or running ('idle': work
+   * scheduled for later stays, for a test that moves a memory clock).
+   */
+  async run(until: LoopEnd): Promise<void> {
+    const untilFinished = until !== 'stopped';
     const { store, waiter, runs, outcomes, options, docket } = this.parts;
     const worker = options.name;
     let backoff = 100;
@@ -76,6 +84,7 @@ export class ClaimLoop {
           this.noteDelivered(next);
           for (const run of next.runs) this.launch(run);
           if (next.read > 0 || !this.parts.running()) continue;
+          if (until === 'idle' && runs.size === 0 && !(await this.workLeft(until))) return;
         }
         const waited = await waiter.wait({
           worker,
@@ -94,9 +103,7 @@ export class ClaimLoop {
         }
         idle = waited.read < available;
         if (waited.read === 0 && untilFinished && runs.size === 0) {
-          await this.parts.moveDue();
-          await outcomes.settled();
-          if (!(await store.hasWork())) return;
+          if (!(await this.workLeft(until))) return;
         }
         backoff = 100;
       } catch (err) {
@@ -126,6 +133,19 @@ export class ClaimLoop {
   }
 
   /** Reads come in stream order, each after the last: the last id read is the highest. */
+  /**
+   * Whether a loop that ends by itself has more to do, once due work was moved and outcomes
+   * written: any work at all ('finished'), or work due or running now ('idle').
+   */
+  private async workLeft(until: LoopEnd): Promise<boolean> {
+    const { store, docket, outcomes } = this.parts;
+    await this.parts.moveDue();
+    await outcomes.settled();
+    if (until !== 'idle') return store.hasWork();
+    const depths = await store.depths(docket.backend.now(), WORKER_TTL_MS);
+    return depths.queued > 0 || depths.running > 0;
+  }
+
   private noteDelivered(fetched: Fetched): void {
     if (fetched.lastId) this.lastDelivered = fetched.lastId;
   }

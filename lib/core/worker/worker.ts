@@ -10,7 +10,7 @@
 import type { Docket } from '../producer/docket';
 import type { StreamWaiter, WorkerStore } from '../store';
 import type { DocketLogger } from '../util/logger';
-import { ClaimLoop } from './claim-loop';
+import { ClaimLoop, type LoopEnd } from './claim-loop';
 import { OutcomeWriter } from './outcome-writer';
 import { RunTracker } from './run-tracker';
 import { checkDelay, resolveWorkerOptions, type ResolvedWorkerOptions, type StopOptions, type WorkerOptions } from './worker.options';
@@ -73,7 +73,7 @@ export class Worker {
    */
   async runForever(): Promise<void> {
     if (!(await this.begin())) return;
-    this.loop = this.claims!.run(false);
+    this.loop = this.claims!.run('stopped');
     await this.loop;
   }
 
@@ -85,8 +85,20 @@ export class Worker {
    * await docket.add(task)(); await worker.runUntilFinished();
    */
   async runUntilFinished(): Promise<void> {
+    return this.runUntil('finished');
+  }
+
+  /**
+   * @internal Runs until nothing is due, queued or running, then stops: work scheduled for later
+   * stays where it is (the docket tester's run, which moves a memory clock instead of waiting).
+   */
+  async runUntilIdle(): Promise<void> {
+    return this.runUntil('idle');
+  }
+
+  private async runUntil(end: LoopEnd): Promise<void> {
     if (!(await this.begin())) return;
-    this.loop = this.claims!.run(true);
+    this.loop = this.claims!.run(end);
     await this.loop;
     const { drainTimeout } = this.options;
     await this.shutdown(drainTimeout, Date.now() + drainTimeout + STOP_MARGIN_MS);

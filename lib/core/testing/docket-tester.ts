@@ -1,0 +1,148 @@
+/**
+ * Test helpers for a docket on `memory://`: run what is due, move the clock instead of waiting,
+ * and assert on what is scheduled, with messages that list it.
+ */
+import { DocketError, InvalidOptionsError } from '../errors/docket.errors';
+import { ExecutionState } from '../execution/execution-state.enum';
+import type { Docket } from '../producer/docket';
+import type { TaskFunction } from '../tasks/task-registry';
+import { Worker } from '../worker/worker';
+
+/**
+ * An expectation of {@link DocketTester} did not hold; the message lists what is scheduled.
+ *
+ * @example
+ * await expect(tester.expectScheduled('sendEmail')).rejects.toThrow(DocketAssertionError);
+ */
+export class DocketAssertionError extends DocketError {
+  override name = 'DocketAssertionError';
+}
+
+/**
+ * Work waiting in a docket: queued (due now) or scheduled (due later, or waiting for a place).
+ *
+ * @example
+ * const [first] = await tester.pending(); // { task: 'sendEmail', args: ['ada'], when: …, state: 'scheduled', key: … }
+ */
+export interface PendingTask {
+  readonly key: string;
+  readonly task: string;
+  readonly args: unknown[];
+  readonly when: Date;
+  readonly state: ExecutionState;
+}
+
+let testers = 0;
+
+/**
+ * Drives a docket in a test: {@link DocketTester.runUntilFinished} runs what is due (also what
+ * tasks add, and retries due at once) with a real worker, then stops; work due later stays until
+ * {@link DocketTester.advanceBy} moves the docket's clock past it. Made by
+ * {@link createDocketTester}, or injected by `DocketTestingModule` in Nest.
+ *
+ * @example
+ * const docket = new Docket({ url: 'memory://' });
+ * docket.register(sendEmail, { retry: { attempts: 3, delay: 60_000 } });
+ * const tester = createDocketTester(docket);
+ * await docket.add(sendEmail)('ada@example.com');
+ * await tester.runUntilFinished();         // the first attempt fails…
+ * await tester.expectScheduled(sendEmail);  // …and its retry waits a minute
+ * await tester.advanceBy(60_000);
+ * await tester.runUntilFinished();
+ * await tester.expectNoTasks();
+ */
+export class DocketTester {
+  private readonly id = ++testers;
+
+  /** @param docket the docket to drive; the clock moves only on `memory://` */
+  constructor(readonly docket: Docket) {}
+
+  /** The docket's clock: the wall clock, plus every {@link DocketTester.advanceBy}. */
+  now(): Date {
+    return new Date(this.docket.backend.now());
+  }
+
+  /**
+   * Runs every task that is due, with a worker of its own, until nothing is due, queued or
+   * running; work the tasks add runs too when it is due. Work due later is left scheduled.
+   */
+  async runUntilFinished(): Promise<void> {
+    await new Worker(this.docket, { name: `docket-tester-${this.id}` }).runUntilIdle();
+  }
+
+  /** Moves the docket's clock `ms` ahead: what comes due by then runs at the next {@link DocketTester.runUntilFinished}. */
+  async advanceBy(ms: number): Promise<void> {
+    const advance = this.docket.backend.advanceClock;
+    if (!advance) throw new InvalidOptionsError(`The clock of docket "${this.docket.name}" is the wall clock of ${this.docket.url}; only a memory:// docket has a clock a test can move.`);
+    if (!Number.isFinite(ms) || ms < 0) throw new InvalidOptionsError(`advanceBy() takes a number of ms ≥ 0, not ${ms}.`);
+    advance.call(this.docket.backend, ms);
+    return Promise.resolve();
+  }
+
+  /** Moves the docket's clock to `date` (never back). */
+  async advanceTo(date: Date): Promise<void> {
+    const ms = date.getTime() - this.docket.backend.now();
+    if (!(ms >= 0)) throw new InvalidOptionsError(`advanceTo(${date.toISOString()}) is before the docket's clock (${this.now().toISOString()}); a clock only moves ahead.`);
+    return this.advanceBy(ms);
+  }
+
+  /** What is queued or scheduled, due first. */
+  async pending(): Promise<PendingTask[]> {
+    const { queued, scheduled } = await this.docket.snapshot();
+    const found = await Promise.all([...queued, ...scheduled].map((s) => this.docket.getExecution(s.key)));
+    return found
+      .flatMap((e) => (e ? [{ key: e.key, task: e.taskName, args: e.args, when: e.when, state: e.state }] : []))
+      .sort((a, b) => a.when.getTime() - b.when.getTime());
+  }
+
+  /** Passes when a call of `task` (with exactly `args`, if given) is queued or scheduled. */
+  async expectScheduled(task: TaskFunction | string, args?: readonly unknown[]): Promise<void> {
+    const pending = await this.pending();
+    if (!pending.some((p) => this.matches(p, task, args))) throw new DocketAssertionError(`Expected ${this.describe(task, args)} to be scheduled, ${list(pending)}`);
+  }
+
+  /** Passes when no call of `task` (with exactly `args`, if given) is queued or scheduled. */
+  async expectNotScheduled(task: TaskFunction | string, args?: readonly unknown[]): Promise<void> {
+    const pending = await this.pending();
+    if (pending.some((p) => this.matches(p, task, args))) throw new DocketAssertionError(`Expected ${this.describe(task, args)} not to be scheduled, ${list(pending)}`);
+  }
+
+  /** Passes when exactly `count` executions are queued or scheduled. */
+  async expectTaskCount(count: number): Promise<void> {
+    const pending = await this.pending();
+    if (pending.length !== count) throw new DocketAssertionError(`Expected ${count} task(s) to be scheduled, ${list(pending)}`);
+  }
+
+  /** Passes when nothing is queued or scheduled. */
+  expectNoTasks(): Promise<void> {
+    return this.expectTaskCount(0);
+  }
+
+  private nameOf(task: TaskFunction | string): string {
+    return typeof task === 'string' ? task : (this.docket.tasks.find(task)?.name ?? task.name);
+  }
+
+  private matches(p: PendingTask, task: TaskFunction | string, args: readonly unknown[] | undefined): boolean {
+    return p.task === this.nameOf(task) && (args === undefined || JSON.stringify(p.args) === JSON.stringify(args));
+  }
+
+  private describe(task: TaskFunction | string, args: readonly unknown[] | undefined): string {
+    return `${this.nameOf(task)}(${args === undefined ? '…' : args.map((a) => JSON.stringify(a)).join(', ')})`;
+  }
+}
+
+function list(pending: readonly PendingTask[]): string {
+  if (pending.length === 0) return 'but nothing is.';
+  const lines = pending.map((p) => `  ${p.task}(${p.args.map((a) => JSON.stringify(a)).join(', ')}) ${p.state === ExecutionState.QUEUED ? 'queued' : `due ${p.when.toISOString()}`} [${p.key}]`);
+  return `but ${pending.length === 1 ? 'this is' : `these ${pending.length} are`}:\n${lines.join('\n')}`;
+}
+
+/**
+ * A {@link DocketTester} for `docket`, without Nest.
+ *
+ * @example
+ * const tester = createDocketTester(new Docket({ url: 'memory://' }));
+ */
+export function createDocketTester(docket: Docket): DocketTester {
+  return new DocketTester(docket);
+}

@@ -1,0 +1,89 @@
+/**
+ * createDocketTester on memory://: no Redis at all. Due work runs, work due later waits for the
+ * clock to be moved, retries follow the moved clock, and the assertions say what is scheduled.
+ */
+import { createDocketTester, Docket, DocketAssertionError, InvalidOptionsError } from '../../lib';
+import { MemoryLogger } from '../support/docket-test';
+
+describe('createDocketTester on memory://', () => {
+  let docket: Docket;
+  const sent: string[] = [];
+
+  async function sendEmail(to: string): Promise<string> {
+    sent.push(to);
+    return `sent to ${to}`;
+  }
+
+  beforeEach(() => {
+    sent.length = 0;
+    docket = new Docket({ url: 'memory://', logger: new MemoryLogger() });
+    docket.register(sendEmail);
+  });
+
+  afterEach(() => docket.close());
+
+  it('runs what is due, also what tasks add; leaves work due later until the clock moves past it', async () => {
+    docket.register(async function welcome(to: string): Promise<void> {
+      await docket.add(sendEmail)(to);
+      await docket.add(sendEmail, { delay: 86_400_000 })(`${to} (a day later)`);
+    });
+    const tester = createDocketTester(docket);
+    await docket.add('welcome')('ada');
+    await tester.runUntilFinished();
+    expect(sent).toEqual(['ada']);
+    await tester.expectScheduled(sendEmail, ['ada (a day later)']);
+    await tester.expectTaskCount(1);
+
+    // The clock goes on under the move too: a minute short of the day is not there yet.
+    await tester.advanceBy(86_400_000 - 60_000);
+    await tester.runUntilFinished();
+    expect(sent).toEqual(['ada']);
+    await tester.advanceBy(60_000);
+    await tester.runUntilFinished();
+    expect(sent).toEqual(['ada', 'ada (a day later)']);
+    await tester.expectNoTasks();
+  });
+
+  it('moves retries with the clock: a failed attempt waits its delay on the moved clock', async () => {
+    let calls = 0;
+    docket.register(
+      async function flaky(): Promise<string> {
+        calls++;
+        if (calls < 3) throw new Error(`attempt ${calls} failed`);
+        return 'third time lucky';
+      },
+      { retry: { attempts: 3, delay: 60_000 } },
+    );
+    const tester = createDocketTester(docket);
+    const execution = await docket.add('flaky')();
+    await tester.runUntilFinished();
+    expect(calls).toBe(1);
+    await tester.expectScheduled('flaky');
+    await tester.advanceTo(new Date(tester.now().getTime() + 60_000));
+    await tester.runUntilFinished();
+    expect(calls).toBe(2);
+    await tester.advanceBy(60_000);
+    await tester.runUntilFinished();
+    await expect(execution.getResult({ timeout: 1_000 })).resolves.toBe('third time lucky');
+    await tester.expectNoTasks();
+  });
+
+  it('says what is scheduled when an expectation fails', async () => {
+    const tester = createDocketTester(docket);
+    await docket.add(sendEmail, { delay: 5_000 })('bob');
+    await expect(tester.expectScheduled(sendEmail, ['ada'])).rejects.toThrow(DocketAssertionError);
+    await expect(tester.expectScheduled(sendEmail, ['ada'])).rejects.toThrow(/Expected sendEmail\("ada"\) to be scheduled, but this is:\n {2}sendEmail\("bob"\) due /);
+    await expect(tester.expectNotScheduled('sendEmail')).rejects.toThrow(/not to be scheduled/);
+    await expect(tester.expectNoTasks()).rejects.toThrow(/Expected 0 task\(s\) to be scheduled, but this is/);
+    await tester.expectNotScheduled(sendEmail, ['ada']);
+  });
+
+  it('refuses to move a clock backwards, or the clock of a Redis docket', async () => {
+    const tester = createDocketTester(docket);
+    await expect(tester.advanceTo(new Date(Date.now() - 60_000))).rejects.toThrow(/before the docket's clock/);
+    await expect(tester.advanceBy(-1)).rejects.toThrow(InvalidOptionsError);
+    const onRedis = new Docket({ url: 'redis://127.0.0.1:1/0', logger: new MemoryLogger() });
+    await expect(createDocketTester(onRedis).advanceBy(1_000)).rejects.toThrow(/only a memory:\/\/ docket has a clock a test can move/);
+    await onRedis.close();
+  });
+});
