@@ -14,6 +14,8 @@ export type {
 } from './nest/interfaces/docket-module-options.interface';
 export type { TaskOptions, TaskOptionsFactory, LoggedOptions } from './nest/interfaces/task-options.interface';
 export { DocketService } from './nest/docket.service';
+export { DocketTestingModule } from './nest/testing/docket-testing.module';
+export type { DocketTestingOptions } from './nest/testing/docket-testing.module';
 export { DocketHealthIndicator } from './nest/docket-health.indicator';
 export type { DocketHealthIndicatorOptions, DocketHealthIndicatorResult } from './nest/docket-health.indicator';
 export type { TaskCallerArgs } from './nest/task-args.types';

@@ -10,6 +10,7 @@ import { getDocketToken } from './docket-token.util';
 import type { DocketModuleOptions } from './interfaces/docket-module-options.interface';
 import { DocketWorkerHost } from './docket-worker.host';
 import { getWorkerOverrides } from './worker-overrides';
+import { DOCKET_TESTING, type DocketTesting } from './testing/docket-testing.module';
 
 /**
  * The providers of one docket module registered under `alias`: its options, its core docket
@@ -24,13 +25,21 @@ export function createDocketProviders(alias: string): Provider[] {
     { provide: DOCKET_ALIAS, useValue: alias },
     {
       provide: DOCKET_RESOLVED_OPTIONS,
-      useFactory: (options: DocketModuleOptions, name: string) => resolveDocketModuleOptions(options, name, getWorkerOverrides()),
-      inject: [DOCKET_MODULE_OPTIONS, DOCKET_ALIAS],
+      useFactory: (options: DocketModuleOptions, name: string, testing?: DocketTesting) => {
+        const resolved = resolveDocketModuleOptions(options, name, getWorkerOverrides());
+        // Under DocketTestingModule: on its memory space, and no worker (its tester runs the work).
+        return testing ? { ...resolved, docket: { ...resolved.docket, url: testing.url, tls: undefined }, worker: false as const } : resolved;
+      },
+      inject: [DOCKET_MODULE_OPTIONS, DOCKET_ALIAS, { token: DOCKET_TESTING, optional: true }],
     },
     {
       provide: DOCKET_CLIENT,
-      useFactory: ({ docket, logFormat }: ResolvedDocketModuleOptions) => new Docket({ ...docket, logger: docketLogger(docket.name, logFormat) }),
-      inject: [DOCKET_RESOLVED_OPTIONS],
+      useFactory: ({ docket, logFormat }: ResolvedDocketModuleOptions, testing?: DocketTesting) => {
+        const made = new Docket({ ...docket, logger: docketLogger(docket.name, logFormat) });
+        testing?.add(made);
+        return made;
+      },
+      inject: [DOCKET_RESOLVED_OPTIONS, { token: DOCKET_TESTING, optional: true }],
     },
     {
       provide: DocketService,

@@ -212,6 +212,11 @@ export function memorySpaceOf(url: string): MemorySpace | undefined {
   return shared.get(url.replace(/^memory:\/\//i, ''));
 }
 
+/** Forgets the space of `memory://NAME` and all it holds (a testing module's, when its app closes). */
+export function forgetSpace(url: string): void {
+  shared.delete(url.replace(/^memory:\/\//i, ''));
+}
+
 /** Gives up one use of `space` (a named space stays for the next user). */
 export function releaseSpace(space: MemorySpace): void {
   space.users = Math.max(0, space.users - 1);

@@ -25,6 +25,8 @@ export class DocketAssertionError extends DocketError {
  * const [first] = await tester.pending(); // { task: 'sendEmail', args: ['ada'], when: …, state: 'scheduled', key: … }
  */
 export interface PendingTask {
+  /** The docket it waits in. */
+  readonly docket: string;
   readonly key: string;
   readonly task: string;
   readonly args: unknown[];
@@ -53,46 +55,57 @@ let testers = 0;
  */
 export class DocketTester {
   private readonly id = ++testers;
+  private readonly dockets: () => readonly Docket[];
 
-  /** @param docket the docket to drive; the clock moves only on `memory://` */
-  constructor(readonly docket: Docket) {}
+  /**
+   * @param dockets the docket to drive, or several on one memory space (one clock), or a
+   *   function that lists them when asked (as `DocketTestingModule` does)
+   */
+  constructor(dockets: Docket | readonly Docket[] | (() => readonly Docket[])) {
+    this.dockets = typeof dockets === 'function' ? dockets : Array.isArray(dockets) ? () => dockets : () => [dockets as Docket];
+  }
 
-  /** The docket's clock: the wall clock, plus every {@link DocketTester.advanceBy}. */
+  /** The dockets' clock: the wall clock, plus every {@link DocketTester.advanceBy}. */
   now(): Date {
-    return new Date(this.docket.backend.now());
+    return new Date(this.first().backend.now());
   }
 
   /**
-   * Runs every task that is due, with a worker of its own, until nothing is due, queued or
-   * running; work the tasks add runs too when it is due. Work due later is left scheduled.
+   * Runs every task that is due, with a worker of its own per docket, until nothing is due,
+   * queued or running in any of them; work the tasks add runs too when it is due. Work due
+   * later is left scheduled.
    */
   async runUntilFinished(): Promise<void> {
-    await new Worker(this.docket, { name: `docket-tester-${this.id}` }).runUntilIdle();
+    for (let round = 0; ; round++) {
+      for (const docket of this.dockets()) await new Worker(docket, { name: `docket-tester-${this.id}` }).runUntilIdle();
+      // A task of one docket may have added work to another that already ran: go round again.
+      const depths = await Promise.all(this.dockets().map((d) => d.depths()));
+      if (depths.every((d) => d.queued === 0 && d.running === 0)) return;
+      if (round > 1_000) throw new DocketAssertionError('runUntilFinished() went round 1,000 times and work is still due: a task that adds itself at once never finishes.');
+    }
   }
 
-  /** Moves the docket's clock `ms` ahead: what comes due by then runs at the next {@link DocketTester.runUntilFinished}. */
+  /** Moves the clock `ms` ahead: what comes due by then runs at the next {@link DocketTester.runUntilFinished}. */
   async advanceBy(ms: number): Promise<void> {
-    const advance = this.docket.backend.advanceClock;
-    if (!advance) throw new InvalidOptionsError(`The clock of docket "${this.docket.name}" is the wall clock of ${this.docket.url}; only a memory:// docket has a clock a test can move.`);
+    const docket = this.first();
+    const advance = docket.backend.advanceClock;
+    if (!advance) throw new InvalidOptionsError(`The clock of docket "${docket.name}" is the wall clock of ${docket.url}; only a memory:// docket has a clock a test can move.`);
     if (!Number.isFinite(ms) || ms < 0) throw new InvalidOptionsError(`advanceBy() takes a number of ms ≥ 0, not ${ms}.`);
-    advance.call(this.docket.backend, ms);
+    advance.call(docket.backend, ms);
     return Promise.resolve();
   }
 
-  /** Moves the docket's clock to `date` (never back). */
+  /** Moves the clock to `date` (never back). */
   async advanceTo(date: Date): Promise<void> {
-    const ms = date.getTime() - this.docket.backend.now();
+    const ms = date.getTime() - this.first().backend.now();
     if (!(ms >= 0)) throw new InvalidOptionsError(`advanceTo(${date.toISOString()}) is before the docket's clock (${this.now().toISOString()}); a clock only moves ahead.`);
     return this.advanceBy(ms);
   }
 
   /** What is queued or scheduled, due first. */
   async pending(): Promise<PendingTask[]> {
-    const { queued, scheduled } = await this.docket.snapshot();
-    const found = await Promise.all([...queued, ...scheduled].map((s) => this.docket.getExecution(s.key)));
-    return found
-      .flatMap((e) => (e ? [{ key: e.key, task: e.taskName, args: e.args, when: e.when, state: e.state }] : []))
-      .sort((a, b) => a.when.getTime() - b.when.getTime());
+    const all = await Promise.all(this.dockets().map((docket) => pendingOf(docket)));
+    return all.flat().sort((a, b) => a.when.getTime() - b.when.getTime());
   }
 
   /** Passes when a call of `task` (with exactly `args`, if given) is queued or scheduled. */
@@ -119,7 +132,18 @@ export class DocketTester {
   }
 
   private nameOf(task: TaskFunction | string): string {
-    return typeof task === 'string' ? task : (this.docket.tasks.find(task)?.name ?? task.name);
+    if (typeof task === 'string') return task;
+    for (const docket of this.dockets()) {
+      const found = docket.tasks.find(task);
+      if (found) return found.name;
+    }
+    return task.name;
+  }
+
+  private first(): Docket {
+    const [docket] = this.dockets();
+    if (!docket) throw new InvalidOptionsError('This DocketTester has no docket to drive: give it one, or import DocketModule beside DocketTestingModule.');
+    return docket;
   }
 
   private matches(p: PendingTask, task: TaskFunction | string, args: readonly unknown[] | undefined): boolean {
@@ -129,6 +153,12 @@ export class DocketTester {
   private describe(task: TaskFunction | string, args: readonly unknown[] | undefined): string {
     return `${this.nameOf(task)}(${args === undefined ? '…' : args.map((a) => JSON.stringify(a)).join(', ')})`;
   }
+}
+
+async function pendingOf(docket: Docket): Promise<PendingTask[]> {
+  const { queued, scheduled } = await docket.snapshot();
+  const found = await Promise.all([...queued, ...scheduled].map((s) => docket.getExecution(s.key)));
+  return found.flatMap((e) => (e ? [{ docket: docket.name, key: e.key, task: e.taskName, args: e.args, when: e.when, state: e.state }] : []));
 }
 
 function list(pending: readonly PendingTask[]): string {
