@@ -32,6 +32,7 @@ import { ADAPTERS } from './adapters';
 import { AgentClient } from './agent-client';
 import { emptyRounds, markdownTable, roundsTable, summarizeMetric, type MetricResult, type Rounds } from './report';
 import { FULL, QUICK, type Cell, type Env, type MetricDef, type Scenario } from './scenario';
+import { backendsScenario } from './scenarios/backends.scenario';
 import { commandsScenario } from './scenarios/commands.scenario';
 import { drainScenario } from './scenarios/drain.scenario';
 import { enqueueScenario } from './scenarios/enqueue.scenario';
@@ -42,7 +43,7 @@ import { scaleScenario } from './scenarios/scale.scenario';
 import { fmt, nowMs } from './stats';
 import { loadBetween, OTHERS_BUSY_PCT, readCpu, STEAL_BUSY_PCT, wasBusy, type MachineLoad } from './machine';
 
-const SCENARIOS: readonly Scenario[] = [enqueueScenario, drainScenario, latencyScenario, progressScenario, commandsScenario, memoryScenario, scaleScenario];
+const SCENARIOS: readonly Scenario[] = [enqueueScenario, drainScenario, latencyScenario, progressScenario, commandsScenario, memoryScenario, backendsScenario, scaleScenario];
 const ROOT = resolve(__dirname, '../..');
 
 interface Failure {

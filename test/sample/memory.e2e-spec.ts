@@ -16,7 +16,9 @@ describe('the sample on memory://', () => {
   let base: string;
 
   beforeAll(async () => {
-    const config: SampleConfig = { redisUrl: 'memory://', docketName: uniqueName('memory-sample'), port: 0, worker: true };
+    // As `REDIS_URL=memory:// npm start` configures it (the port aside).
+    const config: SampleConfig = await sampleConfigWithFallback({ REDIS_URL: 'memory://', DOCKET_NAME: uniqueName('memory-sample'), PORT: '0' });
+    expect(config).toMatchObject({ redisUrl: 'memory://', worker: true });
     const logger = new CapturingLogger();
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(SAMPLE_CONFIG).useValue(config).setLogger(logger).compile();
     app = moduleRef.createNestApplication({ logger });
