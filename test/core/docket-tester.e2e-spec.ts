@@ -68,6 +68,29 @@ describe('createDocketTester on memory://', () => {
     await tester.expectNoTasks();
   });
 
+  it('runAtMost lets a task that adds itself run n times, by name or by key, and leaves the next one queued', async () => {
+    const ticks: number[] = [];
+    docket.register(async function tick(n: number): Promise<void> {
+      ticks.push(n);
+      await docket.add('tick')(n + 1);
+    });
+    const tester = createDocketTester(docket);
+    await docket.add('tick')(0);
+    await docket.add(sendEmail)('ada');
+    await tester.runAtMost({ tick: 3 });
+    expect(ticks).toEqual([0, 1, 2]);
+    expect(sent).toEqual(['ada']);
+    await tester.expectScheduled('tick', [3]);
+    await tester.expectTaskCount(1);
+    await tester.runAtMost({ tick: 2 });
+    expect(ticks).toEqual([0, 1, 2, 3, 4]);
+
+    const [next] = await tester.pending();
+    await tester.runAtMost({ [next.key]: 0, tick: 10 });
+    expect(ticks).toEqual([0, 1, 2, 3, 4]);
+    await expect(tester.runAtMost({ tick: -1 })).rejects.toThrow(InvalidOptionsError);
+  });
+
   it('says what is scheduled when an expectation fails', async () => {
     const tester = createDocketTester(docket);
     await docket.add(sendEmail, { delay: 5_000 })('bob');

@@ -8,6 +8,7 @@ import { DocketKeys } from '../store/docket-keys';
 import type { DocketLogger } from '../util/logger';
 import { excerpt, RateLimitedLog } from '../util/rate-limited-log';
 import { acquireSpace, acquireSpaceQuietly, MemorySpace, releaseSpace } from './memory-space';
+import type { StreamFields } from './memory-structures';
 import { MemoryWorkerStore } from './memory-worker-store';
 
 /** Waits for stream entries of one worker; `end()` ends the wait that is on with nothing read. */
@@ -146,6 +147,35 @@ export class MemoryBackend implements Backend {
   /** Moves the space's clock `ms` ahead: scheduled and retried work comes due as if that time had passed. */
   advanceClock(ms: number): void {
     this.space().advance(ms);
+  }
+
+  /**
+   * Lets each task name or execution key in `limits` start at most that many more runs; further
+   * runs of them stay queued, unseen by workers and by the count of work due, until the returned
+   * function lifts the limit.
+   */
+  limitRuns(limits: Readonly<Record<string, number>>): () => void {
+    const space = this.space();
+    const stream = space.stream(this.keys.stream);
+    const left = new Map(Object.entries(limits));
+    const limitOf = (fields: StreamFields): string | undefined => {
+      if (left.has(fields.key)) return fields.key;
+      const task = space.hash(this.keys.runs(fields.key))?.get('fn');
+      return task !== undefined && left.has(task) ? task : undefined;
+    };
+    stream.gate = {
+      holds: (fields) => {
+        const limit = limitOf(fields);
+        return limit !== undefined && (left.get(limit) ?? 0) <= 0;
+      },
+      delivered: (fields) => {
+        const limit = limitOf(fields);
+        if (limit !== undefined) left.set(limit, (left.get(limit) ?? 0) - 1);
+      },
+    };
+    return () => {
+      stream.gate = undefined;
+    };
   }
 
   /** The space, without taking a use of it. */

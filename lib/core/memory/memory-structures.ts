@@ -88,6 +88,12 @@ export interface StreamFields {
   gen: string;
 }
 
+/** Decides, for a test, which entries may be delivered: `holds` asks, `delivered` is told of each delivery. */
+export interface StreamGate {
+  holds(fields: StreamFields): boolean;
+  delivered(fields: StreamFields): void;
+}
+
 interface PendingEntry {
   consumer: string;
   /** When it was last delivered or claimed (epoch ms): its idle time starts there. */
@@ -115,6 +121,9 @@ export class MemoryStream {
   private lastSeq = 0;
   /** Wakes whoever waits for new entries. */
   private waiters = new Set<() => void>();
+
+  /** A test's hold on some entries (see MemoryBackend.limitRuns): held ones are not delivered. */
+  gate?: StreamGate;
 
   /** @param clock the space's clock, which new entry ids are made from */
   constructor(private readonly clock: () => number = Date.now) {}
@@ -147,16 +156,26 @@ export class MemoryStream {
     return this.pending.delete(id);
   }
 
-  /** Delivers up to `count` entries nobody was given yet to `consumer` (XREADGROUP >). */
+  /**
+   * Delivers up to `count` entries nobody was given yet to `consumer` (XREADGROUP >). Entries the
+   * {@link MemoryStream.gate} holds stay undelivered, in their place.
+   */
   readNew(consumer: string, count: number, now: number): [string, StreamFields][] {
     const out: [string, StreamFields][] = [];
+    const held: string[] = [];
     while (out.length < count && this.head < this.undelivered.length) {
       const id = this.undelivered[this.head++];
       const fields = this.entries.get(id);
       if (!fields) continue;
+      if (this.gate?.holds(fields)) {
+        held.push(id);
+        continue;
+      }
+      this.gate?.delivered(fields);
       this.pending.set(id, { consumer, since: now });
       out.push([id, fields]);
     }
+    if (held.length > 0) this.undelivered.splice(this.head, 0, ...held);
     if (this.head > 1024 && this.head * 2 > this.undelivered.length) {
       this.undelivered = this.undelivered.slice(this.head);
       this.head = 0;
@@ -164,10 +183,23 @@ export class MemoryStream {
     return out;
   }
 
-  /** The first entry never delivered, if any. */
+  /** The first entry never delivered that the gate does not hold, if any. */
   firstUndelivered(): string | undefined {
-    for (let i = this.head; i < this.undelivered.length; i++) if (this.entries.has(this.undelivered[i])) return this.undelivered[i];
+    for (let i = this.head; i < this.undelivered.length; i++) {
+      const fields = this.entries.get(this.undelivered[i]);
+      if (fields && !this.gate?.holds(fields)) return this.undelivered[i];
+    }
     return undefined;
+  }
+
+  /** How many entries the gate holds back. */
+  heldCount(): number {
+    let n = 0;
+    for (let i = this.head; i < this.undelivered.length; i++) {
+      const fields = this.entries.get(this.undelivered[i]);
+      if (fields && this.gate?.holds(fields)) n++;
+    }
+    return n;
   }
 
   /** The pending entries of `consumer`, oldest id first (fields null for a deleted entry), as XREADGROUP 0. */

@@ -43,4 +43,9 @@ export interface Backend {
   now(): number;
   /** Moves {@link Backend.now} `ms` ahead, so that scheduled and retried work comes due; only a memory backend has it. */
   advanceClock?(ms: number): void;
+  /**
+   * Lets each task name or execution key in `limits` start at most that many more runs, holding
+   * the rest where they are until the returned function is called; only a memory backend has it.
+   */
+  limitRuns?(limits: Readonly<Record<string, number>>): () => void;
 }

@@ -85,6 +85,30 @@ export class DocketTester {
     }
   }
 
+  /**
+   * As {@link DocketTester.runUntilFinished}, but each task (by name) or execution (by key) in
+   * `limits` starts at most that many runs; its further runs stay where they are, queued or
+   * scheduled, for the next run. For work that never runs out: a task that adds itself again.
+   *
+   * @example
+   * await tester.runAtMost({ refreshFeed: 3 });  // three refreshes, then stop
+   * await tester.expectScheduled('refreshFeed'); // the fourth waits
+   */
+  async runAtMost(limits: Readonly<Record<string, number>>): Promise<void> {
+    for (const [name, n] of Object.entries(limits)) {
+      if (!Number.isInteger(n) || n < 0) throw new InvalidOptionsError(`runAtMost() takes a whole number ≥ 0 of runs per task or key, not ${n} for "${name}".`);
+    }
+    const lifts = this.dockets().map((docket) => {
+      if (!docket.backend.limitRuns) throw new InvalidOptionsError(`runAtMost() needs a memory:// docket; "${docket.name}" is on ${docket.url}.`);
+      return docket.backend.limitRuns(limits);
+    });
+    try {
+      await this.runUntilFinished();
+    } finally {
+      for (const lift of lifts) lift();
+    }
+  }
+
   /** Moves the clock `ms` ahead: what comes due by then runs at the next {@link DocketTester.runUntilFinished}. */
   async advanceBy(ms: number): Promise<void> {
     const docket = this.first();
