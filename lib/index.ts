@@ -30,6 +30,7 @@ export {
   CurrentExecution,
   TaskKey,
   Cancellation,
+  Perpetual,
 } from './nest/decorators/task-params.decorator';
 // Streaming to clients
 export { toSseEvents } from './nest/streaming/sse-events';

@@ -28,6 +28,8 @@ export type { ErrorClass, SerializedFailure } from './codec/error-codec';
 export { currentTask } from './worker/task-context';
 export type { TaskContext } from './worker/task-context';
 export type { TaskFunction, RegisterOptions, RetryOptions, ConcurrencyOptions } from './tasks/task-registry';
+export { MIN_PERPETUAL_EVERY_MS } from './tasks/perpetual';
+export type { PerpetualControl, PerpetualOptions } from './tasks/perpetual';
 export type { DocketLogger } from './util/logger';
 export { describeStrike, STRIKE_OPERATORS } from './tasks/strike';
 export type { Strike, StrikeOperator, StrikeScalar, StrikeValue } from './tasks/strike';

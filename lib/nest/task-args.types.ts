@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { Docket } from '../core/producer/docket';
 import type { Execution } from '../core/execution/execution';
 import type { ExecutionProgress } from '../core/execution/execution-progress';
+import type { PerpetualControl } from '../core/tasks/perpetual';
 import type { TaskFunction } from '../core/tasks/task-registry';
 import type { TaskKey } from './decorators/task-params.decorator';
 
@@ -17,7 +18,7 @@ interface HoldsDocket {
  * The types of the parameters the worker injects. None of them is data a caller could send (they
  * hold functions, or, for the key, a brand), so a parameter of one of these types is injected.
  */
-type InjectedType = ExecutionProgress | LoggerService | HoldsDocket | Docket | Execution | AbortSignal | TaskKey;
+type InjectedType = ExecutionProgress | LoggerService | HoldsDocket | Docket | Execution | AbortSignal | TaskKey | PerpetualControl;
 
 type IsInjected<T> = 0 extends 1 & T ? false : [T] extends [never] ? false : [T] extends [InjectedType] ? true : false;
 

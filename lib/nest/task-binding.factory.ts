@@ -95,6 +95,8 @@ function injectedValue(kind: InjectedParamKind, context: TaskContext, service: D
       return context.key;
     case 'cancellation':
       return context.signal;
+    case 'perpetual':
+      return context.perpetual;
     case 'execution':
       return currentExecution(context, service);
   }

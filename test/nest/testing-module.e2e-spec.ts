@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Body, Controller, Injectable, Module, NotFoundException, Param, Post, Sse, type INestApplication, type MessageEvent } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Observable } from 'rxjs';
-import { DocketModule, DocketService, DocketTester, DocketTestingModule, Logged, Progress, Task, toSseEvents, type ExecutionProgress } from 'nestjs-docket';
+import { DocketModule, DocketService, DocketTester, DocketTestingModule, Logged, Perpetual, Progress, Task, toSseEvents, type ExecutionProgress, type PerpetualControl } from 'nestjs-docket';
 import { waitUntil } from '../support/docket-test';
 import { CapturingLogger } from './nest-test';
 
@@ -25,6 +25,19 @@ class EmailTasks {
     this.sent.push(to);
     await progress.increment();
     return `welcomed ${to}`;
+  }
+}
+
+@Injectable()
+class FeedTasks {
+  runs = 0;
+  readonly feeds = new Set<string>();
+
+  @Task({ perpetual: { every: 60_000 } })
+  async refreshFeed(@Logged() feed: string, @Perpetual() perpetual: PerpetualControl): Promise<void> {
+    this.runs++;
+    this.feeds.add(feed);
+    if (this.runs === 3) perpetual.cancel();
   }
 }
 
@@ -66,7 +79,7 @@ class SignupController {
 @Module({
   // The production settings: DocketTestingModule replaces the URL, and starts no worker.
   imports: [DocketModule.forRoot({ url: 'redis://redis.invalid:6379/0' })],
-  providers: [EmailTasks, SignupService],
+  providers: [EmailTasks, FeedTasks, SignupService],
   controllers: [SignupController],
 })
 class AppModule {}
@@ -109,6 +122,21 @@ describe('DocketTestingModule: tasks, services and an SSE endpoint with no Redis
     await tester.advanceBy(60_000);
     await tester.runUntilFinished();
     expect(tasks.sent).toEqual(['failed bob@flaky.example', 'bob@flaky.example']);
+  });
+
+  it('a perpetual task runs once per period of the moved clock, until @Perpetual() ends the chain', async () => {
+    const feeds = app.get(FeedTasks);
+    await app.get(DocketService).add(feeds.refreshFeed, { key: 'news' })('news');
+    await tester.runUntilFinished();
+    expect(feeds.runs).toBe(1);
+    await tester.expectScheduled('refreshFeed', ['news']);
+    await tester.advanceBy(60_000);
+    await tester.runUntilFinished();
+    expect(feeds.runs).toBe(2);
+    await tester.advanceBy(60_000);
+    await tester.runUntilFinished();
+    expect(feeds.runs).toBe(3);
+    await tester.expectNoTasks();
   });
 
   it('streams an execution over the controller’s SSE endpoint, snapshot first, to completed', async () => {

@@ -8,6 +8,7 @@ import { ExecutionState } from '../execution/execution-state.enum';
 import { POISONED_SEQ } from '../store/record-hash';
 import type { ClaimedRun, Completion, Delivery, Fetched, WorkerStore } from '../store';
 import { num } from './memory-docket-store';
+import type { Hash } from './memory-space';
 import { deliveryOf, MemoryUpkeepStore } from './memory-upkeep-store';
 
 /** Outcomes and failures up to this size ride along in the terminal event (as in the complete script). */
@@ -119,12 +120,26 @@ export class MemoryWorkerStore extends MemoryUpkeepStore implements WorkerStore 
         }
         extra.carried = carried;
         this.publishState(c.key, Number(seq), outcome, extra, r.get('reply'));
-        this.finishRecord(c.key, ttlMs);
+        if (c.next !== undefined && outcome !== ExecutionState.CANCELLED) this.perpetuate(c, r, Number(seq) + 1, now);
+        else this.finishRecord(c.key, ttlMs);
         answer = outcome;
       }
     }
     this.dropMessage(c.messageId);
     return answer;
+  }
+
+  /** The next run of a perpetual task: a new generation under the same key, queued or scheduled at `c.next`. */
+  private perpetuate(c: Completion, old: Hash, seq: number, now: number): void {
+    const at = c.next as number;
+    const gen = String(Number(c.generation) + 1);
+    this.space.del(this.keys.runs(c.key));
+    const h = this.space.hash(this.keys.runs(c.key), true);
+    const state = at <= now ? ExecutionState.QUEUED : ExecutionState.SCHEDULED;
+    h.set('state', state).set('fn', old.get('fn') ?? '').set('args', old.get('args') ?? '').set('when', String(at)).set('gen', gen).set('seq', String(seq));
+    if (state === ExecutionState.QUEUED) h.set('msg', this.space.stream(this.keys.stream).add({ key: c.key, gen }));
+    else this.space.zset(this.keys.queue, true).add(c.key, at);
+    this.publishState(c.key, seq, state, { when: at });
   }
 
   /** Never: nothing in memory refuses an outcome that Redis would (a value over its size limits). */

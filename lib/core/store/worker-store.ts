@@ -41,6 +41,11 @@ export interface Completion {
   failure: string;
   /** For a failed run to be tried again: when (epoch ms). The run goes back to SCHEDULED. */
   retryAt?: number;
+  /**
+   * For a run of a perpetual task that ended (not tried again): when the next run under the same
+   * key is due (epoch ms). The same script records the outcome and schedules it.
+   */
+  next?: number;
   /** The concurrency limit whose place the run held, given up with this outcome. */
   place?: Place;
 }

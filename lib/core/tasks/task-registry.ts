@@ -2,6 +2,7 @@ import { DuplicateTaskError, InvalidOptionsError, UnknownTaskError } from '../er
 import type { TaskContext } from '../worker/task-context';
 import { fitsTimer } from '../util/long-timer';
 import { parameterNames, type ParameterName } from './parameter-names';
+import { checkPerpetual, type PerpetualOptions } from './perpetual';
 
 /**
  * Any function that can be a task. Its arguments travel through the codec; its (awaited)
@@ -32,6 +33,7 @@ export interface TaskDefinition {
   readonly timeout?: number;
   /** How many runs may go at once across the docket's workers; without it, any number. */
   readonly concurrency?: Readonly<ConcurrencyLimit>;
+  readonly perpetual?: Readonly<PerpetualOptions>;
 }
 
 /** A task's concurrency limit as the registry keeps it. */
@@ -70,7 +72,7 @@ export interface ConcurrencyOptions<A extends unknown[] = unknown[]> {
  * docket.register(chargeCard, { retry: { attempts: 5, delay: 1_000, backoff: 'exponential' } });
  */
 export interface RetryOptions {
-  /** How many times the task may run in all, the first run included (1 = no retry). */
+  /** How many times the task may run in all, the first run included (1 = no retry; Infinity = until it succeeds). */
   attempts: number;
   /** The wait before the first retry, in ms. @default 0 */
   delay?: number;
@@ -85,8 +87,8 @@ const DEFAULT_MAX_RETRY_DELAY_MS = 3_600_000;
 function checkRetry(task: string, retry: RetryOptions): Readonly<RetryOptions> {
   const { attempts, delay = 0, backoff = 'fixed', maxDelay = DEFAULT_MAX_RETRY_DELAY_MS } = retry;
   const where = `Task "${task}": retry`;
-  if (!Number.isInteger(attempts) || attempts < 1) {
-    throw new InvalidOptionsError(`${where}.attempts must be a whole number ≥ 1 (the runs in all, the first included), got ${attempts}`);
+  if (!(Number.isInteger(attempts) || attempts === Infinity) || attempts < 1) {
+    throw new InvalidOptionsError(`${where}.attempts must be a whole number ≥ 1 (the runs in all, the first included) or Infinity, got ${attempts}`);
   }
   if (!Number.isFinite(delay) || delay < 0) throw new InvalidOptionsError(`${where}.delay must be a number of ms ≥ 0, got ${delay}`);
   if (!Number.isFinite(maxDelay) || maxDelay < delay) {
@@ -158,6 +160,8 @@ export interface RegisterOptions<F extends TaskFunction = TaskFunction> {
   timeout?: number;
   /** How many runs may go at once across the docket's workers: see {@link ConcurrencyOptions}. */
   concurrency?: number | ConcurrencyOptions<Parameters<F>>;
+  /** Run again after each run, `every` ms after its due time (see {@link PerpetualOptions}). */
+  perpetual?: PerpetualOptions;
 }
 
 /** The tasks of one docket, by name and by function. */
@@ -197,6 +201,7 @@ export class TaskRegistry {
       retry: options.retry && checkRetry(name, options.retry),
       timeout: options.timeout === undefined ? undefined : checkTimeout(name, options.timeout),
       concurrency: options.concurrency === undefined ? undefined : checkConcurrency(name, options.concurrency as number | ConcurrencyOptions<never[]>),
+      perpetual: options.perpetual === undefined ? undefined : checkPerpetual(name, options.perpetual),
       invoke: options.invoke ?? ((args) => (fn as (...a: unknown[]) => unknown)(...args)),
     };
     this.byName.set(name, definition);
@@ -221,7 +226,6 @@ export class TaskRegistry {
   get(name: string): TaskDefinition | undefined {
     return this.byName.get(name);
   }
-
   names(): string[] {
     return [...this.byName.keys()].sort();
   }
@@ -237,6 +241,7 @@ function differences(before: RegisterOptions, now: RegisterOptions): string[] {
     ['retry', before.retry, now.retry],
     ['timeout', before.timeout, now.timeout],
     ['concurrency', concurrency(before.concurrency), concurrency(now.concurrency)],
+    ['perpetual', before.perpetual, now.perpetual],
   ] as const) {
     const same = shown(a) === shown(b) && (option !== 'concurrency' || (a as { key?: unknown } | undefined)?.key === (b as { key?: unknown } | undefined)?.key);
     if (!same) out.push(`${option}: ${shown(a)} → ${shown(b)}`);

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ExecutionProgress } from '../execution/execution-progress';
+import type { PerpetualControl } from '../tasks/perpetual';
 import type { DocketLogger } from '../util/logger';
 
 /**
@@ -28,6 +29,13 @@ export interface TaskContext {
   readonly progress: ExecutionProgress;
   /** Aborted when the execution is cancelled, with an ExecutionCancelledError as the reason. */
   readonly signal: AbortSignal;
+  /** For a perpetual task: what the next run will be (cancel it, or move it); undefined otherwise. */
+  readonly perpetual?: PerpetualControl;
+  /**
+   * Gives the run `ms` more before its `timeout` aborts it (nothing happens for a task without
+   * a timeout).
+   */
+  extendTimeout(ms: number): void;
   /** A logger whose lines carry the task name, key, worker and attempt. */
   readonly logger: DocketLogger;
 }

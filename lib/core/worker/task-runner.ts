@@ -2,11 +2,12 @@
  * Runs one claimed execution: decodes its arguments, calls the task inside its TaskContext,
  * and turns what happened into a Completion. Knows nothing of the worker's loop.
  */
-import { ExecutionCancelledError, TaskTimeoutError } from '../errors/docket.errors';
+import { ExecutionCancelledError, InvalidOptionsError, TaskTimeoutError } from '../errors/docket.errors';
 import { ExecutionProgress } from '../execution/execution-progress';
 import { ExecutionState } from '../execution/execution-state.enum';
 import type { DocketLogger } from '../util/logger';
 import type { ClaimedRun, Completion, Place, PlaceAnswer } from '../store';
+import { PerpetualChoice } from '../tasks/perpetual';
 import { describeStrike } from '../tasks/strike';
 import { runInTaskContext, type TaskContext } from './task-context';
 import { retryAt } from '../tasks/task-registry';
@@ -75,7 +76,14 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
   // Made when the task starts; both are undefined without an OTel SDK.
   let meter: RunMeter | undefined;
   let span: RunSpan | undefined;
+  // A perpetual task's choice of its next run; read when the outcome is written.
+  const perpetual = definition?.perpetual && new PerpetualChoice(definition.perpetual.every);
   const ended = (completion: Completion, ran: RunOutcome, err?: unknown): Completion => {
+    // A perpetual run that ended (not cancelled, not tried again) has its next run scheduled with its outcome.
+    if (perpetual && completion.outcome !== ExecutionState.CANCELLED && completion.retryAt === undefined) {
+      const next = perpetual.next(run.when, docket.backend.now());
+      if (next !== undefined) completion.next = next;
+    }
     // Abandoned by a stop past its drain timeout: this outcome is thrown away and the run redelivered.
     const outcome: RunOutcome = active.abandoned ? 'abandoned' : ran;
     span?.end(outcome, outcome === 'failed' || outcome === 'retried' ? err : undefined);
@@ -140,10 +148,19 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
         runLogger ??= taskLogger(logger, `[${run.task} ${run.key} @${worker} #${run.attempt}]`);
         return runLogger;
       },
+      perpetual,
+      extendTimeout(more: number) {
+        if (!Number.isFinite(more) || more < 0) throw new InvalidOptionsError(`extendTimeout() takes a number of ms ≥ 0, got ${more}`);
+        if (timer === undefined || timeout === undefined) return;
+        deadline += more;
+        clearTimeout(timer);
+        timer = setTimeout(() => cancellation.abort(new TaskTimeoutError(run.task, deadline - started)), Math.max(0, deadline - Date.now()));
+      },
     };
     // A cancelled run ends when it is aborted, whether or not the task honours its signal: a
     // task that ignores it goes on in the background, but its outcome no longer counts.
     const { timeout } = definition;
+    let deadline = started + (timeout ?? 0);
     if (timeout !== undefined) timer = setTimeout(() => cancellation.abort(new TaskTimeoutError(run.task, timeout)), timeout);
     const invoke = (): unknown => runInTaskContext(context, () => definition.invoke(args, context));
     const value = await cancellation.race(span ? span.within(invoke) : invoke());

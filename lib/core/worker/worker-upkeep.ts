@@ -12,6 +12,9 @@ import { WORKER_TTL_MS, type ResolvedWorkerOptions } from './worker.options';
 
 const DUE_BATCH = 1_000;
 
+/** How often a worker seeds again the automatic perpetual tasks that have no live run. */
+export const PERPETUAL_RESEED_MS = 60_000;
+
 /** What the upkeep needs of its worker. */
 export interface UpkeepHost {
   readonly docket: Docket;
@@ -41,6 +44,25 @@ export class WorkerUpkeep {
     this.every('sweeping for abandoned work', redeliveryTimeout / 4, () => this.sweep(), true);
     await this.heartbeat();
     this.every('sending a heartbeat', heartbeatInterval, () => this.heartbeat());
+    if (this.automaticTasks().length > 0) {
+      await this.seedPerpetuals().catch((err: unknown) => this.logger.warn(`Worker ${this.host.options.name}: seeding automatic perpetual tasks failed (${String(err)}); trying again in ${PERPETUAL_RESEED_MS} ms`));
+      this.every('seeding automatic perpetual tasks', PERPETUAL_RESEED_MS, () => this.seedPerpetuals(), true);
+    }
+  }
+
+  /**
+   * Adds a run of each automatic perpetual task under its name as key, now, unless one is
+   * scheduled, queued or running (an add under a key leaves a live run alone, atomically, so the
+   * workers of a fleet can all do this at once). A struck task is not added.
+   */
+  async seedPerpetuals(): Promise<void> {
+    const { docket } = this.host;
+    await Promise.all(this.automaticTasks().map((name) => docket.add(name, { key: name })()));
+  }
+
+  private automaticTasks(): string[] {
+    const { tasks } = this.host.docket;
+    return tasks.names().filter((name) => tasks.get(name)?.perpetual?.automatic);
   }
 
   /** Stops every timer. */

@@ -1,3 +1,4 @@
+import type { PerpetualControl } from '../../core/tasks/perpetual';
 import { TASK_PARAMS_METADATA } from '../docket.constants';
 import type { InjectedParam, InjectedParamKind } from '../interfaces/task-param.interface';
 import { paramDecorator } from './param-metadata.util';
@@ -97,4 +98,18 @@ export function TaskKey(): ParameterDecorator {
  */
 export function Cancellation(): ParameterDecorator {
   return injected('cancellation', 'Cancellation');
+}
+
+/**
+ * Injects a perpetual task's {@link PerpetualControl}: `cancel()` ends the chain, `after(ms)` and
+ * `at(date)` move the next run (undefined for a task that is not perpetual).
+ *
+ * @example
+ * \@Task({ perpetual: { every: 60_000, automatic: true } })
+ * async refreshFeed(@Perpetual() perpetual: PerpetualControl) {
+ *   if (await this.feed.isGone()) perpetual.cancel();
+ * }
+ */
+export function Perpetual(): ParameterDecorator {
+  return injected('perpetual', 'Perpetual');
 }

@@ -1,4 +1,5 @@
 import type { InjectionToken } from '@nestjs/common';
+import type { PerpetualOptions } from '../../core/tasks/perpetual';
 import type { ConcurrencyOptions, RetryOptions } from '../../core/tasks/task-registry';
 
 /**
@@ -33,6 +34,8 @@ export interface TaskOptions {
    * see {@link ConcurrencyOptions}.
    */
   readonly concurrency?: number | ConcurrencyOptions<never[]>;
+  /** Runs again after each run, `every` ms after its due time; `automatic` keeps one alive with no caller: see {@link PerpetualOptions}. */
+  readonly perpetual?: PerpetualOptions;
 }
 
 /**

@@ -4,7 +4,7 @@
  * @example
  * const kind: InjectedParamKind = 'progress'; // @Progress()
  */
-export type InjectedParamKind = 'progress' | 'logger' | 'docket' | 'execution' | 'key' | 'cancellation';
+export type InjectedParamKind = 'progress' | 'logger' | 'docket' | 'execution' | 'key' | 'cancellation' | 'perpetual';
 
 /**
  * A parameter the worker fills in, never the caller (`@Progress()` …).

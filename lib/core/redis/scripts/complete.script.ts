@@ -9,8 +9,10 @@ import { BAD_DATA_LUA, LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './
  * ARGV: 1 group, 2 now (ms), 3 executionTtl (ms, 0 = delete the record), 4 events channel prefix,
  *       5 key prefix,
  *       then per run: message id, generation, outcome ('completed' | 'failed' | 'cancelled'),
- *       key, encoded result ('' = none), error summary, serialized failure (JSON), and for a
- *       failure to be tried again its time (ms; '' = final);
+ *       key, encoded result ('' = none), error summary, serialized failure (JSON), for a
+ *       failure to be tried again its time (ms; '' = final), and for a perpetual task's run that
+ *       ended the due time of the next run (ms; '' = none): the record then becomes that run, a
+ *       new generation under the same key, queued or scheduled, with its event;
  *       then, for each run that holds a place of a concurrency limit (most hold none, and cost
  *       nothing here): its position in the batch (1-based), the limit's name and its size
  * Reply: per run, the state recorded ('queued' or 'scheduled' for a retry), 'quarantined' when its
@@ -35,7 +37,7 @@ export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
   lua: `${LUA_PRELUDE}${BAD_DATA_LUA}${LIMITS_LUA}
 local stream, queue, group, now, ttl, prefix, kprefix = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
-local STRIDE = 8
+local STRIDE = 9
 local function release_and_wake(name, size, id)
   local slots = kprefix .. ':slots:' .. name
   redis.call('ZREM', slots, id)
@@ -112,7 +114,22 @@ for i = 3, #KEYS do
       end
       extra['carried'] = carried
       publish_state(prefix .. key, key, seq, outcome, extra, r[7], heard)
-      finish_record(runs, ttl)
+      local next_at = ARGV[j + 8]
+      if next_at ~= '' and outcome ~= 'cancelled' then
+        local task = redis.call('HMGET', runs, 'fn', 'args')
+        redis.call('DEL', runs)
+        local ngen, nseq, state = tonumber(gen) + 1, seq + 1, 'scheduled'
+        if tonumber(next_at) <= now then
+          state = 'queued'
+          redis.call('HSET', runs, 'msg', redis.call('XADD', stream, '*', 'key', key, 'gen', ngen))
+        else
+          redis.call('ZADD', queue, next_at, key)
+        end
+        redis.call('HSET', runs, 'state', state, 'fn', task[1], 'args', task[2], 'when', next_at, 'gen', ngen, 'seq', nseq)
+        publish_state(prefix .. key, key, nseq, state, {when = tonumber(next_at)})
+      else
+        finish_record(runs, ttl)
+      end
       out[#out + 1] = outcome
     end
   else
