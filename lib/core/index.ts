@@ -30,6 +30,7 @@ export type { TaskContext } from './worker/task-context';
 export type { TaskFunction, RegisterOptions, RetryOptions, ConcurrencyOptions } from './tasks/task-registry';
 export { MIN_PERPETUAL_EVERY_MS } from './tasks/perpetual';
 export type { PerpetualControl, PerpetualOptions } from './tasks/perpetual';
+export type { CronOptions } from './tasks/cron';
 export type { DocketLogger } from './util/logger';
 export { describeStrike, STRIKE_OPERATORS } from './tasks/strike';
 export type { Strike, StrikeOperator, StrikeScalar, StrikeValue } from './tasks/strike';

@@ -91,6 +91,34 @@ describe('createDocketTester on memory://', () => {
     await expect(tester.runAtMost({ tick: -1 })).rejects.toThrow(InvalidOptionsError);
   });
 
+  it('a cron task: seeded at its next tick, runs there, and after an outage runs a missed day once, then keeps to its ticks', async () => {
+    const ranAt: string[] = [];
+    docket.register(
+      async function digest(): Promise<void> {
+        ranAt.push(tester.now().toISOString());
+      },
+      { cron: { pattern: '0 9 * * *', timezone: 'Europe/Paris' } },
+    );
+    const tester = createDocketTester(docket);
+    // Fixed wall times: move to a known morning first (Paris is UTC+1 in January).
+    await tester.advanceTo(new Date('2030-01-14T07:00:00Z'));
+    await tester.runUntilFinished();
+    expect(ranAt).toEqual([]);
+    const [seeded] = await tester.pending();
+    expect(seeded).toMatchObject({ task: 'digest', key: 'digest', when: new Date('2030-01-14T08:00:00Z') });
+
+    await tester.advanceTo(new Date('2030-01-14T08:00:00.500Z'));
+    await tester.runUntilFinished();
+    expect(ranAt).toHaveLength(1);
+    expect((await tester.pending())[0].when).toEqual(new Date('2030-01-15T08:00:00Z'));
+
+    // Three days with no worker: the missed tick runs once, and the next is the coming 09:00.
+    await tester.advanceTo(new Date('2030-01-18T12:00:00Z'));
+    await tester.runUntilFinished();
+    expect(ranAt).toHaveLength(2);
+    expect((await tester.pending())[0].when).toEqual(new Date('2030-01-19T08:00:00Z'));
+  });
+
   it('says what is scheduled when an expectation fails', async () => {
     const tester = createDocketTester(docket);
     await docket.add(sendEmail, { delay: 5_000 })('bob');

@@ -98,6 +98,24 @@ describe('perpetual tasks', () => {
     expect(() => docket.register(fn, { perpetual: { every: 0 } })).toThrow(/Task "report": perpetual.every must be a number of ms from 10/);
     expect(() => docket.register(fn, { perpetual: { every: Number.NaN } })).toThrow(/perpetual.every/);
     expect(() => docket.register(fn, { perpetual: { every: 1_000, automatic: 'yes' as unknown as boolean } })).toThrow(/Task "report": perpetual.automatic must be true or false/);
+    expect(() => docket.register(fn, { cron: '61 * * * *' })).toThrow(/Task "report": cron "61 \* \* \* \*" in time zone "UTC" cannot be used: .*minute/);
+    expect(() => docket.register(fn, { cron: { pattern: '0 9 * * *', timezone: 'Mars/Olympus' } })).toThrow(/Task "report": cron "0 9 \* \* \*" in time zone "Mars\/Olympus" cannot be used/);
+    expect(() => docket.register(fn, { cron: '' })).toThrow(/Task "report": cron needs a pattern/);
+    expect(() => docket.register(fn, { cron: '0 9 * * *', perpetual: { every: 1_000 } })).toThrow(/Task "report": give perpetual or cron, not both/);
+  });
+
+  it('cron: seeded at the next tick by the worker, with no caller', async () => {
+    let runs = 0;
+    docket.register(
+      async function everySecond(): Promise<void> {
+        runs++;
+      },
+      { cron: '* * * * * *' },
+    );
+    start(new Worker(docket, { schedulingResolution: 20 }));
+    await waitUntil(() => runs >= 2, 'two ticks ran');
+    const next = await docket.getExecution('everySecond');
+    expect(next!.when.getMilliseconds()).toBe(0);
   });
 });
 

@@ -28,14 +28,32 @@ export interface PerpetualOptions {
   automatic?: boolean;
 }
 
+/**
+ * @internal How a recurring task (perpetual or cron) repeats: when its next run is due after one
+ * that was due at `when` ended at `now`, and when an automatic one is first seeded.
+ */
+export interface Recurrence {
+  /** `every` of a perpetual task; undefined for cron. */
+  readonly every?: number;
+  /** Seeded by workers under the task's name. */
+  readonly automatic: boolean;
+  /** The next run's due time after a run due at `when` that ended at `now` (never before `now`). */
+  next(when: number, now: number): number;
+  /** The due time of a seeded run. */
+  first(now: number): number;
+  /** For messages: `every 60000 ms`, `cron "0 9 * * 1-5" (Europe/Paris)`. */
+  readonly text: string;
+}
+
 /** @internal Checks a task's `perpetual` option, naming the task and the option when it is wrong. */
-export function checkPerpetual(task: string, perpetual: PerpetualOptions): Readonly<PerpetualOptions> {
+export function checkPerpetual(task: string, perpetual: PerpetualOptions): Recurrence {
   const { every, automatic = false } = perpetual;
   if (typeof every !== 'number' || !(every >= MIN_PERPETUAL_EVERY_MS) || !fitsTimer(every)) {
     throw new InvalidOptionsError(`Task "${task}": perpetual.every must be a number of ms from ${MIN_PERPETUAL_EVERY_MS} to 2147483647, got ${String(every)}`);
   }
   if (typeof automatic !== 'boolean') throw new InvalidOptionsError(`Task "${task}": perpetual.automatic must be true or false, got ${String(automatic)}`);
-  return Object.freeze({ every, automatic });
+  // A run late by many periods (every worker was down) is followed by one run now, not one per missed period.
+  return Object.freeze({ every, automatic, next: (when: number, now: number) => Math.max(now, when + every), first: (now: number) => now, text: `every ${every} ms` });
 }
 
 /**
@@ -48,8 +66,8 @@ export function checkPerpetual(task: string, perpetual: PerpetualOptions): Reado
  * if (feed.isGone) perpetual?.cancel();            // end the chain
  */
 export interface PerpetualControl {
-  /** The task's `every` (ms). */
-  readonly every: number;
+  /** The task's `every` (ms); undefined for a cron task. */
+  readonly every?: number;
   /** No next run: the chain ends with this one (an automatic task is seeded again within a minute). */
   cancel(): void;
   /** The next run `ms` after this one ends, instead of `every` after this one's due time. */
@@ -62,7 +80,11 @@ export interface PerpetualControl {
 export class PerpetualChoice implements PerpetualControl {
   private choice: { kind: 'default' } | { kind: 'cancel' } | { kind: 'after'; ms: number } | { kind: 'at'; at: number } = { kind: 'default' };
 
-  constructor(readonly every: number) {}
+  constructor(private readonly recurrence: Recurrence) {}
+
+  get every(): number | undefined {
+    return this.recurrence.every;
+  }
 
   cancel(): void {
     this.choice = { kind: 'cancel' };
@@ -78,11 +100,7 @@ export class PerpetualChoice implements PerpetualControl {
     this.choice = { kind: 'at', at: when.getTime() };
   }
 
-  /**
-   * When the next run is due, or undefined for none: `every` after the due time of the run that
-   * ended (`when`), but never before `now`, so that a run late by many periods (every worker was
-   * down) is followed by one run now, not by one per missed period.
-   */
+  /** When the next run is due, or undefined for none: as chosen, else as the task recurs. */
   next(when: number, now: number): number | undefined {
     switch (this.choice.kind) {
       case 'cancel':
@@ -92,7 +110,7 @@ export class PerpetualChoice implements PerpetualControl {
       case 'at':
         return this.choice.at;
       default:
-        return Math.max(now, when + this.every);
+        return this.recurrence.next(when, now);
     }
   }
 }

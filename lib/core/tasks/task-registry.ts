@@ -1,8 +1,11 @@
 import { DuplicateTaskError, InvalidOptionsError, UnknownTaskError } from '../errors/docket.errors';
 import type { TaskContext } from '../worker/task-context';
-import { fitsTimer } from '../util/long-timer';
 import { parameterNames, type ParameterName } from './parameter-names';
-import { checkPerpetual, type PerpetualOptions } from './perpetual';
+import type { CronOptions } from './cron';
+import type { PerpetualOptions, Recurrence } from './perpetual';
+import { checkConcurrency, checkRetry, checkTimeout, DEFAULT_MAX_RETRY_DELAY_MS, differences, recurrenceOf, type ConcurrencyLimit, type ConcurrencyOptions, type RetryOptions } from './task-option-checks';
+
+export type { ConcurrencyLimit, ConcurrencyOptions, RetryOptions };
 
 /**
  * Any function that can be a task. Its arguments travel through the codec; its (awaited)
@@ -33,91 +36,13 @@ export interface TaskDefinition {
   readonly timeout?: number;
   /** How many runs may go at once across the docket's workers; without it, any number. */
   readonly concurrency?: Readonly<ConcurrencyLimit>;
-  readonly perpetual?: Readonly<PerpetualOptions>;
+  /** How a perpetual or cron task repeats. */
+  readonly recurrence?: Recurrence;
 }
 
-/** A task's concurrency limit as the registry keeps it. */
-export interface ConcurrencyLimit {
-  readonly limit: number;
-  /** The limit's key for a run's arguments (per value), or undefined (one limit for the task). */
-  readonly key?: (args: unknown[]) => string;
-}
 
-/**
- * At most `limit` runs of the task at once across every worker of the docket, or with `key`, at
- * most `limit` at once per value of the key (one order per customer at a time, say). A run that
- * finds the limit reached waits SCHEDULED, its message acknowledged, and is queued again as soon
- * as a run holding the limit ends; it keeps its key, generation and attempt. A worker that dies
- * holding a place loses it once its lease lapses (`redeliveryTimeout`).
- *
- * @typeParam A the task's arguments, which `key` is given
- * @example
- * docket.register(callPartnerApi, { concurrency: 5 });
- * docket.register(syncCustomer, { concurrency: { limit: 1, key: (customerId: string) => customerId } });
- */
-export interface ConcurrencyOptions<A extends unknown[] = unknown[]> {
-  /** How many runs may go at once (per key value, with `key`): a whole number ≥ 1. */
-  limit: number;
-  /** The value runs share the limit by, from the run's arguments (as the caller passed them). */
-  key?: (...args: A) => string | number;
-}
 
-/**
- * How a task that throws is tried again. Each retry goes back as an add would: QUEUED when it is
- * due at once, else SCHEDULED (its event carries the error); any worker may take it when it is
- * due, and `attempt` counts up. `getResult()` waits through the retries; the execution is
- * FAILED, with the last error, only once the attempts are used up. A cancelled run is not retried.
- *
- * @example
- * docket.register(chargeCard, { retry: { attempts: 5, delay: 1_000, backoff: 'exponential' } });
- */
-export interface RetryOptions {
-  /** How many times the task may run in all, the first run included (1 = no retry; Infinity = until it succeeds). */
-  attempts: number;
-  /** The wait before the first retry, in ms. @default 0 */
-  delay?: number;
-  /** 'fixed' waits `delay` every time; 'exponential' doubles it after each retry. @default 'fixed' */
-  backoff?: 'fixed' | 'exponential';
-  /** The longest wait between two attempts, in ms. @default 3_600_000 (an hour) */
-  maxDelay?: number;
-}
 
-const DEFAULT_MAX_RETRY_DELAY_MS = 3_600_000;
-
-function checkRetry(task: string, retry: RetryOptions): Readonly<RetryOptions> {
-  const { attempts, delay = 0, backoff = 'fixed', maxDelay = DEFAULT_MAX_RETRY_DELAY_MS } = retry;
-  const where = `Task "${task}": retry`;
-  if (!(Number.isInteger(attempts) || attempts === Infinity) || attempts < 1) {
-    throw new InvalidOptionsError(`${where}.attempts must be a whole number ≥ 1 (the runs in all, the first included) or Infinity, got ${attempts}`);
-  }
-  if (!Number.isFinite(delay) || delay < 0) throw new InvalidOptionsError(`${where}.delay must be a number of ms ≥ 0, got ${delay}`);
-  if (!Number.isFinite(maxDelay) || maxDelay < delay) {
-    throw new InvalidOptionsError(`${where}.maxDelay must be a number of ms ≥ delay (${delay}), got ${maxDelay}`);
-  }
-  if (backoff !== 'fixed' && backoff !== 'exponential') {
-    throw new InvalidOptionsError(`${where}.backoff must be 'fixed' or 'exponential', got ${String(backoff)}`);
-  }
-  return Object.freeze({ attempts, delay, backoff, maxDelay });
-}
-
-function checkConcurrency(task: string, concurrency: number | ConcurrencyOptions<never[]>): Readonly<ConcurrencyLimit> {
-  const { limit, key } = typeof concurrency === 'number' ? { limit: concurrency, key: undefined } : concurrency;
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new InvalidOptionsError(`Task "${task}": concurrency${typeof concurrency === 'number' ? '' : '.limit'} must be a whole number ≥ 1 (the runs at once), got ${limit}`);
-  }
-  if (key !== undefined && typeof key !== 'function') {
-    throw new InvalidOptionsError(`Task "${task}": concurrency.key must be a function of the task's arguments, got ${typeof key}`);
-  }
-  return Object.freeze({ limit, key: key && ((args: unknown[]) => String((key as (...a: unknown[]) => string | number)(...args))) });
-}
-
-function checkTimeout(task: string, timeout: number): number {
-  // setTimeout fires at once past 2^31 − 1 ms (about 24.8 days).
-  if (timeout <= 0 || !fitsTimer(timeout)) {
-    throw new InvalidOptionsError(`Task "${task}": timeout must be a number of ms > 0 and at most 2147483647, got ${timeout}`);
-  }
-  return timeout;
-}
 
 /**
  * When the run that just failed on attempt `attempt` is tried again (epoch ms), or undefined
@@ -162,6 +87,8 @@ export interface RegisterOptions<F extends TaskFunction = TaskFunction> {
   concurrency?: number | ConcurrencyOptions<Parameters<F>>;
   /** Run again after each run, `every` ms after its due time (see {@link PerpetualOptions}). */
   perpetual?: PerpetualOptions;
+  /** Run on the ticks of a cron pattern, seeded by workers (see {@link CronOptions}). */
+  cron?: CronOptions;
 }
 
 /** The tasks of one docket, by name and by function. */
@@ -201,7 +128,7 @@ export class TaskRegistry {
       retry: options.retry && checkRetry(name, options.retry),
       timeout: options.timeout === undefined ? undefined : checkTimeout(name, options.timeout),
       concurrency: options.concurrency === undefined ? undefined : checkConcurrency(name, options.concurrency as number | ConcurrencyOptions<never[]>),
-      perpetual: options.perpetual === undefined ? undefined : checkPerpetual(name, options.perpetual),
+      recurrence: recurrenceOf(name, options),
       invoke: options.invoke ?? ((args) => (fn as (...a: unknown[]) => unknown)(...args)),
     };
     this.byName.set(name, definition);
@@ -229,22 +156,4 @@ export class TaskRegistry {
   names(): string[] {
     return [...this.byName.keys()].sort();
   }
-}
-
-/** What differs between two registrations' behaviour options, each as `option: before → now`. */
-function differences(before: RegisterOptions, now: RegisterOptions): string[] {
-  const shown = (value: unknown): string =>
-    value === undefined ? 'none' : JSON.stringify(value, (_, v: unknown) => (typeof v === 'function' ? `${v.name || 'a'} function` : v));
-  const concurrency = (c: RegisterOptions['concurrency']): unknown => (typeof c === 'number' ? { limit: c } : c);
-  const out: string[] = [];
-  for (const [option, a, b] of [
-    ['retry', before.retry, now.retry],
-    ['timeout', before.timeout, now.timeout],
-    ['concurrency', concurrency(before.concurrency), concurrency(now.concurrency)],
-    ['perpetual', before.perpetual, now.perpetual],
-  ] as const) {
-    const same = shown(a) === shown(b) && (option !== 'concurrency' || (a as { key?: unknown } | undefined)?.key === (b as { key?: unknown } | undefined)?.key);
-    if (!same) out.push(`${option}: ${shown(a)} → ${shown(b)}`);
-  }
-  return out;
 }

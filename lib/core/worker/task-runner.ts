@@ -77,7 +77,7 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
   let meter: RunMeter | undefined;
   let span: RunSpan | undefined;
   // A perpetual task's choice of its next run; read when the outcome is written.
-  const perpetual = definition?.perpetual && new PerpetualChoice(definition.perpetual.every);
+  const perpetual = definition?.recurrence && new PerpetualChoice(definition.recurrence);
   const ended = (completion: Completion, ran: RunOutcome, err?: unknown): Completion => {
     // A perpetual run that ended (not cancelled, not tried again) has its next run scheduled with its outcome.
     if (perpetual && completion.outcome !== ExecutionState.CANCELLED && completion.retryAt === undefined) {

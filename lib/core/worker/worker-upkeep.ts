@@ -57,12 +57,18 @@ export class WorkerUpkeep {
    */
   async seedPerpetuals(): Promise<void> {
     const { docket } = this.host;
-    await Promise.all(this.automaticTasks().map((name) => docket.add(name, { key: name })()));
+    const now = docket.backend.now();
+    await Promise.all(
+      this.automaticTasks().map((name) => {
+        const first = docket.tasks.get(name)?.recurrence?.first(now) ?? now;
+        return docket.add(name, { key: name, when: new Date(first) })();
+      }),
+    );
   }
 
   private automaticTasks(): string[] {
     const { tasks } = this.host.docket;
-    return tasks.names().filter((name) => tasks.get(name)?.perpetual?.automatic);
+    return tasks.names().filter((name) => tasks.get(name)?.recurrence?.automatic);
   }
 
   /** Stops every timer. */

@@ -1,4 +1,5 @@
 import type { InjectionToken } from '@nestjs/common';
+import type { CronOptions } from '../../core/tasks/cron';
 import type { PerpetualOptions } from '../../core/tasks/perpetual';
 import type { ConcurrencyOptions, RetryOptions } from '../../core/tasks/task-registry';
 
@@ -36,6 +37,8 @@ export interface TaskOptions {
   readonly concurrency?: number | ConcurrencyOptions<never[]>;
   /** Runs again after each run, `every` ms after its due time; `automatic` keeps one alive with no caller: see {@link PerpetualOptions}. */
   readonly perpetual?: PerpetualOptions;
+  /** Runs on the ticks of a cron pattern, seeded by the workers: see {@link CronOptions}. */
+  readonly cron?: CronOptions;
 }
 
 /**
