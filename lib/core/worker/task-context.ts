@@ -23,6 +23,8 @@ export interface TaskContext {
   readonly taskName: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** When the run was due (for a perpetual or cron task, the tick it runs for). */
+  readonly when: Date;
   /** The worker running it (`host#pid` by default). */
   readonly worker: string;
   /** Report progress here. */

@@ -135,6 +135,9 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
       taskName: run.task,
       attempt: run.attempt,
       worker,
+      get when() {
+        return new Date(run.when);
+      },
       get progress() {
         progress ??= new ExecutionProgress(async (current, total, message) => {
           await store.progress(run.key, run.generation, Date.now(), current, total, message);
