@@ -5,6 +5,7 @@
 import { InvalidOptionsError } from '../errors/docket.errors';
 import type { Codec } from '../codec/codec';
 import type { TaskDefinition, TaskFunction } from '../tasks/task-registry';
+import { admissionGroup } from '../tasks/admission';
 import { executionKey } from '../util/execution-key';
 
 /**
@@ -94,6 +95,12 @@ export function resolveWhen(options: AddOptions, now: () => number = Date.now): 
 /** @internal Encodes a call's arguments and fixes its time and key (a fresh UUIDv7 by default). */
 export function prepareCall(codec: Codec, definition: TaskDefinition, mode: 'add' | 'replace', time: () => number, key: string | undefined, args: unknown[], trace = ''): TaskCall {
   const encoded = codec.encode(args, 'args', `task "${definition.name}"`);
+  const { debounce } = definition;
+  if (debounce) {
+    // Every call of the group replaces the one before, due a window later: the last one runs.
+    const group = key ?? `debounce:${admissionGroup(definition.name, 'debounce', debounce, args)}`;
+    return { task: definition, mode: 'replace', when: time() + debounce.window, key: group, args: encoded, sent: false, token: '', trace };
+  }
   const when = time();
   if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: executionKey(when), args: encoded, sent: false, token: '', trace };
   return { task: definition, mode, when, key, args: encoded, sent: false, token: '', trace };

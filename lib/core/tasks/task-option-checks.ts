@@ -63,6 +63,7 @@ interface BehaviourOptions {
   concurrency?: number | ConcurrencyOptions<never[]>;
   perpetual?: PerpetualOptions;
   cron?: CronOptions;
+  debounce?: unknown;
 }
 
 export const DEFAULT_MAX_RETRY_DELAY_MS = 3_600_000;
@@ -119,6 +120,7 @@ export function differences(before: BehaviourOptions, now: BehaviourOptions): st
     ['concurrency', concurrency(before.concurrency), concurrency(now.concurrency)],
     ['perpetual', before.perpetual, now.perpetual],
     ['cron', before.cron, now.cron],
+    ['debounce', before.debounce, now.debounce],
   ] as const) {
     const same = shown(a) === shown(b) && (option !== 'concurrency' || (a as { key?: unknown } | undefined)?.key === (b as { key?: unknown } | undefined)?.key);
     if (!same) out.push(`${option}: ${shown(a)} → ${shown(b)}`);

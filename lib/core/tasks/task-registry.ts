@@ -1,6 +1,7 @@
 import { DuplicateTaskError, InvalidOptionsError, UnknownTaskError } from '../errors/docket.errors';
 import type { TaskContext } from '../worker/task-context';
 import { parameterNames, type ParameterName } from './parameter-names';
+import { checkAdmission, type AdmissionOptions, type AdmissionRule } from './admission';
 import type { CronOptions } from './cron';
 import type { PerpetualOptions, Recurrence } from './perpetual';
 import { checkConcurrency, checkRetry, checkTimeout, DEFAULT_MAX_RETRY_DELAY_MS, differences, recurrenceOf, type ConcurrencyLimit, type ConcurrencyOptions, type RetryOptions } from './task-option-checks';
@@ -38,6 +39,8 @@ export interface TaskDefinition {
   readonly concurrency?: Readonly<ConcurrencyLimit>;
   /** How a perpetual or cron task repeats. */
   readonly recurrence?: Recurrence;
+  /** One run after calls stop for a window, with the last call's arguments. */
+  readonly debounce?: AdmissionRule;
 }
 
 
@@ -89,6 +92,8 @@ export interface RegisterOptions<F extends TaskFunction = TaskFunction> {
   perpetual?: PerpetualOptions;
   /** Run on the ticks of a cron pattern, seeded by workers (see {@link CronOptions}). */
   cron?: CronOptions;
+  /** One run once calls stop for `window` ms, with the last call's arguments (per task, or per value of `key`). */
+  debounce?: AdmissionOptions<Parameters<F>>;
 }
 
 /** The tasks of one docket, by name and by function. */
@@ -129,6 +134,7 @@ export class TaskRegistry {
       timeout: options.timeout === undefined ? undefined : checkTimeout(name, options.timeout),
       concurrency: options.concurrency === undefined ? undefined : checkConcurrency(name, options.concurrency as number | ConcurrencyOptions<never[]>),
       recurrence: recurrenceOf(name, options),
+      debounce: options.debounce === undefined ? undefined : checkAdmission(name, 'debounce', options.debounce as AdmissionOptions<never[]>),
       invoke: options.invoke ?? ((args) => (fn as (...a: unknown[]) => unknown)(...args)),
     };
     this.byName.set(name, definition);

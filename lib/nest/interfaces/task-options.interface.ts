@@ -1,4 +1,5 @@
 import type { InjectionToken } from '@nestjs/common';
+import type { AdmissionOptions } from '../../core/tasks/admission';
 import type { CronOptions } from '../../core/tasks/cron';
 import type { PerpetualOptions } from '../../core/tasks/perpetual';
 import type { ConcurrencyOptions, RetryOptions } from '../../core/tasks/task-registry';
@@ -39,6 +40,8 @@ export interface TaskOptions {
   readonly perpetual?: PerpetualOptions;
   /** Runs on the ticks of a cron pattern, seeded by the workers: see {@link CronOptions}. */
   readonly cron?: CronOptions;
+  /** One run once calls stop for a window, with the last call's arguments: see {@link AdmissionOptions}. */
+  readonly debounce?: AdmissionOptions<never[]>;
 }
 
 /**

@@ -1,0 +1,74 @@
+/**
+ * Admission rules decided at the add, on either backend: debounce runs a task once calls stop
+ * for its window, with the last call's arguments, per task or per value of its key.
+ */
+import { Disposition, ExecutionState, InvalidOptionsError, Worker, type Docket } from '../../lib';
+import { closeAfterEach, testDocket } from '../support/docket-test';
+
+describe('debounce', () => {
+  const opened = closeAfterEach();
+  let docket: Docket;
+
+  beforeEach(() => {
+    docket = opened(testDocket());
+  });
+
+  it('runs once after the calls stop, with the last call’s arguments', async () => {
+    const ran: string[] = [];
+    docket.register(
+      async function reindex(reason: string): Promise<string> {
+        ran.push(reason);
+        return reason;
+      },
+      { debounce: 300 },
+    );
+    const calls = [];
+    for (const reason of ['edit 1', 'edit 2', 'edit 3']) calls.push(await docket.add('reindex')(reason));
+    expect(calls.map((c) => c.disposition)).toEqual([Disposition.SCHEDULED, Disposition.REPLACED, Disposition.REPLACED]);
+    expect(new Set(calls.map((c) => c.key)).size).toBe(1);
+    expect(calls[2].state).toBe(ExecutionState.SCHEDULED);
+    expect(calls[2].when.getTime()).toBeGreaterThan(Date.now() + 100);
+
+    void opened(new Worker(docket, { schedulingResolution: 20 })).runForever();
+    await expect(calls[2].getResult({ timeout: 10_000 })).resolves.toBe('edit 3');
+    // The earlier calls were replaced: they never run, and nothing else is waiting.
+    expect(ran).toEqual(['edit 3']);
+    const { scheduled, queued, running } = await docket.snapshot();
+    expect([...scheduled, ...queued, ...running]).toEqual([]);
+  });
+
+  it('with a key, debounces each value apart', async () => {
+    const ran: string[] = [];
+    docket.register(
+      async function syncCustomer(id: string, version: number): Promise<void> {
+        ran.push(`${id}@${version}`);
+      },
+      { debounce: { window: 200, key: (id: string) => id } },
+    );
+    const last = [];
+    for (const [id, version] of [['ada', 1], ['bob', 1], ['ada', 2], ['bob', 2], ['ada', 3]] as const) last.push(await docket.add('syncCustomer')(id, version));
+    await opened(new Worker(docket, { schedulingResolution: 20 })).runUntilFinished();
+    expect(ran.sort()).toEqual(['ada@3', 'bob@2']);
+  });
+
+  it('refuses a window that is not a positive number, and a key that throws, with nothing added', async () => {
+    const fn = async function notify(to: string): Promise<string> {
+      return to;
+    };
+    expect(() => docket.register(fn, { debounce: 0 })).toThrow(/Task "notify": debounce window must be a number of ms > 0/);
+    expect(() => docket.register(fn, { debounce: { window: -5 } })).toThrow(InvalidOptionsError);
+    expect(() => docket.register(fn, { debounce: { window: 100, key: 'to' as unknown as (to: string) => string } })).toThrow(/Task "notify": debounce.key must be a function/);
+    docket.register(fn, {
+      debounce: {
+        window: 100,
+        key: (to: string) => {
+          if (!to) throw new Error('no address');
+          return to;
+        },
+      },
+    });
+    await expect(docket.add('notify')('')).rejects.toThrow(/Task "notify": debounce.key threw for these arguments \(no address\); nothing was added/);
+    const { scheduled, queued } = await docket.snapshot();
+    expect([...scheduled, ...queued]).toEqual([]);
+  });
+});
