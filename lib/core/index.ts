@@ -47,6 +47,7 @@ export {
   TaskTimeoutError,
   ExecutionCancelledError,
   TaskStruckError,
+  TaskInCooldownError,
   ExecutionNotFoundError,
   RedisUnavailableError,
   DocketTaskError,

@@ -2,8 +2,8 @@
  * Admission rules decided at the add, on either backend: debounce runs a task once calls stop
  * for its window, with the last call's arguments, per task or per value of its key.
  */
-import { Disposition, ExecutionState, InvalidOptionsError, Worker, type Docket } from '../../lib';
-import { closeAfterEach, testDocket } from '../support/docket-test';
+import { Disposition, ExecutionState, InvalidOptionsError, TaskInCooldownError, Worker, type Docket } from '../../lib';
+import { closeAfterEach, testDocket, waitUntil } from '../support/docket-test';
 
 describe('debounce', () => {
   const opened = closeAfterEach();
@@ -70,5 +70,45 @@ describe('debounce', () => {
     await expect(docket.add('notify')('')).rejects.toThrow(/Task "notify": debounce.key threw for these arguments \(no address\); nothing was added/);
     const { scheduled, queued } = await docket.snapshot();
     expect([...scheduled, ...queued]).toEqual([]);
+  });
+});
+
+describe('cooldown', () => {
+  const opened = closeAfterEach();
+  let docket: Docket;
+
+  beforeEach(() => {
+    docket = opened(testDocket());
+  });
+
+  it('runs the first call, drops the others within the window with a Disposition that says so, per value of its key', async () => {
+    const sent: string[] = [];
+    docket.register(
+      async function alert(host: string, what: string): Promise<void> {
+        sent.push(`${host}: ${what}`);
+      },
+      { cooldown: { window: 600_000, key: (host: string) => host } },
+    );
+    const first = await docket.add('alert')('db1', 'disk full');
+    const again = await docket.add('alert')('db1', 'disk still full');
+    const other = await docket.add('alert')('db2', 'disk full');
+    expect([first.disposition, again.disposition, other.disposition]).toEqual([Disposition.SCHEDULED, Disposition.IN_COOLDOWN, Disposition.SCHEDULED]);
+    expect(again.state).toBe(ExecutionState.CANCELLED);
+    await expect(again.getResult()).rejects.toThrow(TaskInCooldownError);
+    await expect(again.getResult()).rejects.toThrow(/was not added: it came within the 600000 ms cooldown of an earlier call/);
+    expect(await docket.getExecution(again.key)).toBeNull();
+    await opened(new Worker(docket)).runUntilFinished();
+    expect(sent.sort()).toEqual(['db1: disk full', 'db2: disk full']);
+  });
+
+  it('lets a call through again once the window has passed', async () => {
+    docket.register(async function ping(): Promise<string> {
+      return 'pong';
+    }, { cooldown: 200 });
+    const first = await docket.add('ping')();
+    expect((await docket.add('ping')()).disposition).toBe(Disposition.IN_COOLDOWN);
+    await waitUntil(async () => (await docket.add('ping')()).disposition === Disposition.SCHEDULED, 'the window passed');
+    expect(first.disposition).toBe(Disposition.SCHEDULED);
+    expect(() => docket.register(async function both(): Promise<void> {}, { cooldown: 100, debounce: 100 })).toThrow(/Task "both": give debounce or cooldown, not both/);
   });
 });

@@ -159,6 +159,27 @@ export class TaskStruckError extends ExecutionCancelledError {
 }
 
 /**
+ * A call of a task with a `cooldown` came within the window of the call before it (of the same
+ * task, or of the same value of its key): it was dropped, nothing was written. Its execution
+ * says `Disposition.IN_COOLDOWN`; `getResult()` throws this.
+ *
+ * @example
+ * const execution = await docket.add(sendAlert)('disk full');
+ * if (execution.disposition === Disposition.IN_COOLDOWN) console.log('alerted lately; dropped');
+ */
+export class TaskInCooldownError extends ExecutionCancelledError {
+  override name = 'TaskInCooldownError';
+  constructor(
+    key: string,
+    readonly taskName: string,
+    readonly windowMs: number,
+  ) {
+    super(key);
+    this.message = `Execution "${key}" of task "${taskName}" was not added: it came within the ${windowMs} ms cooldown of an earlier call, and was dropped.`;
+  }
+}
+
+/**
  * No execution record exists for the key: it was never added, or its record outlived
  * `executionTtl` and expired.
  *

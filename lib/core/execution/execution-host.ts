@@ -29,6 +29,9 @@ export interface ExecutionInit {
   generation?: string;
   /** Set when the add was sent with this docket's result inbox live. */
   inbox?: InboxMark;
-  /** The strike that kept the call from being added (disposition STRUCK). */
-  struck?: string;
+  /**
+   * Why the call was not added (disposition STRUCK or IN_COOLDOWN): what `getResult()` throws.
+   * Nothing was written under its key.
+   */
+  notAdded?: Error;
 }

@@ -51,6 +51,8 @@ export enum Disposition {
   REPLACED = 'replaced',
   /** The task (or these arguments) is struck (see `Docket.strike`): nothing was written. */
   STRUCK = 'struck',
+  /** The call came within its task's cooldown window (see `cooldown`): it was dropped, nothing was written. */
+  IN_COOLDOWN = 'in-cooldown',
 }
 
 const STATES: ReadonlySet<unknown> = new Set(Object.values(ExecutionState));

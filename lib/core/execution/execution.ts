@@ -4,7 +4,6 @@ import {
   ExecutionNotFoundError,
   DocketTaskError,
   TimeoutError,
-  TaskStruckError,
 } from '../errors/docket.errors';
 import type { ExecutionRecord } from '../store';
 import { executionEvents } from './execution-events';
@@ -54,7 +53,7 @@ export class Execution<R = unknown> {
   private encodedArgs?: string;
   private outcome?: { result?: string; failure?: string };
   private readonly generation?: string;
-  private readonly struck?: string;
+  private readonly notAdded?: Error;
   private inbox?: InboxMark;
 
   /** @internal Made by the docket. */
@@ -64,7 +63,7 @@ export class Execution<R = unknown> {
     readonly key: string,
     init: ExecutionInit,
   ) {
-    this.struck = init.struck;
+    this.notAdded = init.notAdded;
     this.generation = init.generation;
     this.inbox = init.inbox;
     this.state = init.state;
@@ -86,7 +85,7 @@ export class Execution<R = unknown> {
    */
   async sync(): Promise<this> {
     // Struck: never written, and a record under its key is another execution's.
-    if (this.struck !== undefined) return this;
+    if (this.notAdded !== undefined) return this;
     const record = await (await this.host.store()).read(this.key);
     if (!record) throw new ExecutionNotFoundError(this.key);
     this.apply(record);
@@ -149,7 +148,7 @@ export class Execution<R = unknown> {
    */
   subscribe(): Observable<ExecutionEvent> {
     // Never written: its one event is the cancellation the strike made of it.
-    if (this.struck !== undefined) return of<ExecutionEvent>({ type: 'state', key: this.key, seq: 0, state: ExecutionState.CANCELLED });
+    if (this.notAdded !== undefined) return of<ExecutionEvent>({ type: 'state', key: this.key, seq: 0, state: ExecutionState.CANCELLED });
     return executionEvents(this.host, this.key, this);
   }
 
@@ -197,7 +196,7 @@ export class Execution<R = unknown> {
   }
 
   private async awaitResult(waitMs: number | undefined): Promise<R> {
-    if (this.struck !== undefined) throw new TaskStruckError(this.key, this.taskName, this.struck);
+    if (this.notAdded !== undefined) throw this.notAdded;
     const wait = waitMs === undefined ? undefined : Math.max(0, waitMs);
     const deadline = wait === undefined ? undefined : Date.now() + wait;
     let heard: ExecutionStateEvent | 'read' | 'unknown' = 'unknown';

@@ -51,6 +51,12 @@ export class MemoryDocketStore extends MemoryRecords implements DocketStore {
     if (cur && state && (r.mode === 'again' || (r.mode === 'add' && ACTIVE.has(state)))) {
       return { status: 'exists', state: state as ExecutionState, generation: cur.get('gen') ?? '0', when: Number(cur.get('when') ?? 0) };
     }
+    if (r.cooldown) {
+      // Within the cooldown of an earlier call of its group: dropped, nothing written (SET NX PX).
+      const marker = k.cooldown(r.cooldown);
+      if (this.space.exists(marker)) return { status: 'cooled', state: ExecutionState.CANCELLED, generation: '0', when: r.when };
+      this.space.setString(marker, '1', r.cooldownMs);
+    }
     const gen = (Number(cur?.get('gen')) || 0) + 1;
     const seq = (Number(cur?.get('seq')) || 0) + 1;
     const tokens = withToken(cur?.get('tok'), r.token, gen);

@@ -4,6 +4,7 @@
  * caller prepares the next; each reply becomes an {@link Execution}.
  */
 import { randomBytes } from 'node:crypto';
+import { TaskInCooldownError, TaskStruckError } from '../errors/docket.errors';
 import { Execution } from '../execution/execution';
 import { Disposition, ExecutionState } from '../execution/execution-state.enum';
 import type { ScheduleRequest } from '../store';
@@ -26,7 +27,7 @@ function requestOf(call: TaskCall, reply: string): ScheduleRequest {
   const mode = generated && call.sent ? 'again' : call.mode;
   call.sent = true;
   if (!generated && call.token === '') call.token = `${TOKEN_PREFIX}${(sends++).toString(36)}`;
-  return { key: call.key, mode, when: call.when, task: call.task.name, args: call.args, reply, token: call.token, trace: call.trace };
+  return { key: call.key, mode, when: call.when, task: call.task.name, args: call.args, reply, token: call.token, trace: call.trace, cooldown: call.cooldown ?? '', cooldownMs: call.task.cooldown?.window ?? 0 };
 }
 
 export class AddSender {
@@ -73,7 +74,7 @@ export class AddSender {
         when: new Date(call.when),
         disposition: Disposition.STRUCK,
         args: call.args,
-        struck: shown,
+        notAdded: new TaskStruckError(call.key, call.task.name, shown),
       });
     });
   }
@@ -105,6 +106,17 @@ export class AddSender {
     }
     return replies.map((reply, i) => {
       const call = calls[i];
+      if (reply.status === 'cooled') {
+        const window = call.task.cooldown?.window ?? 0;
+        return new Execution(this.target, call.key, {
+          state: ExecutionState.CANCELLED,
+          taskName: call.task.name,
+          when: new Date(call.when),
+          disposition: Disposition.IN_COOLDOWN,
+          args: call.args,
+          notAdded: new TaskInCooldownError(call.key, call.task.name, window),
+        });
+      }
       const disposition =
         reply.status === 'exists'
           ? Disposition.ALREADY_SCHEDULED

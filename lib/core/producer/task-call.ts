@@ -61,6 +61,8 @@ export interface TaskCall<R = unknown> {
   token: string;
   /** @internal The adding span's propagated context (JSON), '' for none. */
   trace: string;
+  /** @internal For a task with a cooldown: the group this call falls in. */
+  readonly cooldown?: string;
 }
 
 /** The last time a Date can hold (ms since the epoch). */
@@ -102,6 +104,7 @@ export function prepareCall(codec: Codec, definition: TaskDefinition, mode: 'add
     return { task: definition, mode: 'replace', when: time() + debounce.window, key: group, args: encoded, sent: false, token: '', trace };
   }
   const when = time();
-  if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: executionKey(when), args: encoded, sent: false, token: '', trace };
-  return { task: definition, mode, when, key, args: encoded, sent: false, token: '', trace };
+  const cooldown = definition.cooldown && admissionGroup(definition.name, 'cooldown', definition.cooldown, args);
+  if (key === undefined) return { task: definition, mode: mode === 'add' ? 'new' : mode, when, key: executionKey(when), args: encoded, sent: false, token: '', trace, cooldown };
+  return { task: definition, mode, when, key, args: encoded, sent: false, token: '', trace, cooldown };
 }

@@ -76,6 +76,11 @@ export class DocketKeys {
     return `${this.prefix}:waiting:${limit}`;
   }
 
+  /** The marker of a cooldown group (`task` or `task:value`), alive for the cooldown window. */
+  cooldown(group: string): string {
+    return `${this.prefix}:cooldown:${group}`;
+  }
+
   /** The record a worker keeps fresh while alive: its tasks and settings. */
   worker(name: string): string {
     return `${this.prefix}:worker:${name}`;

@@ -19,11 +19,16 @@ export interface ScheduleRequest {
   token: string;
   /** The adding span's propagated context (JSON), '' for none; the run's span continues its trace. */
   trace: string;
+  /** For a task with a cooldown: its group (see DocketKeys.cooldown); '' for none. */
+  cooldown: string;
+  /** The cooldown window (ms); 0 for none. */
+  cooldownMs: number;
 }
 
 /** What scheduling one request did. */
 export interface ScheduleReply {
-  status: 'ok' | 'exists';
+  /** 'cooled': dropped in the cooldown of an earlier call; nothing was written. */
+  status: 'ok' | 'exists' | 'cooled';
   state: ExecutionState;
   generation: string;
   when: number;

@@ -5,6 +5,7 @@
  */
 import { InvalidOptionsError } from '../errors/docket.errors';
 import { fitsTimer } from '../util/long-timer';
+import { checkAdmission, type AdmissionOptions, type AdmissionRule } from './admission';
 import { checkCron } from './cron';
 import { checkPerpetual, type Recurrence } from './perpetual';
 import type { CronOptions } from './cron';
@@ -63,7 +64,8 @@ interface BehaviourOptions {
   concurrency?: number | ConcurrencyOptions<never[]>;
   perpetual?: PerpetualOptions;
   cron?: CronOptions;
-  debounce?: unknown;
+  debounce?: AdmissionOptions<never[]>;
+  cooldown?: AdmissionOptions<never[]>;
 }
 
 export const DEFAULT_MAX_RETRY_DELAY_MS = 3_600_000;
@@ -103,6 +105,15 @@ export function checkTimeout(task: string, timeout: number): number {
   return timeout;
 }
 
+/** The checked `debounce` and `cooldown` of a task: one of them at most. */
+export function admissionOf(task: string, { debounce, cooldown }: BehaviourOptions): { debounce?: AdmissionRule; cooldown?: AdmissionRule } {
+  if (debounce !== undefined && cooldown !== undefined) throw new InvalidOptionsError(`Task "${task}": give debounce or cooldown, not both`);
+  return {
+    debounce: debounce === undefined ? undefined : checkAdmission(task, 'debounce', debounce),
+    cooldown: cooldown === undefined ? undefined : checkAdmission(task, 'cooldown', cooldown),
+  };
+}
+
 export function recurrenceOf(task: string, { perpetual, cron }: BehaviourOptions): Recurrence | undefined {
   if (perpetual !== undefined && cron !== undefined) throw new InvalidOptionsError(`Task "${task}": give perpetual or cron, not both`);
   return perpetual !== undefined ? checkPerpetual(task, perpetual) : cron !== undefined ? checkCron(task, cron) : undefined;
@@ -121,6 +132,7 @@ export function differences(before: BehaviourOptions, now: BehaviourOptions): st
     ['perpetual', before.perpetual, now.perpetual],
     ['cron', before.cron, now.cron],
     ['debounce', before.debounce, now.debounce],
+    ['cooldown', before.cooldown, now.cooldown],
   ] as const) {
     const same = shown(a) === shown(b) && (option !== 'concurrency' || (a as { key?: unknown } | undefined)?.key === (b as { key?: unknown } | undefined)?.key);
     if (!same) out.push(`${option}: ${shown(a)} → ${shown(b)}`);

@@ -1,10 +1,10 @@
 import { DuplicateTaskError, InvalidOptionsError, UnknownTaskError } from '../errors/docket.errors';
 import type { TaskContext } from '../worker/task-context';
 import { parameterNames, type ParameterName } from './parameter-names';
-import { checkAdmission, type AdmissionOptions, type AdmissionRule } from './admission';
+import type { AdmissionOptions, AdmissionRule } from './admission';
 import type { CronOptions } from './cron';
 import type { PerpetualOptions, Recurrence } from './perpetual';
-import { checkConcurrency, checkRetry, checkTimeout, DEFAULT_MAX_RETRY_DELAY_MS, differences, recurrenceOf, type ConcurrencyLimit, type ConcurrencyOptions, type RetryOptions } from './task-option-checks';
+import { checkConcurrency, checkRetry, checkTimeout, DEFAULT_MAX_RETRY_DELAY_MS, admissionOf, differences, recurrenceOf, type ConcurrencyLimit, type ConcurrencyOptions, type RetryOptions } from './task-option-checks';
 
 export type { ConcurrencyLimit, ConcurrencyOptions, RetryOptions };
 
@@ -41,6 +41,8 @@ export interface TaskDefinition {
   readonly recurrence?: Recurrence;
   /** One run after calls stop for a window, with the last call's arguments. */
   readonly debounce?: AdmissionRule;
+  /** The first call of a window runs; the others within it are dropped. */
+  readonly cooldown?: AdmissionRule;
 }
 
 
@@ -94,6 +96,8 @@ export interface RegisterOptions<F extends TaskFunction = TaskFunction> {
   cron?: CronOptions;
   /** One run once calls stop for `window` ms, with the last call's arguments (per task, or per value of `key`). */
   debounce?: AdmissionOptions<Parameters<F>>;
+  /** The first call runs; calls within `window` ms after it are dropped (per task, or per value of `key`). */
+  cooldown?: AdmissionOptions<Parameters<F>>;
 }
 
 /** The tasks of one docket, by name and by function. */
@@ -134,7 +138,7 @@ export class TaskRegistry {
       timeout: options.timeout === undefined ? undefined : checkTimeout(name, options.timeout),
       concurrency: options.concurrency === undefined ? undefined : checkConcurrency(name, options.concurrency as number | ConcurrencyOptions<never[]>),
       recurrence: recurrenceOf(name, options),
-      debounce: options.debounce === undefined ? undefined : checkAdmission(name, 'debounce', options.debounce as AdmissionOptions<never[]>),
+      ...admissionOf(name, options),
       invoke: options.invoke ?? ((args) => (fn as (...a: unknown[]) => unknown)(...args)),
     };
     this.byName.set(name, definition);

@@ -42,6 +42,8 @@ export interface TaskOptions {
   readonly cron?: CronOptions;
   /** One run once calls stop for a window, with the last call's arguments: see {@link AdmissionOptions}. */
   readonly debounce?: AdmissionOptions<never[]>;
+  /** The first call runs, the calls within a window after it are dropped: see {@link AdmissionOptions}. */
+  readonly cooldown?: AdmissionOptions<never[]>;
 }
 
 /**

@@ -10,9 +10,12 @@ import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
  *       then per execution: key, mode ('new' | 'again' | 'add' | 'replace'), when (ms), task name,
  *       encoded args, reply (the adding process's result inbox channel, or ''), send token (unique
  *       per send of an add or replace under a caller's key; '' otherwise), trace context (the
- *       producer span's propagated fields as JSON, kept as the record's 'tc'; '' for none)
+ *       producer span's propagated fields as JSON, kept as the record's 'tc'; '' for none),
+ *       cooldown group ('' for none; see DocketKeys.cooldown) and cooldown window (ms)
  * Reply: per execution, its new generation (an integer: it is queued when `when` ≤ now, else
- *        scheduled), or { 'exists', state, generation, when (ms) } when it was left alone. The
+ *        scheduled), { 'exists', state, generation, when (ms) } when it was left alone, or
+ *        { 'cooled' } when it came within the cooldown of its group (SET NX PX: the first call of a
+ *        window sets the marker and is written; the others find it and are dropped). The
  *        integer is the common case: a reply of nested arrays costs Redis ~15 % more per add.
  *
  * ioredis sends a command again when a dropped connection lost its answer; the same send coming
@@ -40,6 +43,7 @@ export const scheduleScript: ScriptDefinition = {
   name: 'docketSchedule',
   lua: `${LUA_PRELUDE}${LIMITS_LUA}
 local stream, queue, now, prefix, group = KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local kprefix = string.sub(prefix, 1, #prefix - 8)
 local out, NONE = {}, {}
 local function write_record(runs, reply, tokens, ...)
   if reply ~= '' and tokens ~= '' then redis.call('HSET', runs, 'reply', reply, 'tok', tokens, ...)
@@ -63,7 +67,7 @@ local function with_token(tokens, token, gen)
 end
 for i = 3, #KEYS do
   local runs = KEYS[i]
-  local j = 4 + (i - 3) * 8
+  local j = 4 + (i - 3) * 10
   local key, mode, when_s, token = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 6]
   local generated = mode == 'new' or mode == 'again'
   local announce = not generated or announce_to_patterns()
@@ -81,6 +85,9 @@ for i = 3, #KEYS do
     out[#out + 1] = tonumber(cur[2]) or 0
   elseif (mode == 'again' and state) or (mode == 'add' and (state == 'scheduled' or state == 'queued' or state == 'running')) then
     out[#out + 1] = {'exists', state, cur[2] or '0', cur[5] or '0'}
+  elseif ARGV[j + 8] ~= '' and not redis.call('SET', kprefix .. ':cooldown:' .. ARGV[j + 8], '1', 'NX', 'PX', ARGV[j + 9]) then
+    -- Within the cooldown of an earlier call of its group: dropped, nothing written.
+    out[#out + 1] = {'cooled'}
   else
     local gen = (tonumber(cur[2]) or 0) + 1
     local seq = (tonumber(cur[3]) or 0) + 1
