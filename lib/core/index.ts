@@ -31,7 +31,7 @@ export type { TaskFunction, RegisterOptions, RetryOptions, ConcurrencyOptions } 
 export { MIN_PERPETUAL_EVERY_MS } from './tasks/perpetual';
 export type { PerpetualControl, PerpetualOptions } from './tasks/perpetual';
 export type { CronOptions } from './tasks/cron';
-export type { AdmissionOptions } from './tasks/admission';
+export type { AdmissionOptions, RateLimitOptions } from './tasks/admission';
 export type { DocketLogger } from './util/logger';
 export { describeStrike, STRIKE_OPERATORS } from './tasks/strike';
 export type { Strike, StrikeOperator, StrikeScalar, StrikeValue } from './tasks/strike';

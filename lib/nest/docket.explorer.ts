@@ -71,8 +71,8 @@ export class DocketExplorer implements OnModuleInit {
       logged: this.accessor.getLoggedParams(method),
       service: this.service,
     });
-    const { retry, timeout, concurrency, perpetual, cron, debounce, cooldown } = options;
-    this.service.docket.register<TaskFunction>(method, { name: taskName, invoke, describe, parameters, origin, retry, timeout, concurrency, perpetual, cron, debounce, cooldown });
+    const { retry, timeout, concurrency, perpetual, cron, debounce, cooldown, rateLimit } = options;
+    this.service.docket.register<TaskFunction>(method, { name: taskName, invoke, describe, parameters, origin, retry, timeout, concurrency, perpetual, cron, debounce, cooldown, rateLimit });
   }
 
   /** Literal options as they are; a factory's after resolving what it injects, app-wide. */

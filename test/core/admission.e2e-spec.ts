@@ -112,3 +112,52 @@ describe('cooldown', () => {
     expect(() => docket.register(async function both(): Promise<void> {}, { cooldown: 100, debounce: 100 })).toThrow(/Task "both": give debounce or cooldown, not both/);
   });
 });
+
+describe('rate limit', () => {
+  const opened = closeAfterEach();
+  let docket: Docket;
+
+  beforeEach(() => {
+    docket = opened(testDocket());
+  });
+
+  it('starts at most `limit` runs per window; the rest wait SCHEDULED for the next free slot, saying why', async () => {
+    const ran: number[] = [];
+    docket.register(
+      async function callPartner(n: number): Promise<void> {
+        ran.push(n);
+      },
+      { rateLimit: { limit: 2, per: 600_000 } },
+    );
+    const executions = await docket.addMany([1, 2, 3, 4, 5].map((n) => docket.call('callPartner')(n)));
+    void opened(new Worker(docket)).runForever();
+    await waitUntil(async () => (await docket.snapshot()).scheduled.length === 3, 'three wait for the next slot');
+    expect(ran).toHaveLength(2);
+    const { scheduled } = await docket.snapshot();
+    expect(scheduled.map((s) => s.waitingFor)).toEqual(['rate limit callPartner', 'rate limit callPartner', 'rate limit callPartner']);
+    for (const s of scheduled) expect(s.when.getTime()).toBeGreaterThan(Date.now() + 500_000);
+    const states = await Promise.all(executions.map(async (e) => (await e.sync()).state));
+    expect(states.filter((s) => s === ExecutionState.COMPLETED)).toHaveLength(2);
+  });
+
+  it('with drop, a run over the limit ends CANCELLED instead; per value of its key', async () => {
+    docket.register(
+      async function sendSms(phone: string, text: string): Promise<string> {
+        return `${phone}: ${text}`;
+      },
+      { rateLimit: { limit: 1, per: 600_000, key: (phone: string) => phone, drop: true } },
+    );
+    const [a1, a2, b1] = await docket.addMany([docket.call('sendSms')('+1', 'hi'), docket.call('sendSms')('+1', 'again'), docket.call('sendSms')('+2', 'hi')]);
+    await opened(new Worker(docket)).runUntilFinished();
+    await expect(a1.getResult()).resolves.toBe('+1: hi');
+    await expect(b1.getResult()).resolves.toBe('+2: hi');
+    expect((await a2.sync()).state).toBe(ExecutionState.CANCELLED);
+  });
+
+  it('refuses a limit that is not a whole number ≥ 1, a window that is not positive, and a drop that is not a boolean', () => {
+    const fn = async function limited(): Promise<void> {};
+    expect(() => docket.register(fn, { rateLimit: { limit: 0, per: 1_000 } })).toThrow(/Task "limited": rateLimit.limit must be a whole number ≥ 1/);
+    expect(() => docket.register(fn, { rateLimit: { limit: 1, per: -1 } })).toThrow(/Task "limited": rateLimit.per must be a number of ms > 0/);
+    expect(() => docket.register(fn, { rateLimit: { limit: 1, per: 1_000, drop: 'yes' as unknown as boolean } })).toThrow(InvalidOptionsError);
+  });
+});

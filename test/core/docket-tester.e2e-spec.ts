@@ -119,6 +119,24 @@ describe('createDocketTester on memory://', () => {
     expect((await tester.pending())[0].when).toEqual(new Date('2030-01-19T08:00:00Z'));
   });
 
+  it('a rate-limited task runs at its limit, window after window, on the moved clock', async () => {
+    docket.register(async function fetchPage(n: number): Promise<number> {
+      return n;
+    }, { rateLimit: { limit: 2, per: 1_000 } });
+    const tester = createDocketTester(docket);
+    const pages = await docket.addMany([1, 2, 3, 4, 5, 6].map((n) => docket.call('fetchPage')(n)));
+    const done = async (): Promise<number> => (await Promise.all(pages.map(async (p) => (await p.sync()).state))).filter((s) => s === 'completed').length;
+    await tester.runUntilFinished();
+    expect(await done()).toBe(2);
+    await tester.advanceBy(1_000);
+    await tester.runUntilFinished();
+    expect(await done()).toBe(4);
+    await tester.advanceBy(1_000);
+    await tester.runUntilFinished();
+    expect(await done()).toBe(6);
+    await tester.expectNoTasks();
+  });
+
   it('says what is scheduled when an expectation fails', async () => {
     const tester = createDocketTester(docket);
     await docket.add(sendEmail, { delay: 5_000 })('bob');

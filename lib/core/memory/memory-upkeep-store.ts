@@ -4,7 +4,7 @@
  * acquire, leave and stream-due scripts and of redis/upkeep-store.ts).
  */
 import { ExecutionState } from '../execution/execution-state.enum';
-import type { ClaimedRun, Delivery, Place, PlaceAnswer, WorkerInfo } from '../store';
+import type { ClaimedRun, Delivery, Place, PlaceAnswer, RateAnswer, RateRule, WorkerInfo } from '../store';
 import { MemoryDocketStore, num } from './memory-docket-store';
 import type { StreamFields } from './memory-structures';
 
@@ -41,6 +41,39 @@ export abstract class MemoryUpkeepStore extends MemoryDocketStore {
     this.dropMessage(run.id);
     this.publishState(run.key, Number(seq), ExecutionState.SCHEDULED, { when: at, waitingFor: name });
     return Promise.resolve('parked');
+  }
+
+  /** The rate script's twin: a sliding window of admitted message ids by time. */
+  admitRate(run: ClaimedRun, rule: RateRule, _now: number, ttlMs: number): Promise<RateAnswer> {
+    const now = this.space.now();
+    const r = this.space.hash(this.keys.runs(run.key));
+    const seq = Number(r?.get('seq')) + 1;
+    if (!r || r.get('gen') !== run.generation || r.get('state') !== ExecutionState.RUNNING || r.get('msg') !== run.id || !Number.isFinite(seq)) {
+      this.dropMessage(run.id);
+      return Promise.resolve('replaced');
+    }
+    const windowKey = this.keys.rate(rule.group);
+    const window = this.space.zset(windowKey, true);
+    window.removeRange(-Infinity, now - rule.per);
+    if (window.size < rule.limit) {
+      window.add(run.id, now);
+      this.space.expire(windowKey, rule.per * 2);
+      return Promise.resolve('admitted');
+    }
+    this.dropMessage(run.id);
+    for (const field of ['msg', 'worker', 'started']) r.delete(field);
+    if (rule.drop) {
+      r.set('state', ExecutionState.CANCELLED).set('completed', String(now)).set('seq', String(seq)).set('sseq', String(seq));
+      this.publishState(run.key, seq, ExecutionState.CANCELLED, { completedAt: now, gen: Number(run.generation) }, r.get('reply'));
+      this.finishRecord(run.key, ttlMs);
+      return Promise.resolve('dropped');
+    }
+    const at = Math.max(now + 1, (window.head(1)[0]?.[1] ?? now) + rule.per);
+    const waits = `rate limit ${rule.group}`;
+    this.space.zset(this.keys.queue, true).add(run.key, at);
+    r.set('state', ExecutionState.SCHEDULED).set('when', String(at)).set('seq', String(seq)).set('sseq', String(seq)).set('waits', waits);
+    this.publishState(run.key, seq, ExecutionState.SCHEDULED, { when: at, waitingFor: waits });
+    return Promise.resolve('later');
   }
 
   leave(run: ClaimedRun, at: number, since: number | undefined, _now: number, waitingFor: string): Promise<'left' | 'replaced' | 'cancelled'> {

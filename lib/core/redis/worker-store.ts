@@ -5,7 +5,7 @@
  * producer's side ({@link RedisDocketStore}); the blocking wait is {@link RedisStreamWaiter}'s.
  */
 import Redis from 'ioredis';
-import type { ClaimedRun, Completion, Delivery, DocketKeys, Fetched, Place, PlaceAnswer, WorkerStore } from '../store';
+import type { ClaimedRun, Completion, Delivery, DocketKeys, Fetched, Place, PlaceAnswer, RateAnswer, RateRule, WorkerStore } from '../store';
 import { RedisUpkeepStore } from './upkeep-store';
 import type { ScriptCommands } from './scripts';
 
@@ -162,6 +162,14 @@ export class RedisWorkerStore extends RedisUpkeepStore implements WorkerStore {
     const raw = JSON.stringify({ outcome: c.outcome, error: c.errorSummary.slice(0, 1_000), resultBytes: c.result.length, failureBytes: c.failure.length });
     await this.client.docketQuarantineOutcome(k.stream, k.runs(c.key), k.group, c.messageId, c.key, c.generation, reason, now, raw, k.prefix, ttlMs);
     this.reportQuarantined('outcome', `the outcome of ${c.key}`, `${reason}; it is FAILED now`);
+  }
+
+  async admitRate(run: ClaimedRun, rule: RateRule, now: number, ttlMs: number): Promise<RateAnswer> {
+    const k = this.keys;
+    return (await this.client.docketRate(
+      k.runs(run.key), k.rate(rule.group), k.stream, k.queue,
+      run.key, run.generation, run.id, rule.limit, rule.per, now, rule.drop ? '1' : '0', k.events(run.key), k.group, ttlMs, rule.group,
+    )) as RateAnswer;
   }
 
   async leave(run: ClaimedRun, at: number, since: number | undefined, now: number, waitingFor: string): Promise<'left' | 'replaced' | 'cancelled'> {

@@ -76,6 +76,11 @@ export class DocketKeys {
     return `${this.prefix}:waiting:${limit}`;
   }
 
+  /** The sliding window of a rate limit's group: the messages admitted lately, by time. */
+  rate(group: string): string {
+    return `${this.prefix}:rate:${group}`;
+  }
+
   /** The marker of a cooldown group (`task` or `task:value`), alive for the cooldown window. */
   cooldown(group: string): string {
     return `${this.prefix}:cooldown:${group}`;

@@ -9,4 +9,4 @@ export type { CancelOutcome, DocketDepths, DocketStore, PendingKeys, Quarantined
 export type { Delivery, ExecutionRecord } from './execution-record';
 export type { StreamWaiter, WaitRequest } from './stream-waiter';
 export type { Listener, MessageHandler, SubscriberHub } from './subscriber-hub';
-export type { ClaimedRun, Completion, Fetched, OutcomesAhead, Place, PlaceAnswer, WorkerStore } from './worker-store';
+export type { ClaimedRun, Completion, Fetched, OutcomesAhead, Place, PlaceAnswer, RateAnswer, RateRule, WorkerStore } from './worker-store';

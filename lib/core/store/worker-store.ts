@@ -59,6 +59,19 @@ export interface OutcomesAhead {
 }
 
 /** What `acquire` answered: see {@link WorkerStore.acquire}. */
+/** A rate limit as the claim checks it: at most `limit` runs of the group start in any `per` ms. */
+export interface RateRule {
+  /** The group: the task's name, or the name and the key's value. */
+  group: string;
+  limit: number;
+  per: number;
+  /** Over the limit, the run is dropped (CANCELLED) instead of moved to the next free slot. */
+  drop: boolean;
+}
+
+/** What a rate limit said of a claimed run: start it, or it was moved, dropped or replaced (acknowledged, not to start). */
+export type RateAnswer = 'admitted' | 'later' | 'dropped' | 'replaced';
+
 export type PlaceAnswer = 'acquired' | 'parked' | 'replaced' | 'cancelled';
 
 /** A docket's store as a worker uses it, on the worker's own connection. */
@@ -101,6 +114,8 @@ export interface WorkerStore extends DocketStore {
    * @returns 'left'; 'replaced' (the record moved on: it must not start); 'cancelled' (asked to
    *   cancel: it ends CANCELLED without starting)
    */
+  /** Admits `run` under `rule`, or holds it back (see the rate script). */
+  admitRate(run: ClaimedRun, rule: RateRule, now: number, ttlMs: number): Promise<RateAnswer>;
   leave(run: ClaimedRun, at: number, since: number | undefined, now: number, waitingFor: string): Promise<'left' | 'replaced' | 'cancelled'>;
   /**
    * Moves up to `limit` scheduled executions due by `now` to the stream (one that cannot be read

@@ -66,6 +66,7 @@ interface BehaviourOptions {
   cron?: CronOptions;
   debounce?: AdmissionOptions<never[]>;
   cooldown?: AdmissionOptions<never[]>;
+  rateLimit?: unknown;
 }
 
 export const DEFAULT_MAX_RETRY_DELAY_MS = 3_600_000;
@@ -133,6 +134,7 @@ export function differences(before: BehaviourOptions, now: BehaviourOptions): st
     ['cron', before.cron, now.cron],
     ['debounce', before.debounce, now.debounce],
     ['cooldown', before.cooldown, now.cooldown],
+    ['rateLimit', before.rateLimit, now.rateLimit],
   ] as const) {
     const same = shown(a) === shown(b) && (option !== 'concurrency' || (a as { key?: unknown } | undefined)?.key === (b as { key?: unknown } | undefined)?.key);
     if (!same) out.push(`${option}: ${shown(a)} → ${shown(b)}`);

@@ -1,7 +1,7 @@
 import { DuplicateTaskError, InvalidOptionsError, UnknownTaskError } from '../errors/docket.errors';
 import type { TaskContext } from '../worker/task-context';
 import { parameterNames, type ParameterName } from './parameter-names';
-import type { AdmissionOptions, AdmissionRule } from './admission';
+import { checkRateLimit, type AdmissionOptions, type AdmissionRule, type RateLimitOptions, type RateLimitRule } from './admission';
 import type { CronOptions } from './cron';
 import type { PerpetualOptions, Recurrence } from './perpetual';
 import { checkConcurrency, checkRetry, checkTimeout, DEFAULT_MAX_RETRY_DELAY_MS, admissionOf, differences, recurrenceOf, type ConcurrencyLimit, type ConcurrencyOptions, type RetryOptions } from './task-option-checks';
@@ -43,6 +43,8 @@ export interface TaskDefinition {
   readonly debounce?: AdmissionRule;
   /** The first call of a window runs; the others within it are dropped. */
   readonly cooldown?: AdmissionRule;
+  /** At most `limit` runs start in any `per` ms. */
+  readonly rateLimit?: RateLimitRule;
 }
 
 
@@ -98,6 +100,8 @@ export interface RegisterOptions<F extends TaskFunction = TaskFunction> {
   debounce?: AdmissionOptions<Parameters<F>>;
   /** The first call runs; calls within `window` ms after it are dropped (per task, or per value of `key`). */
   cooldown?: AdmissionOptions<Parameters<F>>;
+  /** At most `limit` runs start in any `per` ms, across the fleet (see {@link RateLimitOptions}). */
+  rateLimit?: RateLimitOptions<Parameters<F>>;
 }
 
 /** The tasks of one docket, by name and by function. */
@@ -139,6 +143,7 @@ export class TaskRegistry {
       concurrency: options.concurrency === undefined ? undefined : checkConcurrency(name, options.concurrency as number | ConcurrencyOptions<never[]>),
       recurrence: recurrenceOf(name, options),
       ...admissionOf(name, options),
+      rateLimit: options.rateLimit === undefined ? undefined : checkRateLimit(name, options.rateLimit as RateLimitOptions<never[]>),
       invoke: options.invoke ?? ((args) => (fn as (...a: unknown[]) => unknown)(...args)),
     };
     this.byName.set(name, definition);

@@ -7,6 +7,7 @@ import { ExecutionProgress } from '../execution/execution-progress';
 import { ExecutionState } from '../execution/execution-state.enum';
 import type { DocketLogger } from '../util/logger';
 import type { ClaimedRun, Completion, Place, PlaceAnswer } from '../store';
+import { admissionGroup } from '../tasks/admission';
 import { PerpetualChoice } from '../tasks/perpetual';
 import { describeStrike } from '../tasks/strike';
 import { runInTaskContext, type TaskContext } from './task-context';
@@ -110,6 +111,16 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
       // Struck after it was added: it ends CANCELLED instead of starting (the outcome acknowledges it).
       logger.warn(`🗙 ${call} is struck (${describeStrike(strike)}): cancelled`);
       return notStarted(true);
+    }
+    const { rateLimit } = definition;
+    if (rateLimit) {
+      const group = admissionGroup(run.task, 'rateLimit', rateLimit, args);
+      const answer = await store.admitRate(run, { group, limit: rateLimit.limit, per: rateLimit.window, drop: rateLimit.drop }, docket.backend.now(), docket.executionTtl);
+      // Held back (SCHEDULED at the next free slot), dropped or replaced: acknowledged by the script; it does not start.
+      if (answer !== 'admitted') {
+        logger.log(`⏸ ${call} (rate limit ${group}: ${answer})`);
+        return undefined;
+      }
     }
     const { concurrency } = definition;
     if (concurrency) {

@@ -1,5 +1,5 @@
 import type { InjectionToken } from '@nestjs/common';
-import type { AdmissionOptions } from '../../core/tasks/admission';
+import type { AdmissionOptions, RateLimitOptions } from '../../core/tasks/admission';
 import type { CronOptions } from '../../core/tasks/cron';
 import type { PerpetualOptions } from '../../core/tasks/perpetual';
 import type { ConcurrencyOptions, RetryOptions } from '../../core/tasks/task-registry';
@@ -44,6 +44,8 @@ export interface TaskOptions {
   readonly debounce?: AdmissionOptions<never[]>;
   /** The first call runs, the calls within a window after it are dropped: see {@link AdmissionOptions}. */
   readonly cooldown?: AdmissionOptions<never[]>;
+  /** At most `limit` runs start in any `per` ms across the fleet: see {@link RateLimitOptions}. */
+  readonly rateLimit?: RateLimitOptions<never[]>;
 }
 
 /**

@@ -8,12 +8,13 @@ import { depthsScript } from './depths.script';
 import { progressScript } from './progress.script';
 import { quarantineOutcomeScript } from './quarantine-outcome.script';
 import { leaveScript } from './leave.script';
+import { rateScript } from './rate.script';
 import { releaseLeaseScript } from './release-lease.script';
 import { scheduleScript } from './schedule.script';
 import { scriptForConnection, type ScriptDefinition } from './script';
 import { streamDueScript } from './stream-due.script';
 
-const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript, acquireScript, quarantineOutcomeScript, leaveScript, depthsScript];
+const ALL = [scheduleScript, claimScript, claimNextScript, completeScript, cancelScript, streamDueScript, progressScript, releaseLeaseScript, acquireScript, quarantineOutcomeScript, leaveScript, depthsScript, rateScript];
 
 type Arg = string | number;
 
@@ -31,6 +32,7 @@ export interface ScriptCommands {
   docketQuarantineOutcome(...args: Arg[]): Promise<number>;
   docketLeave(...args: Arg[]): Promise<number>;
   docketDepths(...args: Arg[]): Promise<(number | string)[]>;
+  docketRate(...args: Arg[]): Promise<string>;
 }
 
 /** Registers every script on `client` once; ioredis then uses EVALSHA with a NOSCRIPT fallback. */
