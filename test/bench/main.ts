@@ -32,6 +32,7 @@ import { ADAPTERS } from './adapters';
 import { AgentClient } from './agent-client';
 import { emptyRounds, markdownTable, roundsTable, summarizeMetric, type MetricResult, type Rounds } from './report';
 import { FULL, QUICK, type Cell, type Env, type MetricDef, type Scenario } from './scenario';
+import { admissionScenario } from './scenarios/admission.scenario';
 import { backendsScenario } from './scenarios/backends.scenario';
 import { commandsScenario } from './scenarios/commands.scenario';
 import { drainScenario } from './scenarios/drain.scenario';
@@ -43,7 +44,7 @@ import { scaleScenario } from './scenarios/scale.scenario';
 import { fmt, nowMs } from './stats';
 import { loadBetween, OTHERS_BUSY_PCT, readCpu, STEAL_BUSY_PCT, wasBusy, type MachineLoad } from './machine';
 
-const SCENARIOS: readonly Scenario[] = [enqueueScenario, drainScenario, latencyScenario, progressScenario, commandsScenario, memoryScenario, backendsScenario, scaleScenario];
+const SCENARIOS: readonly Scenario[] = [enqueueScenario, drainScenario, latencyScenario, progressScenario, commandsScenario, memoryScenario, backendsScenario, admissionScenario, scaleScenario];
 const ROOT = resolve(__dirname, '../..');
 
 interface Failure {
