@@ -131,6 +131,15 @@ describe('renderWatchLine and applyWatchEvent', () => {
     expect(woken.waitingFor).toBeUndefined();
   });
 
+  it('shows a run held by a rate limit, or put back for a worker with its task, as such, with when it is due', () => {
+    const held = { type: 'state', key: 'k1', seq: 3, state: ExecutionState.SCHEDULED, when: t(10, 30, 20), waitingFor: 'rate limit importRecords' } as const;
+    const waiting = applyWatchEvent(running, held);
+    expect(renderWatchView(waiting, now)).toEqual(expect.arrayContaining(['Waiting: for rate limit importRecords, due 2025-01-15 10:30:20 (in 0:04)']));
+    expect(renderWatchLine(waiting, held, now)).toBe('2025-01-15 10:30:16 SCHEDULED waiting for rate limit importRecords until 2025-01-15 10:30:20 (in 0:04)');
+    const putBack = { ...held, seq: 4, waitingFor: 'a worker with task "importRecords"' } as const;
+    expect(renderWatchLine(applyWatchEvent(running, putBack), putBack, now)).toMatch(/SCHEDULED waiting for a worker with task "importRecords" until /);
+  });
+
   it('writes one plain line per event', () => {
     expect(renderWatchHeader(queued)).toBe('Task: importRecords  Key: k1  Docket: emails');
     expect(renderWatchLine(queued, { type: 'state', key: 'k1', seq: 1, state: ExecutionState.QUEUED }, now)).toBe('2025-01-15 10:30:16 QUEUED');

@@ -42,7 +42,8 @@ export function renderWatchView(view: WatchView, now: Date, options: WatchRender
   const state = style(view.state.toUpperCase(), STATE_COLORS[view.state]);
   const lines = [renderWatchHeader(view, style), `${label('State:')} ${state}${view.worker ? ` (${view.worker})` : ''}`];
   if (view.state === ExecutionState.SCHEDULED && view.waitingFor) {
-    lines.push(`${label('Waiting:')} for a place of the concurrency limit "${view.waitingFor}"`);
+    const due = isConcurrency(view.waitingFor) || !view.when ? '' : `, due ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`;
+    lines.push(`${label('Waiting:')} for ${waitText(view.waitingFor)}${due}`);
   } else if (view.state === ExecutionState.SCHEDULED && view.when) {
     lines.push(`${label('Due:')} ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`);
   }
@@ -91,7 +92,10 @@ export function renderWatchLine(view: WatchView, event: ExecutionEvent, now: Dat
   const state = event.state.toUpperCase();
   switch (event.state) {
     case ExecutionState.SCHEDULED:
-      if (event.waitingFor) return `${stamp} ${state} waiting for a place of the concurrency limit "${event.waitingFor}"`;
+      if (event.waitingFor) {
+        const due = isConcurrency(event.waitingFor) || !view.when ? '' : ` until ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`;
+        return `${stamp} ${state} waiting for ${waitText(event.waitingFor)}${due}`;
+      }
       return `${stamp} ${state}${view.when ? ` due ${formatDateTime(view.when)} (${formatRelative(view.when, now)})` : ''}${retrying(event)}`;
     case ExecutionState.QUEUED:
       return `${stamp} ${state}${retrying(event)}`;
@@ -104,6 +108,16 @@ export function renderWatchLine(view: WatchView, event: ExecutionEvent, now: Dat
     default:
       return `${stamp} ${state}`;
   }
+}
+
+/** A concurrency limit's name, not a wait that says what it is ('rate limit …', 'a worker with task "…"'). */
+function isConcurrency(waitingFor: string): boolean {
+  return !waitingFor.startsWith('rate limit ') && !waitingFor.startsWith('a worker with ');
+}
+
+/** What a SCHEDULED run waits for, in words. */
+function waitText(waitingFor: string): string {
+  return isConcurrency(waitingFor) ? `a place of the concurrency limit "${waitingFor}"` : waitingFor;
 }
 
 function elapsedMs(view: WatchView, now: Date): number {
