@@ -4,6 +4,8 @@
  * tasks, codec, the store port's public types, errors.
  */
 export { Docket } from './producer/docket';
+export { Agenda } from './producer/agenda';
+export type { ScatterOptions } from './producer/agenda';
 export type { AddOptions, ReplaceOptions, TaskArgs, TaskResult, TaskCall } from './producer/docket';
 export type { DocketOptions } from './producer/docket.options';
 export { DEFAULT_DOCKET_NAME, DEFAULT_DOCKET_URL } from './producer/docket.options';

@@ -2,7 +2,7 @@
  * Admission rules decided at the add, on either backend: debounce runs a task once calls stop
  * for its window, with the last call's arguments, per task or per value of its key.
  */
-import { Disposition, ExecutionState, InvalidOptionsError, TaskInCooldownError, Worker, type Docket } from '../../lib';
+import { Disposition, ExecutionState, InvalidOptionsError, TaskInCooldownError, Worker, type Agenda, type Docket } from '../../lib';
 import { closeAfterEach, testDocket, waitUntil } from '../support/docket-test';
 
 describe('debounce', () => {
@@ -159,5 +159,37 @@ describe('rate limit', () => {
     expect(() => docket.register(fn, { rateLimit: { limit: 0, per: 1_000 } })).toThrow(/Task "limited": rateLimit.limit must be a whole number ≥ 1/);
     expect(() => docket.register(fn, { rateLimit: { limit: 1, per: -1 } })).toThrow(/Task "limited": rateLimit.per must be a number of ms > 0/);
     expect(() => docket.register(fn, { rateLimit: { limit: 1, per: 1_000, drop: 'yes' as unknown as boolean } })).toThrow(InvalidOptionsError);
+  });
+});
+
+describe('agenda', () => {
+  const opened = closeAfterEach();
+
+  it('scatters collected calls evenly over a window; with keys, a second scatter finds them scheduled', async () => {
+    const docket = opened(testDocket());
+    docket.register(async function report(region: string): Promise<string> {
+      return region;
+    });
+    const start = new Date(Date.now() + 3_600_000);
+    const regions = ['north', 'south', 'east', 'west'];
+    const plan = (): Agenda => {
+      const agenda = docket.agenda();
+      for (const region of regions) agenda.add('report', { key: `report:${region}` })(region);
+      return agenda;
+    };
+    const first = await plan().scatter({ over: 40 * 60_000, start });
+    expect(first.map((e) => e.when.getTime() - start.getTime())).toEqual([0, 10, 20, 30].map((m) => m * 60_000));
+    expect(first.every((e) => e.state === ExecutionState.SCHEDULED && e.disposition === Disposition.SCHEDULED)).toBe(true);
+    const again = await plan().scatter({ over: 40 * 60_000, start });
+    expect(again.map((e) => e.disposition)).toEqual(regions.map(() => Disposition.ALREADY_SCHEDULED));
+    expect((await docket.snapshot()).scheduled).toHaveLength(4);
+
+    const jittered = await docket.agenda().add('report')('one').add('report')('two').scatter({ over: 1_000, start, jitter: 500 });
+    for (const [i, e] of jittered.entries()) {
+      const offset = e.when.getTime() - start.getTime() - i * 500;
+      expect(offset >= 0 && offset <= 500).toBe(true);
+    }
+    await expect(docket.agenda().add('report')('x').scatter({ over: 0 })).rejects.toThrow(/scatter\(\): over must be a number of ms > 0/);
+    await expect(docket.agenda().add('report')('x').scatter({ over: 1_000, jitter: -1 })).rejects.toThrow(InvalidOptionsError);
   });
 });

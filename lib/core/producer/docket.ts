@@ -6,6 +6,7 @@ import { Execution } from '../execution/execution';
 import { ExecutionState } from '../execution/execution-state.enum';
 import type { CancelOutcome, DocketDepths, WorkerInfo } from '../store';
 import { describeStrike, type Strike } from '../tasks/strike';
+import { Agenda } from './agenda';
 import { countCancelled, traced } from '../telemetry/docket-telemetry';
 import { ATTR } from '../telemetry/telemetry-names';
 import { readStrikes, writeStrike } from '../tasks/strike-list';
@@ -45,6 +46,16 @@ export class Docket extends DocketConnection {
   register<F extends TaskFunction>(fn: F, options: NoInfer<RegisterOptions<F>> = {}): F {
     this.tasks.register(fn, options as RegisterOptions);
     return fn;
+  }
+
+  /**
+   * An {@link Agenda}: calls collected, then added with their due times spread over a window.
+   *
+   * @example
+   * await docket.agenda().add(report)('north').add(report)('south').scatter({ over: 600_000 });
+   */
+  agenda(): Agenda {
+    return new Agenda(this);
   }
 
   /**
