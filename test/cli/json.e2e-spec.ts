@@ -76,6 +76,8 @@ describe('docket … --json, and tasks … -q', () => {
         startedAt: expect.stringMatching(ISO),
         progress: { current: 60, total: 100, message: CONTROLLED_MESSAGE },
         waitingFor: null,
+        recurrence: null,
+        lastOutcome: null,
       },
     ]);
     expect(snapshot.queued.map((e) => e.key)).toEqual(queued);

@@ -48,6 +48,12 @@ describe('renderSnapshot', () => {
     expect(lines.at(-1)).toMatch(/^waiting for "sync:acme"\s+SCHEDULED\s+sync\s+s2$/);
   });
 
+  it('shows a perpetual or cron run with how it repeats and how the run before it ended', () => {
+    const next = { key: 'digest', task: 'digest', state: ExecutionState.SCHEDULED, when: new Date(now.getTime() + 60_000), recurrence: 'every 60000 ms', lastOutcome: { state: ExecutionState.FAILED, at: ago(2_000) } };
+    const lines = renderSnapshot({ ...snapshot, scheduled: [next] }, 'orders', now);
+    expect(lines.at(-1)).toMatch(/^in 1:00\s+SCHEDULED\s+digest ↻ every 60000 ms, last failed 2.0s ago\s+digest$/);
+  });
+
   it('counts executions per task with --stats, the busiest first', () => {
     expect(renderSnapshot(snapshot, 'orders', now, { stats: true }).slice(-5)).toEqual([
       'Executions per task',

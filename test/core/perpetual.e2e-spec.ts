@@ -37,6 +37,10 @@ describe('perpetual tasks', () => {
     // A failed run is not retried (no retry option): the chain goes on with a fresh run.
     expect(seen.every((s) => s.attempt === 1)).toBe(true);
     expect((await docket.getExecution('poll-feed'))?.args).toEqual(['feed']);
+    // The snapshot says how the waiting run repeats, and how the one before it ended.
+    await waitUntil(async () => (await docket.snapshot()).scheduled.length === 1, 'the next run waits');
+    const [next] = (await docket.snapshot()).scheduled;
+    expect(next).toMatchObject({ task: 'poll', recurrence: 'every 50 ms', lastOutcome: { state: ExecutionState.COMPLETED } });
     // Cancelling the scheduled run ends the chain.
     await waitUntil(async () => (await docket.getExecution('poll-feed'))?.state === ExecutionState.SCHEDULED, 'the next run waits');
     expect(await docket.cancel('poll-feed')).toBe('cancelled');

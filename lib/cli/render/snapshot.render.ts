@@ -47,7 +47,7 @@ function executionRow(e: ExecutionSummary, now: Date, style: Style): string[] {
   return [
     e.waitingFor ? `waiting for "${e.waitingFor}"` : formatRelative(e.when, now),
     style(e.state.toUpperCase(), STATE_COLORS[e.state]),
-    e.task,
+    e.recurrence ? `${e.task} ↻ ${e.recurrence}${e.lastOutcome ? `, last ${e.lastOutcome.state} ${formatRelative(e.lastOutcome.at, now)}` : ''}` : e.task,
     e.key,
     e.worker ?? '',
     e.startedAt ? formatRelative(e.startedAt, now) : '',
@@ -98,8 +98,12 @@ export type ExecutionSummaryJson = {
   worker: string | null;
   startedAt: string | null;
   progress: { current: number; total: number; message: string | null } | null;
-  /** The concurrency limit a SCHEDULED execution waits for a place of. */
+  /** What a SCHEDULED execution waits for besides its time: a concurrency limit's name, `rate limit …`, `a worker with task "…"`. */
   waitingFor: string | null;
+  /** A perpetual or cron task's run: how it repeats (`every 60000 ms`, `cron "0 9 * * *" (UTC)`). */
+  recurrence: string | null;
+  /** … and how the run before it ended, and when (ISO 8601). */
+  lastOutcome: { state: ExecutionState; at: string } | null;
 };
 
 /** `docket snapshot --json`. */
@@ -151,6 +155,8 @@ function executionJson(e: ExecutionSummary): ExecutionSummaryJson {
     startedAt: isoOrNull(e.startedAt),
     progress: e.progress ? { current: e.progress.current, total: e.progress.total, message: e.progress.message } : null,
     waitingFor: e.waitingFor ?? null,
+    recurrence: e.recurrence ?? null,
+    lastOutcome: e.lastOutcome ? { state: e.lastOutcome.state, at: e.lastOutcome.at.toISOString() } : null,
   };
 }
 

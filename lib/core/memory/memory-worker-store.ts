@@ -120,7 +120,7 @@ export class MemoryWorkerStore extends MemoryUpkeepStore implements WorkerStore 
         }
         extra.carried = carried;
         this.publishState(c.key, Number(seq), outcome, extra, r.get('reply'));
-        if (c.next !== undefined && outcome !== ExecutionState.CANCELLED) this.perpetuate(c, r, Number(seq) + 1, now);
+        if (c.next !== undefined && outcome !== ExecutionState.CANCELLED) this.perpetuate(c, r, Number(seq) + 1, now, outcome);
         else this.finishRecord(c.key, ttlMs);
         answer = outcome;
       }
@@ -130,13 +130,14 @@ export class MemoryWorkerStore extends MemoryUpkeepStore implements WorkerStore 
   }
 
   /** The next run of a perpetual task: a new generation under the same key, queued or scheduled at `c.next`. */
-  private perpetuate(c: Completion, old: Hash, seq: number, now: number): void {
+  private perpetuate(c: Completion, old: Hash, seq: number, now: number, outcome: string): void {
     const at = c.next as number;
     const gen = String(Number(c.generation) + 1);
     this.space.del(this.keys.runs(c.key));
     const h = this.space.hash(this.keys.runs(c.key), true);
     const state = at <= now ? ExecutionState.QUEUED : ExecutionState.SCHEDULED;
     h.set('state', state).set('fn', old.get('fn') ?? '').set('args', old.get('args') ?? '').set('when', String(at)).set('gen', gen).set('seq', String(seq));
+    h.set('rec', c.recurrence ?? '').set('lo', outcome).set('lt', String(now));
     if (state === ExecutionState.QUEUED) h.set('msg', this.space.stream(this.keys.stream).add({ key: c.key, gen }));
     else this.space.zset(this.keys.queue, true).add(c.key, at);
     this.publishState(c.key, seq, state, { when: at });

@@ -17,6 +17,9 @@ export interface ExecutionSummary {
   progress?: { current: number; total: number; message: string | null };
   /** SCHEDULED for want of a place: the concurrency limit it waits for. */
   waitingFor?: string;
+  /** A perpetual or cron task's run: how it repeats, and how the run before it ended. */
+  recurrence?: string;
+  lastOutcome?: { state: ExecutionState; at: Date };
 }
 
 /**
@@ -66,6 +69,8 @@ export function summarize(records: readonly (ExecutionRecord | null)[]): Pick<Do
       startedAt: record.startedAt !== undefined ? new Date(record.startedAt) : undefined,
       progress: record.progress && { current: record.progress.current, total: record.progress.total, message: record.progress.message },
       waitingFor: record.waitingFor,
+      recurrence: record.recurrence,
+      lastOutcome: record.lastOutcome && { state: record.lastOutcome.state, at: new Date(record.lastOutcome.at) },
     };
     if (record.state === ExecutionState.RUNNING) running.push(summary);
     else if (record.state === ExecutionState.QUEUED) queued.push(summary);

@@ -86,7 +86,7 @@ export class RedisWorkerStore extends RedisUpkeepStore implements WorkerStore {
     const args: [number, ...(string | number)[]] = [batch.length + 2, k.stream, k.queue];
     for (const c of batch) args.push(k.runs(c.key));
     args.push(k.group, now, ttlMs, k.events(''), k.prefix);
-    for (const c of batch) args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure, c.retryAt ?? '', c.next ?? '');
+    for (const c of batch) args.push(c.messageId, c.generation, c.outcome, c.key, c.result, c.errorSummary, c.failure, c.retryAt ?? '', c.next ?? '', c.recurrence ?? '');
     batch.forEach((c, i) => {
       if (c.place) args.push(i + 1, c.place.name, c.place.size);
     });

@@ -30,6 +30,10 @@ export interface ExecutionRecord {
   /** Since when no live worker had its task (epoch ms), while it is put back for want of one. */
   unknownSince?: number;
   progress?: { current: number; total: number; message: string | null; updatedAt: number };
+  /** For a run of a perpetual or cron task after the first: how the task repeats, in words. */
+  recurrence?: string;
+  /** For a run of a perpetual or cron task after the first: the run before it, how it ended and when. */
+  lastOutcome?: { state: ExecutionState; at: number };
 }
 
 /** A message of due work delivered to a worker. */

@@ -12,7 +12,7 @@ import type { Delivery, ExecutionRecord } from './execution-record';
  */
 export const POISONED_SEQ = 2 ** 40;
 
-const NUMBERS = ['when', 'gen', 'seq', 'sseq', 'pseq', 'attempt', 'started', 'completed', 'pc', 'pt', 'pu', 'unknown', 'usince'] as const;
+const NUMBERS = ['when', 'gen', 'seq', 'sseq', 'pseq', 'attempt', 'started', 'completed', 'pc', 'pt', 'pu', 'unknown', 'usince', 'lt'] as const;
 
 const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 
@@ -48,6 +48,8 @@ export function parseRecord(key: string, h: Record<string, string>): ExecutionRe
     result: h.result,
     cancelRequested: h.cancel === '1',
     waitingFor: h.state === 'scheduled' ? (h.parked ?? h.waits) : undefined,
+    recurrence: h.rec || undefined,
+    lastOutcome: h.lo && isExecutionState(h.lo) ? { state: h.lo, at: Number(h.lt ?? 0) } : undefined,
     deferrals: num(h.unknown),
     unknownSince: num(h.usince),
     progress:

@@ -46,6 +46,8 @@ export interface Completion {
    * key is due (epoch ms). The same script records the outcome and schedules it.
    */
   next?: number;
+  /** With `next`: how the task repeats, in words (kept on the next run's record, for snapshots). */
+  recurrence?: string;
   /** The concurrency limit whose place the run held, given up with this outcome. */
   place?: Place;
 }

@@ -83,7 +83,10 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
     // A perpetual run that ended (not cancelled, not tried again) has its next run scheduled with its outcome.
     if (perpetual && completion.outcome !== ExecutionState.CANCELLED && completion.retryAt === undefined) {
       const next = perpetual.next(run.when, docket.backend.now());
-      if (next !== undefined) completion.next = next;
+      if (next !== undefined) {
+        completion.next = next;
+        completion.recurrence = definition.recurrence?.text;
+      }
     }
     // Abandoned by a stop past its drain timeout: this outcome is thrown away and the run redelivered.
     const outcome: RunOutcome = active.abandoned ? 'abandoned' : ran;

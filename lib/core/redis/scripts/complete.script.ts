@@ -11,8 +11,9 @@ import { BAD_DATA_LUA, LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './
  *       then per run: message id, generation, outcome ('completed' | 'failed' | 'cancelled'),
  *       key, encoded result ('' = none), error summary, serialized failure (JSON), for a
  *       failure to be tried again its time (ms; '' = final), and for a perpetual task's run that
- *       ended the due time of the next run (ms; '' = none): the record then becomes that run, a
- *       new generation under the same key, queued or scheduled, with its event;
+ *       ended the due time of the next run (ms; '' = none) and how it repeats (words): the record
+ *       then becomes that run, a new generation under the same key, queued or scheduled, with its
+ *       event, and keeps how it repeats and this run's outcome and time ('rec', 'lo', 'lt');
  *       then, for each run that holds a place of a concurrency limit (most hold none, and cost
  *       nothing here): its position in the batch (1-based), the limit's name and its size
  * Reply: per run, the state recorded ('queued' or 'scheduled' for a retry), 'quarantined' when its
@@ -37,7 +38,7 @@ export const completeScript: ScriptDefinition = {
   name: 'docketComplete',
   lua: `${LUA_PRELUDE}${BAD_DATA_LUA}${LIMITS_LUA}
 local stream, queue, group, now, ttl, prefix, kprefix = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
-local STRIDE = 9
+local STRIDE = 10
 local function release_and_wake(name, size, id)
   local slots = kprefix .. ':slots:' .. name
   redis.call('ZREM', slots, id)
@@ -125,7 +126,8 @@ for i = 3, #KEYS do
         else
           redis.call('ZADD', queue, next_at, key)
         end
-        redis.call('HSET', runs, 'state', state, 'fn', task[1], 'args', task[2], 'when', next_at, 'gen', ngen, 'seq', nseq)
+        redis.call('HSET', runs, 'state', state, 'fn', task[1], 'args', task[2], 'when', next_at, 'gen', ngen, 'seq', nseq,
+          'rec', ARGV[j + 9], 'lo', outcome, 'lt', now)
         publish_state(prefix .. key, key, nseq, state, {when = tonumber(next_at)})
       else
         finish_record(runs, ttl)
