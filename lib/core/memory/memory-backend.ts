@@ -7,14 +7,13 @@ import type { Backend, BackendOptions, DocketStore, Fetched, Listener, StreamWai
 import { DocketKeys } from '../store/docket-keys';
 import type { DocketLogger } from '../util/logger';
 import { excerpt, RateLimitedLog } from '../util/rate-limited-log';
-import { acquireSpace, acquireSpaceQuietly, MemorySpace, releaseSpace } from './memory-space';
+import { MemorySpace, sharedSpace } from './memory-space';
 import type { StreamFields } from './memory-structures';
 import { MemoryWorkerStore } from './memory-worker-store';
 
 /** Waits for stream entries of one worker; `end()` ends the wait that is on with nothing read. */
 class MemoryStreamWaiter implements StreamWaiter {
   private endWait?: () => void;
-  private released = false;
   private ended = false;
 
   constructor(
@@ -47,7 +46,7 @@ class MemoryStreamWaiter implements StreamWaiter {
       });
       if (ended) return { runs: [], read: 0 };
     }
-    return this.store.claimNextNow(worker, count, Date.now(), ttlMs);
+    return this.store.claimNextNow(worker, count, ttlMs);
   }
 
   /** Ends the wait that is on, and any the worker starts after it: it is stopping. */
@@ -62,8 +61,6 @@ class MemoryStreamWaiter implements StreamWaiter {
 
   disconnect(): void {
     this.endWait?.();
-    if (!this.released) releaseSpace(this.space);
-    this.released = true;
   }
 }
 
@@ -71,7 +68,6 @@ class MemoryStreamWaiter implements StreamWaiter {
 class MemorySubscriberHub implements SubscriberHub {
   readonly status = 'ready';
   private readonly dropped: RateLimitedLog;
-  private released = false;
 
   constructor(
     private readonly space: MemorySpace,
@@ -88,9 +84,8 @@ class MemorySubscriberHub implements SubscriberHub {
     return Promise.resolve(this.space.bus.psubscribe(pattern, (message, on) => this.dispatch(listener, message, on)));
   }
 
+  /** Nothing to close: the bus belongs to the space. */
   release(): Promise<void> {
-    if (!this.released) releaseSpace(this.space);
-    this.released = true;
     return Promise.resolve();
   }
 
@@ -119,20 +114,20 @@ export class MemoryBackend implements Backend {
   }
 
   openDocketStore(): Promise<DocketStore> {
-    return Promise.resolve(new MemoryWorkerStore(this.keys, this.use(), this.options.logger));
+    return Promise.resolve(new MemoryWorkerStore(this.keys, this.space(), this.options.logger));
   }
 
   openWorkerStore(): Promise<WorkerStore> {
-    return Promise.resolve(new MemoryWorkerStore(this.keys, this.use(), this.options.logger));
+    return Promise.resolve(new MemoryWorkerStore(this.keys, this.space(), this.options.logger));
   }
 
   openStreamWaiter(store: WorkerStore): Promise<StreamWaiter> {
     if (!(store instanceof MemoryWorkerStore)) throw new TypeError('A memory stream waiter needs the worker store this backend opened');
-    return Promise.resolve(new MemoryStreamWaiter(store, this.use()));
+    return Promise.resolve(new MemoryStreamWaiter(store, this.space()));
   }
 
   acquireSubscriber(): SubscriberHub {
-    return new MemorySubscriberHub(this.use(), this.options.logger);
+    return new MemorySubscriberHub(this.space(), this.options.logger);
   }
 
   unavailable(err: unknown): Error {
@@ -178,14 +173,8 @@ export class MemoryBackend implements Backend {
     };
   }
 
-  /** The space, without taking a use of it. */
+  /** This docket's own space, or the shared one of its `memory://NAME`. */
   private space(): MemorySpace {
-    return this.own ?? acquireSpaceQuietly(this.options.url);
-  }
-
-  private use(): MemorySpace {
-    if (!this.own) return acquireSpace(this.options.url);
-    this.own.users++;
-    return this.own;
+    return this.own ?? sharedSpace(this.options.url);
   }
 }

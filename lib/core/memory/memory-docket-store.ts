@@ -10,8 +10,7 @@
  */
 import { ExecutionState } from '../execution/execution-state.enum';
 import type { CancelOutcome, DocketDepths, DocketStore, ExecutionRecord, PendingKeys, QuarantinedItem, ScheduleReply, ScheduleRequest, WorkerInfo } from '../store';
-import { parseRecord } from '../store/record-hash';
-import { releaseSpace } from './memory-space';
+import { parseRecord, parseWorkerRecord } from '../store/record-hash';
 import { MemoryRecords } from './memory-records';
 
 const ACTIVE = new Set<string>([ExecutionState.SCHEDULED, ExecutionState.QUEUED, ExecutionState.RUNNING]);
@@ -32,8 +31,6 @@ function withToken(tokens: string | undefined, token: string, gen: number): stri
 }
 
 export class MemoryDocketStore extends MemoryRecords implements DocketStore {
-  private closed = false;
-
   schedule(requests: readonly ScheduleRequest[], _now: number): Promise<ScheduleReply[]> {
     const now = this.space.now();
     return Promise.resolve(requests.map((r) => this.scheduleOne(r, now)));
@@ -125,10 +122,7 @@ export class MemoryDocketStore extends MemoryRecords implements DocketStore {
   workers(maxAgeMs: number, _now: number): Promise<WorkerInfo[]> {
     const now = this.space.now();
     const live = this.space.zset(this.keys.workers)?.range(now - maxAgeMs, Infinity) ?? [];
-    const infos = live.map(([name, seen]) => {
-      const rec = JSON.parse(this.space.string(this.keys.worker(name)) ?? '{"tasks":[]}') as { tasks: string[]; concurrency?: number };
-      return { name, lastSeen: new Date(seen), tasks: rec.tasks, concurrency: rec.concurrency };
-    });
+    const infos = live.map(([name, seen]) => ({ name, lastSeen: new Date(seen), ...parseWorkerRecord(name, this.space.string(this.keys.worker(name)), this.logger) }));
     return Promise.resolve(infos.sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime()));
   }
 
@@ -200,12 +194,10 @@ export class MemoryDocketStore extends MemoryRecords implements DocketStore {
     return Promise.resolve();
   }
 
+  /** Nothing to close: the data belongs to the space, which outlives its stores. */
   close(): Promise<void> {
-    if (!this.closed) releaseSpace(this.space);
-    this.closed = true;
     return Promise.resolve();
   }
-
 }
 
 function reviveItem(raw: string): QuarantinedItem {

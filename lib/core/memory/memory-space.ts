@@ -82,8 +82,6 @@ export class MemorySpace {
   private readonly values = new Map<string, Value>();
   private readonly expiries = new Map<string, number>();
   private lastSweep = 0;
-  /** The stores, waiters and hubs holding this space open. */
-  users = 0;
   /** How far this space's clock is ahead of the wall clock (see {@link MemorySpace.advance}). */
   private offset = 0;
 
@@ -184,40 +182,28 @@ export class MemorySpace {
 
 const shared = new Map<string, MemorySpace>();
 
+/** The NAME of `memory://NAME` ('' for `memory://`). */
+const nameOf = (url: string): string => url.replace(/^memory:\/\//i, '');
+
 /** True for a `memory://` URL. */
 export function isMemoryUrl(url: string): boolean {
   return /^memory:\/\//i.test(url);
 }
 
-/** The space for `url`: a new one for `memory://`, the shared one for `memory://NAME`. Give it back with {@link releaseSpace}. */
-export function acquireSpace(url: string): MemorySpace {
-  const space = acquireSpaceQuietly(url);
-  space.users++;
-  return space;
-}
-
-/** The space for `url`, made if need be, without counting a use of it (for its clock). */
-export function acquireSpaceQuietly(url: string): MemorySpace {
-  const name = url.replace(/^memory:\/\//i, '');
-  let space = name ? shared.get(name) : undefined;
-  if (!space) {
-    space = new MemorySpace();
-    if (name) shared.set(name, space);
-  }
+/** The shared space of `memory://NAME`, made on first use (`memory://` alone is made by its backend). */
+export function sharedSpace(url: string): MemorySpace {
+  const name = nameOf(url);
+  let space = shared.get(name);
+  if (!space) shared.set(name, (space = new MemorySpace()));
   return space;
 }
 
 /** The space of `memory://NAME` if one was opened, without taking a use of it (for tests' inspection). */
 export function memorySpaceOf(url: string): MemorySpace | undefined {
-  return shared.get(url.replace(/^memory:\/\//i, ''));
+  return shared.get(nameOf(url));
 }
 
 /** Forgets the space of `memory://NAME` and all it holds (a testing module's, when its app closes). */
 export function forgetSpace(url: string): void {
-  shared.delete(url.replace(/^memory:\/\//i, ''));
-}
-
-/** Gives up one use of `space` (a named space stays for the next user). */
-export function releaseSpace(space: MemorySpace): void {
-  space.users = Math.max(0, space.users - 1);
+  shared.delete(nameOf(url));
 }

@@ -194,10 +194,12 @@ export class MemoryStream {
 
   /** How many entries the gate holds back. */
   heldCount(): number {
+    const gate = this.gate;
+    if (!gate) return 0;
     let n = 0;
     for (let i = this.head; i < this.undelivered.length; i++) {
       const fields = this.entries.get(this.undelivered[i]);
-      if (fields && this.gate?.holds(fields)) n++;
+      if (fields && gate.holds(fields)) n++;
     }
     return n;
   }

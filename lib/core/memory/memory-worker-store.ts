@@ -27,12 +27,11 @@ export class MemoryWorkerStore extends MemoryUpkeepStore implements WorkerStore 
   }
 
   claimNext(worker: string, count: number, _now: number, ttlMs: number): Promise<Fetched> {
-    const now = this.space.now();
-    return Promise.resolve(this.claimNextNow(worker, count, now, ttlMs));
+    return Promise.resolve(this.claimNextNow(worker, count, ttlMs));
   }
 
-  /** Reads up to `count` new messages for `worker` and claims them (the claim-next script). */
-  claimNextNow(worker: string, count: number, _now: number, ttlMs: number): Fetched {
+  /** Reads up to `count` new messages for `worker` and claims them, on the space's clock (the claim-next script). */
+  claimNextNow(worker: string, count: number, ttlMs: number): Fetched {
     const now = this.space.now();
     const read = this.space.stream(this.keys.stream).readNew(worker, count, now);
     const runs = read.map(([id, f]) => this.claimOne(worker, now, ttlMs, id, f.key, f.gen, false));

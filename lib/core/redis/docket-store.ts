@@ -8,7 +8,7 @@ import { ExecutionState } from '../execution/execution-state.enum';
 import type { CancelOutcome, DocketDepths, DocketKeys, DocketStore, ExecutionRecord, PendingKeys, QuarantinedItem, ScheduleReply, ScheduleRequest, WorkerInfo } from '../store';
 import { closeConnection, type RedisClient } from './connection';
 import { UnreadableRecordError } from '../errors/bad-data.errors';
-import { parseDelivery, parseRecord } from '../store/record-hash';
+import { parseDelivery, parseRecord, parseWorkerRecord } from '../store/record-hash';
 import { consoleLogger, type DocketLogger } from '../util/logger';
 import { installScripts, type ScriptCommands } from './scripts';
 import { countQuarantined } from '../telemetry/docket-telemetry';
@@ -143,21 +143,8 @@ export class RedisDocketStore implements DocketStore {
     if (names.length === 0) return [];
     const records = await this.client.mget(...names.map((n) => k.worker(n)));
     return names
-      .map((name, i) => ({ name, lastSeen: new Date(seen[i]), ...this.workerRecord(name, records[i]) }))
+      .map((name, i) => ({ name, lastSeen: new Date(seen[i]), ...parseWorkerRecord(name, records[i], this.logger) }))
       .sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime());
-  }
-
-  /** What a worker's heartbeat record says: its tasks and concurrency (nothing, with a log line, when it cannot be read). */
-  private workerRecord(name: string, raw: string | null): { tasks: string[]; concurrency?: number } {
-    if (!raw) return { tasks: [] };
-    try {
-      const rec = JSON.parse(raw) as { tasks?: unknown; concurrency?: unknown } | null;
-      const tasks = Array.isArray(rec?.tasks) ? rec.tasks.filter((t): t is string => typeof t === 'string') : [];
-      return { tasks, concurrency: typeof rec?.concurrency === 'number' ? rec.concurrency : undefined };
-    } catch {
-      this.logger.warn(`Ignoring the heartbeat record of worker ${name}: it is not JSON`);
-      return { tasks: [] };
-    }
   }
 
   /** Keys in the stream (queued or being run) and the queue (scheduled), up to `limit` each. */

@@ -1,9 +1,10 @@
 /**
  * How an execution's record (its runs hash: field → string) and its stream message read back, from
- * Redis or from the memory backend, which keeps the same fields.
+ * Redis or from the memory backend, which keeps the same fields; and a worker's heartbeat record.
  */
 import { UnreadableRecordError } from '../errors/bad-data.errors';
 import { isExecutionState, type ExecutionState } from '../execution/execution-state.enum';
+import type { DocketLogger } from '../util/logger';
 import type { Delivery, ExecutionRecord } from './execution-record';
 
 /**
@@ -73,4 +74,20 @@ export function parseDelivery(id: string, fields: string[], redelivered: boolean
     else if (fields[i] === 'gen') generation = fields[i + 1];
   }
   return { id, key, generation, redelivered };
+}
+
+/**
+ * What a worker's heartbeat record (JSON) says: its tasks and concurrency; nothing, with a log
+ * line, when it cannot be read.
+ */
+export function parseWorkerRecord(name: string, raw: string | null | undefined, logger: Pick<DocketLogger, 'warn'>): { tasks: string[]; concurrency?: number } {
+  if (!raw) return { tasks: [] };
+  try {
+    const rec = JSON.parse(raw) as { tasks?: unknown; concurrency?: unknown } | null;
+    const tasks = Array.isArray(rec?.tasks) ? rec.tasks.filter((t): t is string => typeof t === 'string') : [];
+    return { tasks, concurrency: typeof rec?.concurrency === 'number' ? rec.concurrency : undefined };
+  } catch {
+    logger.warn(`Ignoring the heartbeat record of worker ${name}: it is not JSON`);
+    return { tasks: [] };
+  }
 }

@@ -132,7 +132,6 @@ export class ClaimLoop {
     for (const run of claimed) if (!runs.isActive(run.key, run.id) && !outcomes.has(run.id)) this.launch(run);
   }
 
-  /** Reads come in stream order, each after the last: the last id read is the highest. */
   /**
    * Whether a loop that ends by itself has more to do, once due work was moved and outcomes
    * written: any work at all ('finished'), or work due or running now ('idle').
@@ -146,6 +145,7 @@ export class ClaimLoop {
     return depths.queued > 0 || depths.running > 0;
   }
 
+  /** Reads come in stream order, each after the last: the last id read is the highest. */
   private noteDelivered(fetched: Fetched): void {
     if (fetched.lastId) this.lastDelivered = fetched.lastId;
   }
