@@ -30,6 +30,18 @@ describe('renderProgressBar', () => {
 });
 
 describe('renderWatchView', () => {
+  it('shows how a recurring run repeats, how the run before it ended, and once it ends when the next is due', () => {
+    const recurring: WatchView = { ...running, recurrence: 'every 60000 ms', lastOutcome: { state: ExecutionState.FAILED, at: t(10, 29, 5) } };
+    const done: WatchView = { ...recurring, state: ExecutionState.COMPLETED, completedAt: t(10, 30, 20), nextRun: t(10, 31, 20) };
+    const view = renderWatchView(done, t(10, 30, 20));
+    expect(view[0]).toBe('Task: importRecords  Key: k1  Docket: emails  Repeats: every 60000 ms');
+    expect(view[1]).toBe('Last run: failed 1:15 ago');
+    expect(view.at(-1)).toBe('Next run: due 2025-01-15 10:31:20 (in 1:00)');
+    expect(renderWatchView({ ...done, nextRun: null }, t(10, 30, 20)).at(-1)).toBe('Next run: none (the chain ended)');
+    // Not yet read: no line rather than a wrong one.
+    expect(renderWatchView({ ...done, nextRun: undefined }, t(10, 30, 20)).join('\n')).not.toContain('Next run');
+  });
+
   it('shows a running execution as in the observability guide', () => {
     expect(renderWatchView(running, t(10, 30, 17))).toEqual([
       'Task: importRecords  Key: k1  Docket: emails',

@@ -2,6 +2,7 @@ import { firstValueFrom, filter } from 'rxjs';
 import { ExecutionState, Worker, type Docket, type Execution } from '../../lib';
 import { dropDocket, redisUrl, testDocket } from '../support/docket-test';
 import { freePort } from '../support/redis-server';
+import { formatDateTime } from '../../lib/cli/render/time';
 import { CliProcess, runCli } from './support/cli-process';
 import { CONTROLLED_MESSAGE, registerControlledTask, type Controller } from './support/controlled-task';
 
@@ -136,6 +137,33 @@ describe('docket watch', () => {
     expect(result.stdout).toContain(`Message: ${CONTROLLED_MESSAGE}`);
     expect(result.stdout).toMatch(/^Outcome: ✓ completed in \d+:\d\d$/m);
     expect((await docket.getExecution(execution.key))?.state).toBe(ExecutionState.COMPLETED);
+  });
+
+  it('says how a perpetual task repeats, when its next run is due once a run ends, and that a cancelled chain has none', async () => {
+    docket.register(async function digest(): Promise<string> { return 'sent'; }, { perpetual: { every: 3_600_000 } });
+    const execution = await docket.add('digest', { key: 'digest-daily' })();
+    const watch = CliProcess.start(['watch', execution.key], { env });
+    await watch.waitFor(/ QUEUED$/m);
+    startWorker();
+    const result = await watch.exited;
+
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`Task: digest  Key: digest-daily  Docket: ${docket.name}  Repeats: every 3600000 ms`);
+    expect(lines.at(-2)).toMatch(/ COMPLETED ✓ completed in \d+:\d\d$/);
+    const next = (await docket.getExecution('digest-daily'))!;
+    expect(next.state).toBe(ExecutionState.SCHEDULED);
+    expect(lines.at(-1)).toMatch(new RegExp(` NEXT run due ${formatDateTime(next.when)} \\(`));
+
+    // The waiting run, watched: what it repeats, how the run before it ended; cancelled, the chain ends.
+    const waiting = CliProcess.start(['watch', 'digest-daily', '--json'], { env });
+    await docket.cancel('digest-daily');
+    const ended = await waiting.exited;
+    expect(ended.code).toBe(3);
+    expect(JSON.parse(ended.stdout)).toMatchObject({ state: 'cancelled', recurrence: 'every 3600000 ms', lastOutcome: { state: 'completed' }, nextRun: null });
+    const after = await runCli(['watch', 'digest-daily'], { env });
+    expect(after.stdout).toMatch(/^Last run: completed .* ago$/m);
+    expect(after.stdout).toMatch(/^Next run: none \(the chain ended\)$/m);
   });
 
   it('exits 4 with a clear message when the key is unknown', async () => {

@@ -31,6 +31,8 @@ describe('perpetual tasks', () => {
       { perpetual: { every: 50 } },
     );
     await docket.add('poll', { key: 'poll-feed' })('feed');
+    // Said from the add on, before any run has ended: how it repeats, and no run before it.
+    expect(await docket.getExecution('poll-feed')).toMatchObject({ recurrence: 'every 50 ms', lastOutcome: undefined });
     start(new Worker(docket));
     await waitUntil(() => seen.length >= 4, 'four runs of the chain, the second of which failed');
     expect(new Set(seen.map((s) => s.key))).toEqual(new Set(['poll-feed']));

@@ -19,7 +19,7 @@ import { LiveRegion } from '../render/live-region';
 import { describeMissingExecution } from '../render/missing-execution.render';
 import { styleFor } from '../render/style';
 import { applyWatchEvent, watchJson, watchViewOf, type WatchView } from '../render/watch-view';
-import { renderWatchHeader, renderWatchLine, renderWatchView } from '../render/watch.render';
+import { renderNextRunLine, renderWatchHeader, renderWatchLine, renderWatchView } from '../render/watch.render';
 
 /** The exit code of each terminal state. */
 const OUTCOME_CODES: Readonly<Partial<Record<ExecutionState, ExitCode>>> = {
@@ -73,6 +73,8 @@ export async function watchExecution(docket: Docket, key: string, io: CliIo, opt
   const out = io.stdout;
   const style = styleFor(out, io.env);
   if (isTerminal(view.state)) {
+    // A recurring run's record that is itself finished is the last of its chain.
+    if (view.recurrence) view = { ...view, nextRun: null };
     if (options.json) writeJson(out, watchJson(view));
     else writeLines(out, renderWatchView(view, clock(), { style }));
     return outcomeCode(view);
@@ -113,8 +115,20 @@ export async function watchExecution(docket: Docket, key: string, io: CliIo, opt
   if (!interrupted && !isTerminal(view.state)) {
     throw new CliError(`The record of execution "${key}" expired while it was being watched.`, ExitCode.NOT_FOUND);
   }
+  if (!interrupted && view.recurrence) {
+    // One read, once: the complete script wrote the next run (if any) with the outcome.
+    view = { ...view, nextRun: await nextRunOf(docket, key) };
+    if (region) draw();
+    else if (!options.json) writeLines(out, [renderNextRunLine(view, clock())]);
+  }
   if (options.json) writeJson(out, watchJson(view));
   return interrupted ? ExitCode.INTERRUPTED : outcomeCode(view);
+}
+
+/** When the run after a recurring run that just finished is due; null when none waits under its key. */
+async function nextRunOf(docket: Docket, key: string): Promise<Date | null> {
+  const next = await docket.getExecution(key);
+  return next && !isTerminal(next.state) ? next.when : null;
 }
 
 function outcomeCode(view: WatchView): ExitCode {

@@ -28,6 +28,12 @@ export interface WatchView
   readonly task: string;
   /** Absent until the task first reports progress. */
   readonly progress?: WatchProgress;
+  /** How a perpetual or cron task repeats, in words; absent for a one-off task. */
+  readonly recurrence?: string;
+  /** How the run before this one of a recurring task ended, and when. */
+  readonly lastOutcome?: { readonly state: ExecutionState; readonly at: Date };
+  /** Once a recurring run has finished: when the run after it is due, or null when the chain ended (undefined: not known yet). */
+  readonly nextRun?: Date | null;
 }
 
 /**
@@ -51,6 +57,8 @@ export function watchViewOf(execution: Execution, docket: string): WatchView {
     attempt: execution.attempt,
     waitingFor: execution.waitingFor,
     progress: updatedAt ? { current, total, message, updatedAt } : undefined,
+    recurrence: execution.recurrence,
+    lastOutcome: execution.lastOutcome,
   };
 }
 
@@ -97,6 +105,11 @@ export type WatchJson = {
   error: string | null;
   waitingFor: string | null;
   progress: { current: number; total: number; message: string | null; updatedAt: string | null } | null;
+  /** How a perpetual or cron task repeats; null for a one-off task. */
+  recurrence: string | null;
+  lastOutcome: { state: ExecutionState; at: string } | null;
+  /** When the next run of a recurring task is due, once this one has finished. */
+  nextRun: string | null;
 };
 
 /**
@@ -120,5 +133,8 @@ export function watchJson(view: WatchView): WatchJson {
     error: view.error ?? null,
     waitingFor: view.waitingFor ?? null,
     progress: progress ? { current: progress.current, total: progress.total, message: progress.message, updatedAt: isoOrNull(progress.updatedAt) } : null,
+    recurrence: view.recurrence ?? null,
+    lastOutcome: view.lastOutcome ? { state: view.lastOutcome.state, at: view.lastOutcome.at.toISOString() } : null,
+    nextRun: isoOrNull(view.nextRun ?? undefined),
   };
 }

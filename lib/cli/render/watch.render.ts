@@ -17,14 +17,15 @@ export interface WatchRenderOptions {
 }
 
 /**
- * The title line: which task, key and docket.
+ * The title line: which task, key and docket, and how a recurring task repeats.
  *
  * @example
  * renderWatchHeader(view); // 'Task: trace  Key: 0192…  Docket: emails'
  */
 export function renderWatchHeader(view: WatchView, style: Style = plainStyle): string {
   const task = view.task || '(unknown task)';
-  return `${style('Task:', 'dim')} ${style(task, 'bold')}  ${style('Key:', 'dim')} ${view.key}  ${style('Docket:', 'dim')} ${view.docket}`;
+  const repeats = view.recurrence ? `  ${style('Repeats:', 'dim')} ${view.recurrence}` : '';
+  return `${style('Task:', 'dim')} ${style(task, 'bold')}  ${style('Key:', 'dim')} ${view.key}  ${style('Docket:', 'dim')} ${view.docket}${repeats}`;
 }
 
 /**
@@ -40,7 +41,9 @@ export function renderWatchView(view: WatchView, now: Date, options: WatchRender
   const style = options.style ?? plainStyle;
   const label = (text: string): string => style(text, 'dim');
   const state = style(view.state.toUpperCase(), STATE_COLORS[view.state]);
-  const lines = [renderWatchHeader(view, style), `${label('State:')} ${state}${view.worker ? ` (${view.worker})` : ''}`];
+  const lines = [renderWatchHeader(view, style)];
+  if (view.lastOutcome) lines.push(`${label('Last run:')} ${view.lastOutcome.state} ${formatRelative(view.lastOutcome.at, now)}`);
+  lines.push(`${label('State:')} ${state}${view.worker ? ` (${view.worker})` : ''}`);
   if (view.state === ExecutionState.SCHEDULED && view.waitingFor) {
     const due = isConcurrency(view.waitingFor) || !view.when ? '' : `, due ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`;
     lines.push(`${label('Waiting:')} for ${waitText(view.waitingFor)}${due}`);
@@ -66,6 +69,7 @@ export function renderWatchView(view: WatchView, now: Date, options: WatchRender
   if (isTerminal(view.state)) {
     lines.push('', `${label('Outcome:')} ${style(outcome(view, now), STATE_COLORS[view.state])}`);
     if (view.error) lines.push(`${label('Error:')} ${style(view.error, 'red')}`);
+    if (view.recurrence && view.nextRun !== undefined) lines.push(`${label('Next run:')} ${nextRunText(view, now)}`);
   }
   const width = options.width ?? 0;
   return width > 0 ? lines.map((line) => truncate(line, width)) : lines;
@@ -108,6 +112,22 @@ export function renderWatchLine(view: WatchView, event: ExecutionEvent, now: Dat
     default:
       return `${stamp} ${state}`;
   }
+}
+
+/**
+ * The line that ends a recurring run's plain output: when the next run is due, or that the
+ * chain ended.
+ *
+ * @example
+ * renderNextRunLine(view, now); // '2025-01-15 10:30:15 NEXT run due 2025-01-15 10:31:15 (in 1:00)'
+ */
+export function renderNextRunLine(view: WatchView, now: Date): string {
+  return `${formatDateTime(now)} NEXT run ${nextRunText(view, now)}`;
+}
+
+/** When a recurring task runs next, or that its chain ended (cancelled, or nothing scheduled under its key). */
+function nextRunText(view: WatchView, now: Date): string {
+  return view.nextRun ? `due ${formatDateTime(view.nextRun)} (${formatRelative(view.nextRun, now)})` : 'none (the chain ended)';
 }
 
 /** A concurrency limit's name, not a wait that says what it is ('rate limit …', 'a worker with task "…"'). */

@@ -50,6 +50,13 @@ export class Execution<R = unknown> {
   /** While SCHEDULED for want of a place: the concurrency limit it waits for (`task` or `task:value`). */
   waitingFor?: string;
   progress: ProgressSnapshot = EMPTY_PROGRESS;
+  /**
+   * How a perpetual or cron task's runs repeat, in words (`every 30000 ms`,
+   * `cron "0 9 * * 1-5" (Europe/Paris)`); absent for a one-off task.
+   */
+  recurrence?: string;
+  /** For a perpetual or cron task's run: how the run before it ended, and when. */
+  lastOutcome?: { state: ExecutionState; at: Date };
   private encodedArgs?: string;
   private outcome?: { result?: string; failure?: string };
   private readonly generation?: string;
@@ -104,6 +111,8 @@ export class Execution<R = unknown> {
     this.attempt = record.attempt;
     this.waitingFor = record.waitingFor;
     this.encodedArgs = record.args;
+    this.recurrence = record.recurrence;
+    this.lastOutcome = record.lastOutcome && { state: record.lastOutcome.state, at: new Date(record.lastOutcome.at) };
     if (record.progress) {
       this.progress = { ...record.progress, updatedAt: new Date(record.progress.updatedAt) };
     }

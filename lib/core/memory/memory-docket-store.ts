@@ -77,6 +77,7 @@ export class MemoryDocketStore extends MemoryRecords implements DocketStore {
     if (queued) h.set('msg', this.space.stream(k.stream).add({ key: r.key, gen: String(gen) }));
     else this.space.zset(k.queue, true).add(r.key, r.when);
     if (r.trace) h.set('tc', r.trace);
+    if (r.recurrence) h.set('rec', r.recurrence);
     this.publishState(r.key, seq, h.get('state') as string, { when: r.when });
     return ok(gen);
   }

@@ -27,7 +27,7 @@ function requestOf(call: TaskCall, reply: string): ScheduleRequest {
   const mode = generated && call.sent ? 'again' : call.mode;
   call.sent = true;
   if (!generated && call.token === '') call.token = `${TOKEN_PREFIX}${(sends++).toString(36)}`;
-  return { key: call.key, mode, when: call.when, task: call.task.name, args: call.args, reply, token: call.token, trace: call.trace, cooldown: call.cooldown ?? '', cooldownMs: call.task.cooldown?.window ?? 0 };
+  return { key: call.key, mode, when: call.when, task: call.task.name, args: call.args, reply, token: call.token, trace: call.trace, cooldown: call.cooldown ?? '', cooldownMs: call.task.cooldown?.window ?? 0, recurrence: call.task.recurrence?.text ?? '' };
 }
 
 export class AddSender {

@@ -72,7 +72,7 @@ export class RedisDocketStore implements DocketStore {
   private async scheduleChunk(requests: readonly ScheduleRequest[], now: number): Promise<ScheduleReply[]> {
     const k = this.keys;
     const args: (string | number)[] = [now, k.events(''), k.group];
-    for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args, r.reply, r.token, r.trace, r.cooldown, r.cooldownMs);
+    for (const r of requests) args.push(r.key, r.mode, r.when, r.task, r.args, r.reply, r.token, r.trace, r.cooldown, r.cooldownMs, r.recurrence);
     const replies = await this.client.docketSchedule(requests.length + 2, k.stream, k.queue, ...requests.map((r) => k.runs(r.key)), ...args);
     return replies.map((raw, i) =>
       typeof raw === 'number'

@@ -23,6 +23,8 @@ export interface ScheduleRequest {
   cooldown: string;
   /** The cooldown window (ms); 0 for none. */
   cooldownMs: number;
+  /** How a perpetual or cron task repeats (`Recurrence.text`), kept as the record's 'rec'; '' for a one-off task. */
+  recurrence: string;
 }
 
 /** What scheduling one request did. */

@@ -11,7 +11,9 @@ import { LIMITS_LUA, LUA_PRELUDE, type ScriptDefinition } from './script';
  *       encoded args, reply (the adding process's result inbox channel, or ''), send token (unique
  *       per send of an add or replace under a caller's key; '' otherwise), trace context (the
  *       producer span's propagated fields as JSON, kept as the record's 'tc'; '' for none),
- *       cooldown group ('' for none; see DocketKeys.cooldown) and cooldown window (ms)
+ *       cooldown group ('' for none; see DocketKeys.cooldown), cooldown window (ms), and how a
+ *       perpetual or cron task repeats (words, kept as the record's 'rec' so that snapshot and
+ *       watch can say it before the first run ends; '' for a one-off task)
  * Reply: per execution, its new generation (an integer: it is queued when `when` ≤ now, else
  *        scheduled), { 'exists', state, generation, when (ms) } when it was left alone, or
  *        { 'cooled' } when it came within the cooldown of its group (SET NX PX: the first call of a
@@ -67,7 +69,7 @@ local function with_token(tokens, token, gen)
 end
 for i = 3, #KEYS do
   local runs = KEYS[i]
-  local j = 4 + (i - 3) * 10
+  local j = 4 + (i - 3) * 11
   local key, mode, when_s, token = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 6]
   local generated = mode == 'new' or mode == 'again'
   local announce = not generated or announce_to_patterns()
@@ -118,6 +120,7 @@ for i = 3, #KEYS do
       if announce then publish_state(prefix .. key, key, seq, 'scheduled', {when = when}) end
     end
     if ARGV[j + 7] ~= '' then redis.call('HSET', runs, 'tc', ARGV[j + 7]) end
+    if ARGV[j + 10] ~= '' then redis.call('HSET', runs, 'rec', ARGV[j + 10]) end
     out[#out + 1] = gen
   end
 end
