@@ -140,6 +140,28 @@ describe('rate limit', () => {
     expect(states.filter((s) => s === ExecutionState.COMPLETED)).toHaveLength(2);
   });
 
+  it('a run its concurrency limit parks gives its rate slot back, so it is counted once, when it starts', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    docket.register(
+      async function export_(n: number): Promise<number> {
+        if (n === 1) await gate;
+        return n;
+      },
+      { name: 'export', rateLimit: { limit: 2, per: 600_000 }, concurrency: 1 },
+    );
+    const first = await docket.add('export')(1);
+    void opened(new Worker(docket, { concurrency: 4 })).runForever();
+    await waitUntil(async () => (await first.sync()).state === ExecutionState.RUNNING, 'the first run holds the one place');
+    const second = await docket.add('export')(2);
+    await waitUntil(async () => (await second.sync()).waitingFor === 'export', 'the second waits for the place');
+    release();
+    // Two runs, two slots of a limit of two: the second starts when the place frees, not a window later.
+    await expect(second.getResult({ timeout: 10_000 })).resolves.toBe(2);
+    const third = await docket.add('export')(3);
+    await waitUntil(async () => (await third.sync()).waitingFor === 'rate limit export', 'a third is over the limit');
+  });
+
   it('with drop, a run over the limit ends CANCELLED instead; per value of its key', async () => {
     docket.register(
       async function sendSms(phone: string, text: string): Promise<string> {

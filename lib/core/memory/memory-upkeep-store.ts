@@ -76,6 +76,11 @@ export abstract class MemoryUpkeepStore extends MemoryDocketStore {
     return Promise.resolve('later');
   }
 
+  returnRate(run: ClaimedRun, group: string): Promise<void> {
+    this.space.zset(this.keys.rate(group))?.remove(run.id);
+    return Promise.resolve();
+  }
+
   leave(run: ClaimedRun, at: number, since: number | undefined, _now: number, waitingFor: string): Promise<'left' | 'replaced' | 'cancelled'> {
     const r = this.space.hash(this.keys.runs(run.key));
     const seq = Number(r?.get('seq')) + 1;

@@ -172,6 +172,10 @@ export class RedisWorkerStore extends RedisUpkeepStore implements WorkerStore {
     )) as RateAnswer;
   }
 
+  async returnRate(run: ClaimedRun, group: string): Promise<void> {
+    await this.client.zrem(this.keys.rate(group), run.id);
+  }
+
   async leave(run: ClaimedRun, at: number, since: number | undefined, now: number, waitingFor: string): Promise<'left' | 'replaced' | 'cancelled'> {
     const k = this.keys;
     const answer = await this.client.docketLeave(k.runs(run.key), k.stream, k.queue, run.key, run.generation, run.id, at, since ?? '', now, k.events(run.key), k.group, waitingFor);

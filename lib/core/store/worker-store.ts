@@ -118,6 +118,11 @@ export interface WorkerStore extends DocketStore {
    */
   /** Admits `run` under `rule`, or holds it back (see the rate script). */
   admitRate(run: ClaimedRun, rule: RateRule, now: number, ttlMs: number): Promise<RateAnswer>;
+  /**
+   * Gives back the slot `run` took in `group`'s window when it did not start after all (its
+   * concurrency limit parked it): it is admitted again, and counted once, when it does start.
+   */
+  returnRate(run: ClaimedRun, group: string): Promise<void>;
   leave(run: ClaimedRun, at: number, since: number | undefined, now: number, waitingFor: string): Promise<'left' | 'replaced' | 'cancelled'>;
   /**
    * Moves up to `limit` scheduled executions due by `now` to the stream (one that cannot be read

@@ -116,8 +116,9 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
       return notStarted(true);
     }
     const { rateLimit } = definition;
+    let rateGroup: string | undefined;
     if (rateLimit) {
-      const group = admissionGroup(run.task, 'rateLimit', rateLimit, args);
+      const group = (rateGroup = admissionGroup(run.task, 'rateLimit', rateLimit, args));
       const answer = await store.admitRate(run, { group, limit: rateLimit.limit, per: rateLimit.window, drop: rateLimit.drop }, docket.backend.now(), docket.executionTtl);
       // Held back (SCHEDULED at the next free slot), dropped or replaced: acknowledged by the script; it does not start.
       if (answer !== 'admitted') {
@@ -129,6 +130,10 @@ async function execute(site: RunSite, active: ActiveRun): Promise<Completion | u
     if (concurrency) {
       const place = { name: concurrency.key ? `${run.task}:${concurrency.key(args)}` : run.task, size: concurrency.limit };
       const answer = await takePlace(site, active, place, call);
+      // Not started after all: the rate slot it took goes back; it is counted when it does start.
+      if (answer !== 'acquired' && rateGroup !== undefined) {
+        await store.returnRate(run, rateGroup).catch((err: unknown) => logger.warn(`${call}: its rate slot in ${rateGroup} could not be given back (${String(err)}); it counts until the window passes`));
+      }
       // Parked (it is SCHEDULED again), or left to be taken up again: it does not start.
       if (answer === 'parked' || answer === 'failed') return undefined;
       if (answer !== 'acquired') {

@@ -4,6 +4,8 @@
  * - Redis CPU per add (µs, from INFO's used_cpu), N adds one awaited at a time, with no rule, with
  *   a debounce (each call its own group: every add writes, as the first of a group does), and
  *   with a cooldown (each call its own group: every add sets a marker and writes);
+ * - Redis CPU per run (µs), N preloaded no-op runs drained by one worker, with no rule and with a
+ *   rate limit too high to hold anything back: what the rate limit's own script costs each claim;
  * - a rate-limited drain: 6 windows' worth of no-op tasks under `limit` per second, run by one
  *   worker (concurrency 10); the rate between the first start and the last, against the limit.
  *   It should run at the limit, not below it.
@@ -31,6 +33,23 @@ async function cpuPerAdd(env: Env, count: number, options: Parameters<Docket['re
     for (let i = 0; i < 50; i++) await docket.add('ruled')(-i);
     const before = await env.admin.serverCpuSeconds();
     for (let i = 0; i < count; i++) await docket.add('ruled')(i);
+    return ((await env.admin.serverCpuSeconds()) - before) * 1e6 / count;
+  } finally {
+    await docket.clear();
+    await docket.close();
+  }
+}
+
+/** Redis CPU µs per run for a drain of `count` preloaded no-op runs of a task with `options`. */
+async function cpuPerRun(env: Env, count: number, options: Parameters<Docket['register']>[1]): Promise<number> {
+  const docket = docketOn(env);
+  try {
+    docket.register(async function drained(n: number): Promise<number> {
+      return n;
+    }, options);
+    await docket.addMany(Array.from({ length: count }, (_, i) => docket.call('drained')(i)));
+    const before = await env.admin.serverCpuSeconds();
+    await new Worker(docket, { concurrency: 10 }).runUntilFinished();
     return ((await env.admin.serverCpuSeconds()) - before) * 1e6 / count;
   } finally {
     await docket.clear();
@@ -70,17 +89,31 @@ function admissionCell(sizes: Sizes): Cell {
       metric('admission-add-plain', `Redis CPU per add, no rule (µs, ${n} awaited adds)`, 'µs', 'lower', 1),
       metric('admission-add-debounce', 'Redis CPU per add, debounce (µs)', 'µs', 'lower', 1),
       metric('admission-add-cooldown', 'Redis CPU per add, cooldown (µs)', 'µs', 'lower', 1),
+      metric('admission-run-plain', `Redis CPU per run, no rule (µs, ${n} preloaded runs drained)`, 'µs', 'lower', 1),
+      metric('admission-run-rate', 'Redis CPU per run, a rate limit that holds nothing back (µs)', 'µs', 'lower', 1),
       metric('admission-rate', `Rate-limited drain, limit ${RATE_LIMIT}/s: runs per second after the first window`, 'runs/s', 'higher', 0),
       metric('admission-rate-ratio', 'Rate-limited drain ÷ the limit (1 = at the limit)', '×', 'higher', 3),
     ],
     async measure(env: Env, system: SystemAdapter) {
-      const ids = ['admission-add-plain', 'admission-add-debounce', 'admission-add-cooldown', 'admission-rate', 'admission-rate-ratio'];
+      const ids = ['admission-add-plain', 'admission-add-debounce', 'admission-add-cooldown', 'admission-run-plain', 'admission-run-rate', 'admission-rate', 'admission-rate-ratio'];
       if (system.id !== 'docket') return { values: Object.fromEntries(ids.map((id) => [id, Number.NaN])) };
       const plain = await cpuPerAdd(env, n, {});
       const debounce = await cpuPerAdd(env, n, { debounce: { window: 600_000, key: (i: number) => i } });
       const cooldown = await cpuPerAdd(env, n, { cooldown: { window: 600_000, key: (i: number) => i } });
+      const runPlain = await cpuPerRun(env, n, {});
+      const runRate = await cpuPerRun(env, n, { rateLimit: { limit: 1_000_000, per: 1_000 } });
       const rate = await limitedRate(env);
-      return { values: { 'admission-add-plain': plain, 'admission-add-debounce': debounce, 'admission-add-cooldown': cooldown, 'admission-rate': rate, 'admission-rate-ratio': rate / RATE_LIMIT } };
+      return {
+        values: {
+          'admission-add-plain': plain,
+          'admission-add-debounce': debounce,
+          'admission-add-cooldown': cooldown,
+          'admission-run-plain': runPlain,
+          'admission-run-rate': runRate,
+          'admission-rate': rate,
+          'admission-rate-ratio': rate / RATE_LIMIT,
+        },
+      };
     },
   };
 }
