@@ -213,6 +213,9 @@ describe('docket … --json, and tasks … -q', () => {
       error: null,
       waitingFor: null,
       progress: { current: 100, total: 100, message: CONTROLLED_MESSAGE, updatedAt: expect.stringMatching(ISO) },
+      recurrence: null,
+      lastOutcome: null,
+      nextRun: null,
     });
     // Already finished: printed at once, the same way.
     expect(await json('watch', execution.key, '--json')).toMatchObject({ key: execution.key, state: 'completed' });
