@@ -16,6 +16,8 @@ export type { TaskOptions, TaskOptionsFactory, LoggedOptions } from './nest/inte
 export { DocketService } from './nest/docket.service';
 export { DocketTestingModule } from './nest/testing/docket-testing.module';
 export type { DocketTestingOptions } from './nest/testing/docket-testing.module';
+export { DocketDashboardModule } from './dashboard';
+export type { DocketDashboardOptions, DocketDashboardAsyncOptions } from './dashboard';
 export { DocketHealthIndicator } from './nest/docket-health.indicator';
 export type { DocketHealthIndicatorOptions, DocketHealthIndicatorResult } from './nest/docket-health.indicator';
 export type { TaskCallerArgs } from './nest/task-args.types';

@@ -2,7 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { DocketModule } from 'nestjs-docket';
+import { DocketDashboardModule, DocketModule } from 'nestjs-docket';
 import { SampleConfigModule } from './config/sample-config.module';
 import { SAMPLE_CONFIG, type SampleConfig } from './config/sample.config';
 import { ExecutionsModule } from './executions/executions.module';
@@ -13,7 +13,7 @@ import { validationPipe } from './http/validation';
 /**
  * The orders app: takes orders over HTTP, processes them in the background with progress, and
  * lets clients follow each one as JSON, Server-Sent Events or a GraphQL subscription; `GET
- * /health` says whether the docket can take and run work.
+ * /health` says whether the docket can take and run work; `/docket` is a live dashboard of it.
  */
 @Module({
   imports: [
@@ -26,6 +26,12 @@ import { validationPipe } from './http/validation';
         url: config.redisUrl,
         worker: config.worker ? { concurrency: 4, drainTimeout: 10_000 } : false,
       }),
+    }),
+    DocketDashboardModule.forRootAsync({
+      path: '/docket',
+      imports: [SampleConfigModule],
+      inject: [SAMPLE_CONFIG],
+      useFactory: (config: SampleConfig) => ({ readOnly: !config.dashboardActions }),
     }),
     GraphQLModule.forRoot<ApolloDriverConfig>({
       driver: ApolloDriver,

@@ -36,6 +36,7 @@ function buildIfStale(): void {
   const dist = join(ROOT, 'dist');
   if (newest(join(dist, 'cli')) >= newest(join(ROOT, 'lib'))) return;
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'lib/dashboard/client/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
   // tsc leaves an output it would write the same untouched: this marks the build as current.
   writeFileSync(join(dist, 'cli', '.built'), new Date().toISOString());
 }

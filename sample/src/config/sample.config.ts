@@ -16,6 +16,8 @@ export interface SampleConfig {
   readonly port: number;
   /** DOCKET_WORKER=false makes an API-only process; by default the app runs a worker too. */
   readonly worker: boolean;
+  /** DASHBOARD_ACTIONS=true lets the dashboard at /docket cancel, strike and restore; it is read-only by default. */
+  readonly dashboardActions?: boolean;
   /** Set when REDIS_URL was not given and no Redis answered at the default address: the app runs on `memory://`. */
   readonly memoryBecause?: string;
 }
@@ -60,5 +62,6 @@ export function sampleConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sampl
     docketName: env.DOCKET_NAME ?? DEFAULT_DOCKET_NAME,
     port: Number(env.PORT ?? 3000),
     worker: env.DOCKET_WORKER !== 'false',
+    dashboardActions: env.DASHBOARD_ACTIONS === 'true',
   };
 }

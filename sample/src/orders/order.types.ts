@@ -23,6 +23,18 @@ export class CreateOrderBody {
   delayMs?: number;
 }
 
+/** The body of `POST /orders/receipts`. */
+export class SendReceiptBody {
+  @IsString()
+  @Length(1, 100)
+  customerId!: string;
+
+  /** Where to send it; kept out of logs and the dashboard (not `@Logged`). */
+  @IsString()
+  @Length(1, 200)
+  email!: string;
+}
+
 /** What processing an order returns. */
 export interface OrderResult {
   readonly customerId: string;

@@ -3,7 +3,7 @@ import { Disposition, DocketService } from 'nestjs-docket';
 import { ApiError } from '../http/api-error';
 import { JsonBodyGuard } from '../http/json-body.guard';
 import { OrderTasks } from './order.tasks';
-import { CreateOrderBody } from './order.types';
+import { CreateOrderBody, SendReceiptBody } from './order.types';
 
 /** Takes orders and hands them to the docket; the answer links to where to follow them. */
 @Controller('orders')
@@ -28,5 +28,14 @@ export class OrdersController {
       state: execution.state,
       links: { self, events: `${self}/events`, result: `${self}/result` },
     };
+  }
+
+  /** Mails a receipt in the background; the address never reaches a log line or the dashboard. */
+  @Post('receipts')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @UseGuards(JsonBodyGuard)
+  async receipt(@Body() body: SendReceiptBody): Promise<{ key: string; state: string }> {
+    const execution = await this.docket.add(this.tasks.sendReceipt)(body.customerId, body.email);
+    return { key: execution.key, state: execution.state };
   }
 }

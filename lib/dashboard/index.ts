@@ -1,0 +1,2 @@
+export { DocketDashboardModule } from './dashboard.module';
+export type { DocketDashboardOptions, DocketDashboardAsyncOptions } from './dashboard.options';
