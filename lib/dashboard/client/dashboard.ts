@@ -15,7 +15,7 @@ const model = new Model();
 const measuring = new URLSearchParams(location.search).has('measure');
 
 /** What tests and the bench read: the lag of each progress report from its task to the page. */
-const probe = { snapshots: 0, batches: 0, lags: [] as number[] };
+const probe = { snapshots: 0, batches: 0, draws: 0, lags: [] as number[] };
 (window as unknown as { __docket: typeof probe }).__docket = probe;
 
 type Route = { tab: Tab } | { tab: 'execution'; docket: string; key: string };
@@ -37,6 +37,7 @@ function schedule(): void {
 
 function draw(): void {
   frame = 0;
+  probe.draws++;
   const now = Date.now();
   const id = route.tab === 'execution' ? `execution/${route.docket}/${route.key}` : route.tab;
   nav.innerHTML = TABS.map((t) => `<a href="#/${t}" class="${t === route.tab ? 'active' : ''}">${t}</a>`).join('');

@@ -28,7 +28,7 @@ export function relative(ms: number, now: number): string {
 export function bar(current: number, total: number, message: string | null | undefined): string {
   const share = total > 0 ? Math.min(1, current / total) : 0;
   const label = `${current}/${total}${total > 0 ? ` (${(share * 100).toFixed(0)}%)` : ''}${message ? ` ${message}` : ''}`;
-  return `<div class="bar" data-progress="${current}/${total}"><i style="width:${(share * 100).toFixed(1)}%"></i><span>${h(label)}</span></div>`;
+  return `<div class="bar" data-current="${current}" data-total="${total}"><i style="width:${(share * 100).toFixed(1)}%"></i><span>${h(label)}</span></div>`;
 }
 
 /** The state as a coloured word. */
