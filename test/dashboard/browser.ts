@@ -31,9 +31,9 @@ export function probeOf(page: Page): Promise<PageProbe> {
   return page.evaluate(() => (globalThis as unknown as { __docket: PageProbe }).__docket);
 }
 
-/** A page that fails the test on a script error. */
-export async function openPage(browser: Browser, url: string, errors: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+/** A page (sending `headers` with every request) whose script errors are collected in `errors`, once its first snapshot is in. */
+export async function openPage(browser: Browser, url: string, errors: string[], headers?: Record<string, string>): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, extraHTTPHeaders: headers });
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto(url);
