@@ -27,8 +27,7 @@ export function relative(ms: number, now: number): string {
 /** A progress bar with its figures and message. */
 export function bar(current: number, total: number, message: string | null | undefined): string {
   const share = total > 0 ? Math.min(1, current / total) : 0;
-  const label = `${current}/${total}${total > 0 ? ` (${(share * 100).toFixed(0)}%)` : ''}${message ? ` ${message}` : ''}`;
-  return `<div class="bar" data-current="${current}" data-total="${total}"><i style="width:${(share * 100).toFixed(1)}%"></i><span>${h(label)}</span></div>`;
+  return `<div class="bar" data-current="${current}" data-total="${total}"><i style="width:${(share * 100).toFixed(1)}%"></i><span>${h(barLabel(current, total, message))}</span></div>`;
 }
 
 /** The state as a coloured word. */
@@ -36,34 +35,68 @@ export function stateWord(state: string): string {
   return `<span class="state-${h(state)}">${h(state)}</span>`;
 }
 
+interface Drawn {
+  readonly rows: Map<string, HTMLElement>;
+  readonly items: Map<string, unknown>;
+}
+
+const drawnBodies = new WeakMap<HTMLElement, Drawn>();
+
 /**
  * Keeps a table body's rows in step with `items`: a row whose item is the same object as last
  * time is left alone, a changed one is drawn again, and rows come in the items' order.
  */
 export function syncRows<T>(body: HTMLElement, items: readonly T[], keyOf: (item: T) => string, draw: (item: T) => string): void {
-  const byKey = new Map<string, HTMLElement>();
-  for (const child of Array.from(body.children) as HTMLElement[]) {
-    if (child.dataset.key !== undefined) byKey.set(child.dataset.key, child);
-    else child.remove();
+  let drawn = drawnBodies.get(body);
+  if (!drawn) {
+    body.textContent = '';
+    drawn = { rows: new Map(), items: new Map() };
+    drawnBodies.set(body, drawn);
   }
-  const drawn = rowItems.get(body) ?? new Map<string, unknown>();
-  const next = new Map<string, unknown>();
+  const left = new Set(drawn.rows.keys());
   let at = 0;
   for (const item of items) {
     const key = keyOf(item);
-    let row = byKey.get(key);
+    let row = drawn.rows.get(key);
     if (!row) {
       row = document.createElement('tr');
       row.dataset.key = key;
+      drawn.rows.set(key, row);
     }
-    if (drawn.get(key) !== item) row.innerHTML = draw(item);
-    byKey.delete(key);
-    next.set(key, item);
+    if (drawn.items.get(key) !== item) {
+      row.innerHTML = draw(item);
+      drawn.items.set(key, item);
+    }
+    left.delete(key);
     if (body.children[at] !== row) body.insertBefore(row, body.children[at] ?? null);
     at++;
   }
-  for (const row of byKey.values()) row.remove();
-  rowItems.set(body, next);
+  for (const key of left) {
+    drawn.rows.get(key)?.remove();
+    drawn.rows.delete(key);
+    drawn.items.delete(key);
+  }
 }
 
-const rowItems = new WeakMap<HTMLElement, Map<string, unknown>>();
+/**
+ * Moves the progress bar of one drawn row to `item`'s progress without drawing the row again;
+ * false when the row or its bar is not on the page (then draw it with {@link syncRows}).
+ */
+export function patchBar(body: HTMLElement, key: string, item: unknown, progress: { current: number; total: number; message: string | null }): boolean {
+  const drawn = drawnBodies.get(body);
+  const bar = drawn?.rows.get(key)?.querySelector<HTMLElement>('.bar');
+  if (!drawn || !bar) return false;
+  const { current, total, message } = progress;
+  const share = total > 0 ? Math.min(1, current / total) : 0;
+  bar.dataset.current = String(current);
+  bar.dataset.total = String(total);
+  (bar.firstElementChild as HTMLElement).style.width = `${(share * 100).toFixed(1)}%`;
+  (bar.lastElementChild as HTMLElement).textContent = barLabel(current, total, message);
+  drawn.items.set(key, item);
+  return true;
+}
+
+function barLabel(current: number, total: number, message: string | null | undefined): string {
+  const share = total > 0 ? Math.min(1, current / total) : 0;
+  return `${current}/${total}${total > 0 ? ` (${(share * 100).toFixed(0)}%)` : ''}${message ? ` ${message}` : ''}`;
+}

@@ -21,6 +21,8 @@ export class Model {
   loads = 0;
   /** Progress reports taken in since the last frame (for the page's own latency figures). */
   readonly progressed: number[] = [];
+  /** The rows whose progress alone changed since the last frame, by docket. */
+  readonly moved = new Map<string, Set<string>>();
 
   load(snapshot: WireSnapshot): void {
     this.readOnly = snapshot.readOnly;
@@ -40,7 +42,12 @@ export class Model {
         break;
       case 'progress': {
         const row = docket.rows.get(delta.key);
-        if (row) docket.rows.set(delta.key, { ...row, progress: delta.progress });
+        if (row) {
+          docket.rows.set(delta.key, { ...row, progress: delta.progress });
+          let moved = this.moved.get(docket.name);
+          if (!moved) this.moved.set(docket.name, (moved = new Set()));
+          moved.add(delta.key);
+        }
         this.progressed.push(delta.progress.updatedAt);
         break;
       }

@@ -1,6 +1,6 @@
 /** The page's views, drawn from the model. Every value goes through `h()` (escaped). */
 import type { WireExecution, WireOutcome, WireRow, WireTimelineEntry } from '../dashboard-wire';
-import { bar, clock, dateTime, h, relative, stateWord, syncRows } from './dom.js';
+import { bar, clock, dateTime, h, patchBar, relative, stateWord, syncRows } from './dom.js';
 import type { DocketModel, Model } from './model.js';
 
 /** The tabs of the page, in the order of its navigation. */
@@ -16,13 +16,14 @@ const cancelButton = (model: Model, docket: string, key: string): string =>
 export function skeleton(tab: Tab, model: Model): string {
   const parts = [...model.dockets.values()].map((d, i) => {
     const title = model.dockets.size > 1 ? `<h2>${h(d.name)}</h2>` : '';
-    const table = (id: string, heads: string[], caption: string): string =>
-      `<section><h2>${caption} <span class="count" id="${id}-count"></span></h2><table><thead><tr>${heads.map((x) => `<th>${x}</th>`).join('')}</tr></thead><tbody id="${id}-${i}"></tbody></table></section>`;
+    // A table laid out by its header's widths: a row that changes does not lay out the others again.
+    const table = (id: string, heads: string[], caption: string, widths?: number[]): string =>
+      `<section><h2>${caption} <span class="count" id="${id}-count"></span></h2><table${widths ? ' class="fixed"' : ''}><thead><tr>${heads.map((x, j) => `<th${widths ? ` style="width:${widths[j]}%"` : ''}>${x}</th>`).join('')}</tr></thead><tbody id="${id}-${i}"></tbody></table></section>`;
     switch (tab) {
       case 'overview':
         return `${title}<div id="overview-${i}"></div>`;
       case 'running':
-        return title + table('running', ['Call', 'Key', 'Worker', 'Elapsed', 'Progress', ''], 'Running');
+        return title + table('running', ['Call', 'Key', 'Worker', 'Elapsed', 'Progress', ''], 'Running', [33, 17, 12, 7, 24, 7]);
       case 'waiting':
         return title + table('queued', ['Call', 'Key', 'Queued', 'Attempt', ''], 'Queued') + table('scheduled', ['Call', 'Key', 'Due', 'Waiting for', 'Repeats', ''], 'Scheduled');
       case 'outcomes':
@@ -40,6 +41,23 @@ function strikeForm(d: DocketModel, i: number): string {
   const tasks = [...new Set(d.meta.workers.flatMap((w) => w.tasks))].sort();
   const options = tasks.map((t) => `<option>${h(t)}</option>`).join('');
   return `<form data-action="strike" data-docket="${h(d.name)}"><input name="task" list="tasks-${i}" placeholder="task name" required><datalist id="tasks-${i}">${options}</datalist> <button>Strike</button></form>`;
+}
+
+/**
+ * Moves the bars of the running rows whose progress alone changed, without a walk of the lists;
+ * false when something else changed too (then {@link drawTab} draws the tab).
+ */
+export function moveBars(tab: Tab, model: Model): boolean {
+  if (tab !== 'running') return true; // no other tab shows progress
+  let ok = true;
+  [...model.dockets.values()].forEach((d, i) => {
+    const body = document.getElementById(`running-${i}`);
+    for (const key of model.moved.get(d.name) ?? []) {
+      const row = d.rows.get(key);
+      if (!body || !row?.progress || !patchBar(body, key, row, row.progress)) ok = false;
+    }
+  });
+  return ok;
 }
 
 /** Fills the tab's sections from the model. */

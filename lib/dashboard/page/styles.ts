@@ -22,11 +22,14 @@ h2 .count { color: var(--muted); font-weight: 400; }
 .card .n { font-size: 1.5rem; font-weight: 600; }
 .card .l { color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; }
 table { border-collapse: collapse; width: 100%; }
+table.fixed { table-layout: fixed; }
+table.fixed td { overflow: hidden; text-overflow: ellipsis; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 500; font-size: .8rem; }
 td.call, td.key { font-family: ui-monospace, monospace; font-size: .85rem; word-break: break-all; }
 a { color: var(--accent); }
-.bar { position: relative; height: 1.1rem; background: var(--bar); border-radius: 3px; min-width: 10rem; overflow: hidden; }
+.bar { position: relative; height: 1.1rem; background: var(--bar); border-radius: 3px; overflow: hidden; contain: strict; }
+.bar > span { white-space: nowrap; }
 .bar > i { position: absolute; inset: 0 auto 0 0; background: var(--accent); opacity: .75; }
 .bar > span { position: relative; padding: 0 .4rem; font-size: .75rem; line-height: 1.1rem; }
 .state-completed { color: var(--ok); } .state-failed { color: var(--bad); } .state-cancelled { color: var(--muted); }

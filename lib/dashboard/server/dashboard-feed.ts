@@ -24,6 +24,12 @@ export interface FeedLogger {
   warn(message: string): void;
 }
 
+interface Batch {
+  readonly id: number;
+  /** The batch's deltas as JSON. */
+  readonly text: string;
+}
+
 interface Client {
   readonly subscriber: Subscriber<MessageEvent>;
   ready: boolean;
@@ -36,7 +42,8 @@ export class DashboardFeed {
   private starting?: Promise<Map<string, DocketBoard>>;
   private epoch = '';
   private lastId = 0;
-  private ring: { id: number; deltas: WireDelta[] }[] = [];
+  /** Recent batches, each serialized once for every page (and for a page that resumes). */
+  private ring: Batch[] = [];
   private queue: WireDelta[] = [];
   private flushScheduled = false;
   private linger?: NodeJS.Timeout;
@@ -152,7 +159,7 @@ export class DashboardFeed {
   private flush(): void {
     this.flushScheduled = false;
     if (this.queue.length === 0) return;
-    const batch = { id: ++this.lastId, deltas: this.queue };
+    const batch: Batch = { id: ++this.lastId, text: JSON.stringify(this.queue) };
     this.queue = [];
     this.ring.push(batch);
     if (this.ring.length > RING_BATCHES) this.ring.splice(0, this.ring.length - RING_BATCHES);
@@ -161,7 +168,7 @@ export class DashboardFeed {
   }
 
   /** The batches after `lastEventId`, or undefined when it is not of this run of the boards or reaches back too far. */
-  private missedSince(lastEventId: string | undefined): { id: number; deltas: WireDelta[] }[] | undefined {
+  private missedSince(lastEventId: string | undefined): Batch[] | undefined {
     const match = /^([0-9a-z]+):(\d+)$/.exec(lastEventId ?? '');
     if (!match || match[1] !== this.epoch) return undefined;
     const seen = Number(match[2]);
@@ -171,8 +178,8 @@ export class DashboardFeed {
     return this.ring.filter((batch) => batch.id > seen);
   }
 
-  private batchEvent(batch: { id: number; deltas: WireDelta[] }): MessageEvent {
-    return { type: 'deltas', id: this.idOf(batch.id), data: batch.deltas };
+  private batchEvent(batch: Batch): MessageEvent {
+    return { type: 'deltas', id: this.idOf(batch.id), data: batch.text };
   }
 
   private idOf(n: number): string {
