@@ -30,6 +30,7 @@ const flag = (name: string, fallback: string): string => {
 const SIZES = flag('sizes', '100,1000').split(',').map(Number);
 const WINDOW_MS = Number(flag('window', '5000'));
 const ROUNDS = Number(flag('rounds', '3'));
+const QUERY = flag('query', '');
 const EVERY_MS = 500;
 const silent = { log: (): void => undefined, warn: (): void => undefined, error: (): void => undefined, debug: (): void => undefined, verbose: (): void => undefined };
 
@@ -89,8 +90,8 @@ async function measureSize(url: string, browser: Browser, n: number): Promise<Re
   const probe = (page: Page): Promise<Probe> => page.evaluate(() => (globalThis as unknown as { __docket: Probe }).__docket);
   const open = async (): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${base}/docket?measure#/running`);
-    await page.waitForFunction((count) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('tbody[id^="running"] tr').length >= count, n, { timeout: 60_000, polling: 200 });
+    await page.goto(`${base}/docket?measure${QUERY ? `&${QUERY}` : ''}#/running`);
+    await page.waitForFunction((count) => (globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }).document.getElementById('running-count')?.textContent === `(${count})`, n, { timeout: 60_000, polling: 200 });
     pages.push(page);
     return page;
   };

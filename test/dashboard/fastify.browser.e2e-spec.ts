@@ -12,6 +12,8 @@ import { dropDocket, redisUrl, uniqueName } from '../support/docket-test';
 import { launchChromium, openPage, waitFor } from './browser';
 
 let release = (): void => undefined;
+let releaseAll = (): void => undefined;
+const heldBack = new Promise<void>((resolve) => (releaseAll = resolve));
 
 @Injectable()
 class ReportTasks {
@@ -22,6 +24,12 @@ class ReportTasks {
     await new Promise<void>((resolve) => (release = resolve));
     await progress.increment();
     return 'built';
+  }
+
+  @Task()
+  async hold(@Progress() progress: ExecutionProgress): Promise<void> {
+    await progress.setTotal(1);
+    await heldBack;
   }
 }
 
@@ -36,7 +44,7 @@ const name = uniqueName('fastify-dashboard');
 
 @Module({
   imports: [
-    DocketModule.forRoot({ name, url: redisUrl(), worker: { concurrency: 2 } }),
+    DocketModule.forRoot({ name, url: redisUrl(), worker: { concurrency: 200 } }),
     DocketDashboardModule.forRoot({ path: 'ops/docket/', guard: OpsOnly }),
   ],
   providers: [ReportTasks],
@@ -57,6 +65,7 @@ describe('the dashboard on Fastify', () => {
   });
 
   afterAll(async () => {
+    releaseAll();
     await browser?.close();
     const { docket } = app.get(DocketService);
     await app.close();
@@ -73,6 +82,35 @@ describe('the dashboard on Fastify', () => {
     await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/outcomes'));
     await waitFor(page, `tr[data-key^="${execution.key}@"] .state-completed`);
     await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps only the running rows near the screen in the page, and shows the others as it scrolls', async () => {
+    const errors: string[] = [];
+    const page = await openPage(browser, `${base}/ops/docket#/running`, errors, { 'x-role': 'ops' });
+    const service = app.get(DocketService);
+    const added = await service.docket.addMany(Array.from({ length: 150 }, () => service.docket.call('hold')()));
+    const keysInPage = (): Promise<string[]> =>
+      page.evaluate(() => Array.from((globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ dataset: { key: string } }> } }).document.querySelectorAll('tbody[id^="running"] tr'), (tr) => tr.dataset.key));
+    await page.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } }).document.getElementById('running-count')?.textContent === '(150)', undefined, { polling: 50 });
+    const top = await keysInPage();
+    // Scrolled through a screen at a time, each frame drawn before the rows are read.
+    const seen = new Set(top);
+    let most = top.length;
+    for (let y = 600; y < 150 * 30 + 1_200; y += 600) {
+      await page.evaluate(async (to) => {
+        const g = globalThis as unknown as { scrollTo(x: number, y: number): void; requestAnimationFrame(f: () => void): void };
+        g.scrollTo(0, to);
+        await new Promise<void>((resolve) => g.requestAnimationFrame(() => g.requestAnimationFrame(resolve)));
+      }, y);
+      const keys = await keysInPage();
+      most = Math.max(most, keys.length);
+      for (const key of keys) seen.add(key);
+    }
+    expect(most).toBeLessThan(150);
+    expect(seen).toEqual(new Set(added.map((e) => e.key)));
+    await page.close();
+    releaseAll();
     expect(errors).toEqual([]);
   });
 });

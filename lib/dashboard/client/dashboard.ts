@@ -138,6 +138,11 @@ document.addEventListener('submit', (event) => {
   const task = (new FormData(form).get('task') ?? '').toString().trim();
   if (task) void act(`dockets/${encodeURIComponent(form.dataset.docket ?? '')}/tasks/${encodeURIComponent(task)}/strike`);
 });
+// Scrolled: other rows of the running table come near the screen.
+window.addEventListener('scroll', () => {
+  model.structural = true;
+  schedule();
+}, { passive: true });
 window.addEventListener('hashchange', () => {
   route = routeOf(location.hash);
   detail = undefined;

@@ -84,8 +84,12 @@ export function syncRows<T>(body: HTMLElement, items: readonly T[], keyOf: (item
  */
 export function patchBar(body: HTMLElement, key: string, item: unknown, progress: { current: number; total: number; message: string | null }): boolean {
   const drawn = drawnBodies.get(body);
-  const bar = drawn?.rows.get(key)?.querySelector<HTMLElement>('.bar');
-  if (!drawn || !bar) return false;
+  if (!drawn) return false;
+  const row = drawn.rows.get(key);
+  // Not on the page (beyond the rows shown): nothing to move.
+  if (!row) return true;
+  const bar = row.querySelector<HTMLElement>('.bar');
+  if (!bar) return false;
   const { current, total, message } = progress;
   const share = total > 0 ? Math.min(1, current / total) : 0;
   bar.dataset.current = String(current);

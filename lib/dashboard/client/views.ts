@@ -74,7 +74,8 @@ export function drawTab(tab: Tab, model: Model, now: number): void {
       if (el) el.innerHTML = overview(d, running.length, queued.length, scheduled.length);
     } else if (tab === 'running') {
       count('running', running.length);
-      fill(body('running'), running, (r) => runningRow(model, d.name, r, now));
+      const tbody = body('running');
+      if (tbody) syncRows(tbody, visible(tbody, running), (r) => r.key, (r) => runningRow(model, d.name, r, now));
     } else if (tab === 'waiting') {
       count('queued', queued.length);
       count('scheduled', scheduled.length);
@@ -94,6 +95,25 @@ export function drawTab(tab: Tab, model: Model, now: number): void {
         `<td class="strike">${h(s.text)}</td><td>${model.readOnly || !s.task ? '' : `<button data-action="restore" data-docket="${h(d.name)}" data-task="${h(s.task)}">Restore</button>`}</td>`);
     }
   });
+}
+
+/** The running table's rows have one height, so only those near the screen are in the page. */
+const ROW_PX = 30;
+const MARGIN_ROWS = 30;
+
+/**
+ * The rows near the screen, the others stood in for by the table's margins (a thousand rows
+ * whose bars move every frame would cost the browser a layout of all of them).
+ */
+function visible<T>(body: HTMLElement, rows: readonly T[]): readonly T[] {
+  const table = body.parentElement as HTMLElement;
+  const offset = table.getBoundingClientRect().top + window.scrollY - parseFloat(table.style.marginTop || '0');
+  const first = Math.max(0, Math.min(rows.length, Math.floor((window.scrollY - offset) / ROW_PX) - MARGIN_ROWS));
+  const count = Math.ceil(window.innerHeight / ROW_PX) + 2 * MARGIN_ROWS;
+  const shown = rows.slice(first, first + count);
+  table.style.marginTop = `${first * ROW_PX}px`;
+  table.style.marginBottom = `${Math.max(0, rows.length - first - shown.length) * ROW_PX}px`;
+  return shown;
 }
 
 function fill(body: HTMLElement | null, rows: readonly WireRow[], draw: (r: WireRow) => string): void {

@@ -23,7 +23,8 @@ h2 .count { color: var(--muted); font-weight: 400; }
 .card .l { color: var(--muted); font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; }
 table { border-collapse: collapse; width: 100%; }
 table.fixed { table-layout: fixed; }
-table.fixed td { overflow: hidden; text-overflow: ellipsis; }
+table.fixed td { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+table.fixed tbody tr { height: 30px; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 500; font-size: .8rem; }
 td.call, td.key { font-family: ui-monospace, monospace; font-size: .85rem; word-break: break-all; }
