@@ -50,6 +50,7 @@ interface Probe {
   longTasks: number;
 }
 
+let made = 0;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const pct = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -65,7 +66,7 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60
 }
 
 async function measureSize(url: string, browser: Browser, n: number): Promise<Record<string, number>> {
-  const name = `bench-dashboard-${n}-${process.pid}`;
+  const name = `bench-dashboard-${n}-${process.pid}-${++made}`;
   @Module({ imports: [DocketModule.forRoot({ name, url, worker: false, executionTtl: 0 }), DocketDashboardModule.forRoot()] })
   class BenchApp {}
   const app: INestApplication = await NestFactory.create(BenchApp, { logger: silent });

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { DocketService } from 'nestjs-docket';
 import { AppModule } from '../../sample/src/app.module';
@@ -151,6 +152,20 @@ describe('the dashboard in Chromium (the sample app, actions allowed)', () => {
     // The browser came back on its own, saying what it had; it was sent what it missed, not a snapshot.
     expect(resumedFrom).toEqual([expect.stringMatching(/^[0-9a-z]+:\d+$/)]);
     expect((await probeOf(page)).snapshots).toBe(1);
+  });
+
+  it('drops garbage heard on the events channels, and goes on showing real events', async () => {
+    const docket = app.get(DocketService).docket;
+    await tab('outcomes');
+    const admin = new Redis(redisUrl());
+    try {
+      for (const message of ['x', 'null', '{}', '[]', '{"type":"state","key":"k"}', '{"type":"progress","key":"k","seq":"two"}']) await admin.publish(docket.keys.events('garbage'), message);
+    } finally {
+      admin.disconnect();
+    }
+    const key = await post('/orders/receipts', { customerId: 'after-garbage', email: 'x@example.com' });
+    await waitFor(page, `${outcome(key)} .state-completed`);
+    expect(await page.$$('tr[data-key^="garbage"], tr[data-key^="k@"]')).toEqual([]);
   });
 
   it('refuses an action without the dashboard header (CSRF), naming it', async () => {

@@ -122,7 +122,7 @@ function fill(body: HTMLElement | null, rows: readonly WireRow[], draw: (r: Wire
 
 function runningRow(model: Model, docket: string, r: WireRow, now: number): string {
   const progress = r.progress ? bar(r.progress.current, r.progress.total, r.progress.message) : '<span class="muted">no progress yet</span>';
-  return `<td class="call">${h(r.call)}</td><td class="key">${link(docket, r.key)}</td><td>${h(r.worker ?? '')}</td><td data-since="${r.startedAt ?? now}">${h(clock(now - (r.startedAt ?? now)))}</td><td>${progress}</td><td>${cancelButton(model, docket, r.key)}</td>`;
+  return `<td class="call" title="${h(r.call)}">${h(r.call)}</td><td class="key">${link(docket, r.key)}</td><td>${h(r.worker ?? '')}</td><td data-since="${r.startedAt ?? now}">${h(clock(now - (r.startedAt ?? now)))}</td><td>${progress}</td><td>${cancelButton(model, docket, r.key)}</td>`;
 }
 
 function outcomeRow(docket: string, o: WireOutcome): string {

@@ -1,7 +1,8 @@
 /**
  * The dashboard's one stream per page: a snapshot first, then batches of deltas, each batch
  * numbered so that a page that reconnects with `Last-Event-ID` gets what it missed from a ring of
- * recent batches (or a new snapshot when the ring no longer reaches back that far). The boards run
+ * recent batches (5,000 and 16 MiB at most), or a new snapshot when the ring no longer reaches back
+ * that far. The boards run
  * only while a page is open, and a little after, so that a reconnect finds them.
  */
 import type { MessageEvent } from '@nestjs/common';
@@ -15,6 +16,8 @@ const LINGER_MS = 30_000;
 /** How often workers, strikes and the quarantine are read again while a page is open. */
 const META_MS = 2_000;
 const RING_BATCHES = 5_000;
+/** …and at most this many characters of them (a burst of large batches does not grow it without end). */
+const RING_CHARS = 16 * 1024 * 1024;
 const KEEPALIVE_MS = 15_000;
 /** What a page's EventSource waits before it reconnects. */
 const RETRY_MS = 1_000;
@@ -44,6 +47,7 @@ export class DashboardFeed {
   private lastId = 0;
   /** Recent batches, each serialized once for every page (and for a page that resumes). */
   private ring: Batch[] = [];
+  private ringChars = 0;
   private queue: WireDelta[] = [];
   private flushScheduled = false;
   private linger?: NodeJS.Timeout;
@@ -114,6 +118,7 @@ export class DashboardFeed {
       this.epoch = Date.now().toString(36);
       this.lastId = 0;
       this.ring = [];
+      this.ringChars = 0;
       const sink = { emit: (delta: WireDelta) => this.push(delta), warn: (message: string) => this.logger.warn(message) };
       const boards = new Map(this.dockets().map((docket) => [docket.name, new DocketBoard(docket, sink)]));
       try {
@@ -162,7 +167,10 @@ export class DashboardFeed {
     const batch: Batch = { id: ++this.lastId, text: JSON.stringify(this.queue) };
     this.queue = [];
     this.ring.push(batch);
-    if (this.ring.length > RING_BATCHES) this.ring.splice(0, this.ring.length - RING_BATCHES);
+    this.ringChars += batch.text.length;
+    let drop = 0;
+    while (this.ring.length - drop > 1 && (this.ring.length - drop > RING_BATCHES || this.ringChars > RING_CHARS)) this.ringChars -= this.ring[drop++].text.length;
+    if (drop > 0) this.ring.splice(0, drop);
     const event = this.batchEvent(batch);
     for (const client of this.clients) if (client.ready) client.subscriber.next(event);
   }
