@@ -110,22 +110,11 @@ export interface WireTimelineEntry {
   readonly message?: string | null;
 }
 
-/** `GET …/api/dockets/:docket/executions/:key`: one execution. */
-export interface WireExecution {
+/** `GET …/api/dockets/:docket/executions/:key`: one execution, its outcome and what was heard of it. */
+export interface WireExecution extends Omit<WireRow, 'attempt'> {
   readonly docket: string;
-  readonly key: string;
-  readonly task: string;
-  readonly call: string;
-  readonly state: WireState;
-  readonly when: number;
-  readonly worker?: string;
-  readonly startedAt?: number;
   readonly completedAt?: number;
   readonly attempt: number;
-  readonly error?: string;
-  readonly waitingFor?: string;
-  readonly recurrence?: string;
-  readonly progress?: WireProgress;
   /** The result, rendered as JSON text (cut at 4 KiB); absent unless COMPLETED with one. */
   readonly result?: string;
   /** The events this server heard for it, oldest first (it keeps the last 50 of recent executions). */
