@@ -25,7 +25,10 @@ export function relative(ms: number, now: number): string {
 }
 
 /** A progress bar with its figures and message. */
-export function bar(current: number, total: number, message: string | null | undefined): string {
+export function bar(currentIn: number, totalIn: number, message: string | null | undefined): string {
+  // Numbers as far as the server knows; made numbers again here, since they go into attributes.
+  const current = Number(currentIn) || 0;
+  const total = Number(totalIn) || 0;
   const share = total > 0 ? Math.min(1, current / total) : 0;
   return `<div class="bar" data-current="${current}" data-total="${total}"><i style="width:${(share * 100).toFixed(1)}%"></i><span>${h(barLabel(current, total, message))}</span></div>`;
 }

@@ -122,7 +122,7 @@ function fill(body: HTMLElement | null, rows: readonly WireRow[], draw: (r: Wire
 
 function runningRow(model: Model, docket: string, r: WireRow, now: number): string {
   const progress = r.progress ? bar(r.progress.current, r.progress.total, r.progress.message) : '<span class="muted">no progress yet</span>';
-  return `<td class="call" title="${h(r.call)}">${h(r.call)}</td><td class="key">${link(docket, r.key)}</td><td>${h(r.worker ?? '')}</td><td data-since="${r.startedAt ?? now}">${h(clock(now - (r.startedAt ?? now)))}</td><td>${progress}</td><td>${cancelButton(model, docket, r.key)}</td>`;
+  return `<td class="call" title="${h(r.call)}">${h(r.call)}</td><td class="key">${link(docket, r.key)}</td><td>${h(r.worker ?? '')}</td><td data-since="${h(r.startedAt ?? now)}">${h(clock(now - (r.startedAt ?? now)))}</td><td>${progress}</td><td>${cancelButton(model, docket, r.key)}</td>`;
 }
 
 function outcomeRow(docket: string, o: WireOutcome): string {
@@ -161,7 +161,7 @@ export function executionView(e: WireExecution, timeline: readonly WireTimelineE
   if (e.worker) rows.push(['Worker', h(e.worker)]);
   if (e.startedAt) rows.push(['Started', h(dateTime(e.startedAt))]);
   if (e.completedAt) rows.push(['Finished', `${h(dateTime(e.completedAt))}${e.startedAt ? ` (took ${h(clock(e.completedAt - e.startedAt))})` : ''}`]);
-  else if (e.startedAt) rows.push(['Elapsed', `<span data-since="${e.startedAt}">${h(clock(now - e.startedAt))}</span>`]);
+  else if (e.startedAt) rows.push(['Elapsed', `<span data-since="${h(e.startedAt)}">${h(clock(now - e.startedAt))}</span>`]);
   rows.push(['Attempt', h(e.attempt)]);
   if (e.waitingFor) rows.push(['Waiting for', h(e.waitingFor)]);
   if (e.recurrence) rows.push(['Repeats', h(e.recurrence)]);
