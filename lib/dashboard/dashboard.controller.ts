@@ -1,8 +1,9 @@
 /**
  * The dashboard's routes, under the path the module was given: the page, its files, its one
- * event stream, one execution, and the actions (POST, refused unless allowed).
+ * event stream, one execution (`api/dockets/:docket/execution?key=`), and the actions (POST
+ * `…/cancel?key=`, `…/strike?task=`, `…/restore?task=`; refused unless allowed).
  */
-import { Controller, Get, NotFoundException, Header, Headers, HttpCode, Param, Post, Query, Req, Res, Sse, UseGuards, type MessageEvent, type Type } from '@nestjs/common';
+import { BadRequestException, Controller, Get, NotFoundException, Header, Headers, HttpCode, Param, Post, Query, Req, Res, Sse, UseGuards, type MessageEvent, type Type } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import type { WireExecution } from './dashboard-wire';
 import { DashboardAccessGuard } from './dashboard-access.guard';
@@ -13,6 +14,12 @@ import { dashboardHtml, dashboardScript, dashboardStyles } from './page/assets';
 function basePath(request: { originalUrl?: string; url?: string }, suffixLength: number): string {
   const path = (request.originalUrl ?? request.url ?? '').split('?')[0].replace(/\/+$/, '');
   return suffixLength > 0 ? path.slice(0, -suffixLength) : path;
+}
+
+/** A query parameter that must be there, once. */
+function required(value: string | string[] | undefined, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new BadRequestException(`The query parameter "${name}" is required, once.`);
+  return value;
 }
 
 /** @internal A controller class mounted at `path`. */
@@ -49,27 +56,28 @@ export function dashboardController(path: string): Type<unknown> {
       return this.dashboard.feed.stream(lastEventId ?? fromQuery);
     }
 
-    @Get('api/dockets/:docket/executions/:key')
-    execution(@Param('docket') docket: string, @Param('key') key: string): Promise<WireExecution> {
-      return this.dashboard.execution(docket, key);
+    // Keys and task names go in the query: a path segment of '.' or '..' would be resolved away by the browser.
+    @Get('api/dockets/:docket/execution')
+    execution(@Param('docket') docket: string, @Query('key') key?: string): Promise<WireExecution> {
+      return this.dashboard.execution(docket, required(key, 'key'));
     }
 
-    @Post('api/dockets/:docket/executions/:key/cancel')
+    @Post('api/dockets/:docket/cancel')
     @HttpCode(200)
-    cancel(@Param('docket') docket: string, @Param('key') key: string): Promise<{ outcome: string }> {
-      return this.dashboard.cancel(docket, key);
+    cancel(@Param('docket') docket: string, @Query('key') key?: string): Promise<{ outcome: string }> {
+      return this.dashboard.cancel(docket, required(key, 'key'));
     }
 
-    @Post('api/dockets/:docket/tasks/:task/strike')
+    @Post('api/dockets/:docket/strike')
     @HttpCode(200)
-    strike(@Param('docket') docket: string, @Param('task') task: string): Promise<{ changed: boolean }> {
-      return this.dashboard.strike(docket, task, false);
+    strike(@Param('docket') docket: string, @Query('task') task?: string): Promise<{ changed: boolean }> {
+      return this.dashboard.strike(docket, required(task, 'task'), false);
     }
 
-    @Post('api/dockets/:docket/tasks/:task/restore')
+    @Post('api/dockets/:docket/restore')
     @HttpCode(200)
-    restore(@Param('docket') docket: string, @Param('task') task: string): Promise<{ changed: boolean }> {
-      return this.dashboard.strike(docket, task, true);
+    restore(@Param('docket') docket: string, @Query('task') task?: string): Promise<{ changed: boolean }> {
+      return this.dashboard.strike(docket, required(task, 'task'), true);
     }
   }
   return DocketDashboardController;

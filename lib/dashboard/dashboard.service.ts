@@ -2,7 +2,7 @@
  * The dashboard's server side: which dockets it shows, its feed, one execution's details, and
  * the actions.
  */
-import { Inject, Injectable, Logger, NotFoundException, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, InternalServerErrorException, Logger, NotFoundException, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { InvalidOptionsError } from '../core/errors/docket.errors';
 import { isTerminal } from '../core/execution/execution-state.enum';
@@ -10,14 +10,14 @@ import { Docket } from '../core/producer/docket';
 import { DocketService } from '../nest/docket.service';
 import type { WireExecution, WireState } from './dashboard-wire';
 import { DASHBOARD_OPTIONS, type ResolvedDashboardOptions } from './dashboard.options';
-import { callOf } from './server/board-rows';
+import { callOf, clip } from './server/board-rows';
 import { DashboardFeed } from './server/dashboard-feed';
 
 const RESULT_TEXT_LIMIT = 4_096;
 
 /** @internal */
 @Injectable()
-export class DashboardService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DashboardService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly feed: DashboardFeed;
   private dockets: Docket[] = [];
   private readonly logger = new Logger('DocketDashboard');
@@ -51,7 +51,8 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     this.dockets = wanted.map((name) => found.get(name)!);
   }
 
-  onApplicationShutdown(): void {
+  /** Ends the pages' streams first, so that the HTTP server does not wait for them to close. */
+  onModuleDestroy(): void {
     this.feed.close();
   }
 
@@ -65,7 +66,9 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   /** One execution: its call, outcome and the timeline this server heard. */
   async execution(docketName: string, key: string): Promise<WireExecution> {
     const docket = this.docket(docketName);
-    const record = await docket.withStore((store) => store.read(key));
+    const record = await docket.withStore((store) => store.read(key)).catch((err: unknown) => {
+      throw new InternalServerErrorException(`The record of execution "${key}" of docket "${docketName}" could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    });
     if (!record) throw new NotFoundException(`Docket "${docketName}" has no execution "${key}" (never added, or its record expired).`);
     const p = record.progress;
     return {
@@ -79,10 +82,10 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       startedAt: record.startedAt,
       completedAt: record.completedAt,
       attempt: record.attempt,
-      error: record.error,
+      error: clip(record.error),
       waitingFor: record.waitingFor,
       recurrence: record.recurrence,
-      progress: p && { current: p.current, total: p.total, message: p.message, updatedAt: p.updatedAt },
+      progress: p && { current: p.current, total: p.total, message: clip(p.message), updatedAt: p.updatedAt },
       result: isTerminal(record.state) && record.result !== undefined ? resultText(docket, record.result) : undefined,
       timeline: this.feed.board(docketName)?.timeline(key) ?? [],
     };

@@ -127,9 +127,10 @@ describe('the dashboard in Chromium (the sample app, actions allowed)', () => {
     expect(await docket.strikes()).toEqual([]);
   });
 
-  it('cancels a scheduled run from the page; queued and scheduled runs say why they wait', async () => {
+  it('cancels a scheduled run from the page, whatever its key; queued and scheduled runs say why they wait', async () => {
     const docket = app.get(DocketService).docket;
-    const later = await docket.add('sendReceipt', { delay: 3_600_000 })('bob', 'bob@example.com');
+    // A key a browser would resolve away as a path segment.
+    const later = await docket.add('sendReceipt', { delay: 3_600_000, key: '..' })('bob', 'bob@example.com');
     await tab('waiting');
     await waitFor(page, `${row(later.key)} button[data-action="cancel"]`);
     expect(await page.textContent(row(later.key))).toContain('its time');
@@ -168,8 +169,20 @@ describe('the dashboard in Chromium (the sample app, actions allowed)', () => {
     expect(await page.$$('tr[data-key^="garbage"], tr[data-key^="k@"]')).toEqual([]);
   });
 
+  it('says why an execution cannot be shown, and keeps saying it; a link it cannot decode opens the overview', async () => {
+    await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/execution/nowhere/no-such-key'));
+    await waitFor(page, '#execution-failure');
+    const batches = (await probeOf(page)).batches;
+    await post('/orders/receipts', { customerId: 'meanwhile', email: 'm@example.com' });
+    await page.waitForFunction((before) => (globalThis as unknown as { __docket: { batches: number } }).__docket.batches > before, batches, { polling: 50 });
+    expect(await page.textContent('#execution-failure')).toContain('The dashboard shows no docket "nowhere"');
+    const broken = await openPage(browser, `${base}/docket#/execution/docket/%E0%A4%A`, errors);
+    await waitFor(broken, 'nav a.active[href="#/overview"]');
+    await broken.close();
+  });
+
   it('refuses an action without the dashboard header (CSRF), naming it', async () => {
-    const res = await fetch(`${base}/docket/api/dockets/${app.get(DocketService).docket.name}/tasks/sendReceipt/strike`, { method: 'POST' });
+    const res = await fetch(`${base}/docket/api/dockets/${app.get(DocketService).docket.name}/strike?task=sendReceipt`, { method: 'POST' });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { message: string }).message).toContain('x-docket-dashboard: 1');
     expect(await app.get(DocketService).docket.strikes()).toEqual([]);
@@ -203,7 +216,7 @@ describe('the dashboard in Chromium, read-only (the default)', () => {
     const res = await page.evaluate(async (url) => {
       const r = await fetch(url, { method: 'POST', headers: { 'x-docket-dashboard': '1' } });
       return { status: r.status, body: (await r.json()) as { message: string } };
-    }, `${base}/docket/api/dockets/${docket.name}/executions/${waiting.key}/cancel`);
+    }, `${base}/docket/api/dockets/${docket.name}/cancel?key=${encodeURIComponent(waiting.key)}`);
     expect(res.status).toBe(403);
     expect(res.body.message).toContain('read-only');
     expect((await waiting.sync()).state).toBe('scheduled');

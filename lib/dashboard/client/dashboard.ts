@@ -26,9 +26,16 @@ let drawnRoute = '';
 let drawnLoads = -1;
 let frame = 0;
 let detail: { execution: WireExecution; timeline: WireTimelineEntry[] } | undefined;
+/** Why the execution on screen could not be read. */
+let failure: string | undefined;
 
 function routeOf(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  } catch {
+    return { tab: 'overview' }; // a link that is not well encoded
+  }
   if (parts[0] === 'execution' && parts.length >= 3) return { tab: 'execution', docket: parts[1], key: parts.slice(2).join('/') };
   return { tab: (TABS as readonly string[]).includes(parts[0]) ? (parts[0] as Tab) : 'overview' };
 }
@@ -45,7 +52,7 @@ function draw(): void {
   const id = route.tab === 'execution' ? `execution/${route.docket}/${route.key}` : route.tab;
   if (id !== drawnRoute) nav.innerHTML = TABS.map((t) => `<a href="#/${t}" class="${t === route.tab ? 'active' : ''}">${t}</a>`).join('');
   if (route.tab === 'execution') {
-    app.innerHTML = detail ? executionView(detail.execution, detail.timeline, model, now) : '<p class="empty">Loading…</p>';
+    app.innerHTML = detail ? executionView(detail.execution, detail.timeline, model, now) : failure ? `<p class="error" id="execution-failure">${h(failure)}</p>` : '<p class="empty">Loading…</p>';
   } else if (id === drawnRoute && model.loads === drawnLoads && !model.structural && moveBars(route.tab, model)) {
     // Only progress moved: the bars were moved in place.
   } else {
@@ -62,13 +69,14 @@ function draw(): void {
 }
 
 async function openExecution(docket: string, key: string): Promise<void> {
-  const response = await fetch(`${base}/api/dockets/${encodeURIComponent(docket)}/executions/${encodeURIComponent(key)}`);
+  const response = await fetch(`${base}/api/dockets/${encodeURIComponent(docket)}/execution?key=${encodeURIComponent(key)}`);
   if (!response.ok) {
-    app.innerHTML = `<p class="error">${h(((await response.json().catch(() => ({}))) as { message?: string }).message ?? response.statusText)}</p>`;
-    return;
+    failure = ((await response.json().catch(() => ({}))) as { message?: string }).message ?? `${response.status} ${response.statusText}`;
+  } else {
+    const execution = (await response.json()) as WireExecution;
+    detail = { execution, timeline: execution.timeline.slice() };
+    failure = undefined;
   }
-  const execution = (await response.json()) as WireExecution;
-  detail = { execution, timeline: execution.timeline.slice() };
   schedule();
 }
 
@@ -128,15 +136,15 @@ document.addEventListener('click', (event) => {
   const button = (event.target as HTMLElement).closest('button[data-action]') as HTMLButtonElement | null;
   if (!button) return;
   const { action, docket = '', key = '', task = '' } = button.dataset;
-  if (action === 'cancel') void act(`dockets/${encodeURIComponent(docket)}/executions/${encodeURIComponent(key)}/cancel`);
-  if (action === 'restore') void act(`dockets/${encodeURIComponent(docket)}/tasks/${encodeURIComponent(task)}/restore`);
+  if (action === 'cancel') void act(`dockets/${encodeURIComponent(docket)}/cancel?key=${encodeURIComponent(key)}`);
+  if (action === 'restore') void act(`dockets/${encodeURIComponent(docket)}/restore?task=${encodeURIComponent(task)}`);
 });
 document.addEventListener('submit', (event) => {
   const form = event.target as HTMLFormElement;
   if (form.dataset.action !== 'strike') return;
   event.preventDefault();
   const task = (new FormData(form).get('task') ?? '').toString().trim();
-  if (task) void act(`dockets/${encodeURIComponent(form.dataset.docket ?? '')}/tasks/${encodeURIComponent(task)}/strike`);
+  if (task) void act(`dockets/${encodeURIComponent(form.dataset.docket ?? '')}/strike?task=${encodeURIComponent(task)}`);
 });
 // Scrolled: other rows of the running table come near the screen.
 window.addEventListener('scroll', () => {
@@ -145,7 +153,7 @@ window.addEventListener('scroll', () => {
 }, { passive: true });
 window.addEventListener('hashchange', () => {
   route = routeOf(location.hash);
-  detail = undefined;
+  detail = failure = undefined;
   if (route.tab === 'execution') void openExecution(route.docket, route.key);
   schedule();
 });

@@ -9,6 +9,19 @@ import type { Docket } from '../../core/producer/docket';
 import type { ExecutionRecord } from '../../core/store';
 import type { WireOutcome, WireRow, WireState, WireTimelineEntry } from '../dashboard-wire';
 
+/** The most characters of one text (a message, an error, a call) the page is sent. */
+const TEXT_LIMIT = 2_000;
+
+/**
+ * A text cut to what the page shows, saying how long it was.
+ *
+ * @example
+ * clip(error); // 'Error: …… (204800 characters)'
+ */
+export function clip<T extends string | null | undefined>(text: T): T {
+  return (typeof text === 'string' && text.length > TEXT_LIMIT ? `${text.slice(0, TEXT_LIMIT)}… (${text.length} characters)` : text) as T;
+}
+
 /** A row as the server keeps it: what the page sees, and the seq of the last event it took in. */
 export interface BoardRow extends WireRow {
   readonly seq: number;
@@ -32,7 +45,7 @@ export function callOf(docket: Docket, task: string, encodedArgs: string | undef
   }
   if (definition?.describe) {
     try {
-      return definition.describe(args);
+      return clip(definition.describe(args));
     } catch {
       return `${task}(…)`;
     }
@@ -59,8 +72,8 @@ export function rowOf(docket: Docket, record: ExecutionRecord): BoardRow {
     attempt: record.attempt,
     waitingFor: record.waitingFor,
     recurrence: record.recurrence,
-    error: record.error,
-    progress: progress && { current: progress.current, total: progress.total, message: progress.message, updatedAt: progress.updatedAt },
+    error: clip(record.error),
+    progress: progress && { current: progress.current, total: progress.total, message: clip(progress.message), updatedAt: progress.updatedAt },
     seq: record.seq,
   };
 }
@@ -82,8 +95,8 @@ export function rowAfter(row: BoardRow, event: ExecutionStateEvent): BoardRow {
     startedAt: waiting ? undefined : (event.startedAt?.getTime() ?? row.startedAt),
     progress: waiting ? undefined : row.progress,
     attempt: event.attempt ?? row.attempt,
-    waitingFor: event.waitingFor,
-    error: event.error ?? row.error,
+    waitingFor: clip(event.waitingFor),
+    error: clip(event.error) ?? row.error,
     seq: event.seq,
   };
 }
@@ -102,7 +115,7 @@ export function outcomeOf(event: ExecutionStateEvent, known: Pick<WireRow, 'task
     state: event.state as WireOutcome['state'],
     startedAt: event.startedAt?.getTime() ?? known.startedAt,
     completedAt: event.completedAt?.getTime() ?? Date.now(),
-    error: event.error,
+    error: clip(event.error),
     worker: event.worker ?? known.worker,
   };
 }
@@ -121,7 +134,7 @@ export function outcomeOfRecord(docket: Docket, record: ExecutionRecord): WireOu
     state: record.state as WireOutcome['state'],
     startedAt: record.startedAt,
     completedAt: record.completedAt ?? Date.now(),
-    error: record.error,
+    error: clip(record.error),
     worker: record.worker,
   };
 }
@@ -134,8 +147,8 @@ export function outcomeOfRecord(docket: Docket, record: ExecutionRecord): WireOu
  */
 export function entryOf(event: ExecutionEvent): WireTimelineEntry {
   if (event.type === 'progress') {
-    return { at: event.updatedAt.getTime(), type: 'progress', current: event.current, total: event.total, message: event.message };
+    return { at: event.updatedAt.getTime(), type: 'progress', current: event.current, total: event.total, message: clip(event.message) };
   }
   const at = (isTerminal(event.state) ? event.completedAt : event.state === ExecutionState.RUNNING ? event.startedAt : undefined) ?? new Date();
-  return { at: at.getTime(), type: 'state', state: event.state as WireState, worker: event.worker, error: event.error, waitingFor: event.waitingFor };
+  return { at: at.getTime(), type: 'state', state: event.state as WireState, worker: event.worker, error: clip(event.error), waitingFor: clip(event.waitingFor) };
 }

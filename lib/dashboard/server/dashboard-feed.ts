@@ -48,6 +48,7 @@ export class DashboardFeed {
   /** Recent batches, each serialized once for every page (and for a page that resumes). */
   private ring: Batch[] = [];
   private ringChars = 0;
+  private snapshotText?: { id: number; text: string };
   private queue: WireDelta[] = [];
   private flushScheduled = false;
   private linger?: NodeJS.Timeout;
@@ -119,6 +120,7 @@ export class DashboardFeed {
       this.lastId = 0;
       this.ring = [];
       this.ringChars = 0;
+      this.snapshotText = undefined;
       const sink = { emit: (delta: WireDelta) => this.push(delta), warn: (message: string) => this.logger.warn(message) };
       const boards = new Map(this.dockets().map((docket) => [docket.name, new DocketBoard(docket, sink)]));
       try {
@@ -194,7 +196,15 @@ export class DashboardFeed {
     return `${this.epoch}:${n}`;
   }
 
-  private snapshot(boards: Map<string, DocketBoard>): WireSnapshot {
-    return { readOnly: this.readOnly, dockets: [...boards.values()].map((board) => board.view()) };
+  /**
+   * The snapshot as JSON, made once per batch id: every page that connects before the next batch
+   * gets the same text (a burst of connections costs one snapshot, not one each).
+   */
+  private snapshot(boards: Map<string, DocketBoard>): string {
+    if (this.snapshotText?.id !== this.lastId) {
+      const snapshot: WireSnapshot = { readOnly: this.readOnly, dockets: [...boards.values()].map((board) => board.view()) };
+      this.snapshotText = { id: this.lastId, text: JSON.stringify(snapshot) };
+    }
+    return this.snapshotText.text;
   }
 }

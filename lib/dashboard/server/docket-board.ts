@@ -12,7 +12,7 @@ import { readPending } from '../../core/producer/docket-snapshot';
 import { describeStrike } from '../../core/tasks/strike';
 import type { ExecutionRecord } from '../../core/store';
 import type { WireDelta, WireDocket, WireMeta, WireOutcome, WireTimelineEntry } from '../dashboard-wire';
-import { entryOf, outcomeOf, outcomeOfRecord, rowAfter, rowOf, type BoardRow } from './board-rows';
+import { clip, entryOf, outcomeOf, outcomeOfRecord, rowAfter, rowOf, type BoardRow } from './board-rows';
 import { Throughput } from './throughput';
 
 /** Pending and running executions kept per docket (beyond it, new ones are not shown). */
@@ -116,7 +116,7 @@ export class DocketBoard {
     if (!row) return this.readLater(event);
     if (event.seq <= row.seq) return;
     if (event.type === 'progress') {
-      const progress = { current: event.current, total: event.total, message: event.message, updatedAt: event.updatedAt.getTime() };
+      const progress = { current: event.current, total: event.total, message: clip(event.message), updatedAt: event.updatedAt.getTime() };
       this.rows.set(event.key, { ...row, progress, seq: event.seq });
       this.sink.emit({ type: 'progress', docket: this.docket.name, key: event.key, progress });
     } else if (isTerminal(event.state)) {
@@ -163,13 +163,7 @@ export class DocketBoard {
     const keys = [...this.unknown.keys()].filter((key) => !this.reading.has(key));
     if (keys.length === 0) return;
     for (const key of keys) this.reading.add(key);
-    let records: (ExecutionRecord | null)[];
-    try {
-      records = await this.docket.withStore((store) => store.readMany(keys));
-    } catch (err) {
-      this.sink.warn(`could not read ${keys.length} execution(s) of docket "${this.docket.name}": ${String(err)}`);
-      records = keys.map(() => null);
-    }
+    const records = await this.docket.withStore((store) => store.readMany(keys)).catch(() => this.readOneByOne(keys));
     keys.forEach((key, i) => {
       const events = this.unknown.get(key) ?? [];
       this.unknown.delete(key);
@@ -180,6 +174,18 @@ export class DocketBoard {
       this.readScheduled = true;
       setImmediate(() => void this.readUnknown());
     }
+  }
+
+  /** The batch read failed (a key of another type, say): each key alone, so that one bad key hides no other. */
+  private async readOneByOne(keys: readonly string[]): Promise<(ExecutionRecord | null)[]> {
+    return Promise.all(
+      keys.map((key) =>
+        this.docket.withStore((store) => store.read(key)).catch((err: unknown) => {
+          this.sink.warn(`could not read execution "${key}" of docket "${this.docket.name}": ${String(err)}`);
+          return null;
+        }),
+      ),
+    );
   }
 
   /** Takes in a record read for events heard before it: the run that ended among them, and the run it holds now. */
