@@ -41,6 +41,7 @@ export class DocketBoard {
   private subscription?: Subscription;
   private meta: WireMeta = { workers: [], strikes: [], quarantined: null, throughput: [], at: 0 };
   private metaText = '';
+  private stopped = false;
 
   constructor(
     readonly docket: Docket,
@@ -66,7 +67,9 @@ export class DocketBoard {
     for (const event of held) this.hear(event);
   }
 
+  /** Stops listening; nothing is read after this (a closed docket is not opened again). */
   stop(): void {
+    this.stopped = true;
     this.subscription?.unsubscribe();
   }
 
@@ -83,6 +86,7 @@ export class DocketBoard {
 
   /** Reads workers, strikes and the quarantine again; a delta goes out when something changed. */
   async refreshMeta(): Promise<void> {
+    if (this.stopped) return;
     const [workers, strikes, quarantined] = await Promise.all([
       this.docket.workers(),
       this.docket.strikes(),
@@ -107,6 +111,7 @@ export class DocketBoard {
 
   /** Takes in one event of the docket. */
   private hear(event: ExecutionEvent): void {
+    if (this.stopped) return;
     this.remember(event);
     if (this.heldBack) {
       this.heldBack.push(event);
@@ -160,6 +165,7 @@ export class DocketBoard {
 
   private async readUnknown(): Promise<void> {
     this.readScheduled = false;
+    if (this.stopped) return;
     const keys = [...this.unknown.keys()].filter((key) => !this.reading.has(key));
     if (keys.length === 0) return;
     for (const key of keys) this.reading.add(key);
