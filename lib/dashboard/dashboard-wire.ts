@@ -73,6 +73,9 @@ export interface WireMeta {
   readonly throughput: readonly { readonly at: number; readonly completed: number; readonly failed: number }[];
   /** When the meta was read (epoch ms). */
   readonly at: number;
+  /** More executions are pending or running than the page is shown (it is shown the first `rowLimit`). */
+  readonly overLimit: boolean;
+  readonly rowLimit: number;
 }
 
 /** One docket as the page first sees it. */

@@ -206,6 +206,18 @@ describe('the dashboard in Chromium, read-only (the default)', () => {
     await dropDocket(docket);
   });
 
+  it('says so when more executions wait than the page is shown', async () => {
+    const errors: string[] = [];
+    const docket = app.get(DocketService).docket;
+    await docket.addMany(Array.from({ length: 5_001 }, (_, i) => docket.call('sendReceipt', { delay: 3_600_000 })(`c${i}`, 'x@example.com')));
+    const page = await openPage(browser, `${base}/docket#/overview`, errors);
+    await waitFor(page, '#over-limit');
+    expect(await page.textContent('#over-limit')).toContain('it lists the first 5000');
+    await page.close();
+    await docket.clear();
+    expect(errors).toEqual([]);
+  });
+
   it('offers no action and refuses one sent anyway', async () => {
     const errors: string[] = [];
     const docket = app.get(DocketService).docket;

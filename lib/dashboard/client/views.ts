@@ -144,7 +144,8 @@ function overview(d: DocketModel, running: number, queued: number, scheduled: nu
   const card = (n: number | string, label: string, id: string): string => `<div class="card" id="card-${id}"><div class="n">${h(n)}</div><div class="l">${label}</div></div>`;
   const peak = Math.max(1, ...t.map((b) => b.completed + b.failed));
   const spark = t.map((b) => `<i title="${h(dateTime(b.at))}: ${b.completed} completed, ${b.failed} failed" style="height:${((b.completed / peak) * 100).toFixed(0)}%"></i>${b.failed ? `<i class="failed" style="height:${((b.failed / peak) * 100).toFixed(0)}%"></i>` : ''}`).join('');
-  return `<section><div class="cards">${card(running, 'running', 'running')}${card(queued, 'queued', 'queued')}${card(scheduled, 'scheduled', 'scheduled')}${card(completed, 'completed · 5 min', 'completed')}${card(failed, 'failed · 5 min', 'failed')}${card(d.meta.workers.length, 'workers alive', 'workers')}${card(d.meta.quarantined ?? '?', 'quarantined', 'quarantined')}${card(d.meta.strikes.length, 'strikes', 'strikes')}</div></section>
+  const limited = d.meta.overLimit ? `<p class="notice" id="over-limit">More executions are pending or running than this page is shown: it lists the first ${h(d.meta.rowLimit)}, and the counts are of those.</p>` : '';
+  return `${limited}<section><div class="cards">${card(running, 'running', 'running')}${card(queued, 'queued', 'queued')}${card(scheduled, 'scheduled', 'scheduled')}${card(completed, 'completed · 5 min', 'completed')}${card(failed, 'failed · 5 min', 'failed')}${card(d.meta.workers.length, 'workers alive', 'workers')}${card(d.meta.quarantined ?? '?', 'quarantined', 'quarantined')}${card(d.meta.strikes.length, 'strikes', 'strikes')}</div></section>
 <section><h2>Finished per 10 s, last 5 minutes</h2><div class="spark">${spark}</div></section>`;
 }
 

@@ -47,4 +47,5 @@ pre { background: var(--panel); border: 1px solid var(--line); padding: .6rem; o
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dt { color: var(--muted); }
 dd { margin: 0; }
+.notice { padding: .5rem .8rem; border: 1px solid var(--warn); border-radius: 4px; margin: 0 0 1rem; }
 `;

@@ -39,7 +39,9 @@ export class DocketBoard {
   /** Events heard before the snapshot was read: taken in after it. */
   private heldBack?: ExecutionEvent[] = [];
   private subscription?: Subscription;
-  private meta: WireMeta = { workers: [], strikes: [], quarantined: null, throughput: [], at: 0 };
+  private meta: WireMeta = { workers: [], strikes: [], quarantined: null, throughput: [], at: 0, overLimit: false, rowLimit: ROW_LIMIT };
+  /** Executions were left out for want of room (in the snapshot, or heard of later). */
+  private overLimit = false;
   private metaText = '';
   private stopped = false;
 
@@ -59,8 +61,11 @@ export class DocketBoard {
         },
       });
     });
-    const { records } = await this.docket.withStore((store) => readPending(store, ROW_LIMIT));
-    for (const record of records) if (record && !isTerminal(record.state)) this.rows.set(record.key, rowOf(this.docket, record));
+    const { records, streamLength, queueLength } = await this.docket.withStore((store) => readPending(store, ROW_LIMIT));
+    for (const record of records) {
+      if (record && !isTerminal(record.state) && this.rows.size < ROW_LIMIT) this.rows.set(record.key, rowOf(this.docket, record));
+    }
+    this.overLimit = streamLength + queueLength > this.rows.size && this.rows.size >= ROW_LIMIT;
     await this.refreshMeta();
     const held = this.heldBack ?? [];
     this.heldBack = undefined;
@@ -100,6 +105,8 @@ export class DocketBoard {
       quarantined,
       throughput: this.throughput.buckets(Date.now()),
       at: Date.now(),
+      overLimit: this.overLimit && this.rows.size >= ROW_LIMIT,
+      rowLimit: ROW_LIMIT,
     };
     const { at: _at, ...compared } = meta;
     const text = JSON.stringify(compared);
@@ -204,7 +211,11 @@ export class DocketBoard {
     const row = rowOf(this.docket, record);
     if (ended && (isTerminal(record.state) ? record.seq >= ended.seq : true)) this.finished(outcomeOf(ended, row));
     else if (isTerminal(record.state) && !ended) this.finished(outcomeOfRecord(this.docket, record));
-    if (isTerminal(record.state) || this.rows.size >= ROW_LIMIT) return;
+    if (isTerminal(record.state)) return;
+    if (this.rows.size >= ROW_LIMIT) {
+      this.overLimit = true;
+      return;
+    }
     this.rows.set(key, row);
     this.sink.emit({ type: 'row', docket: this.docket.name, row: withoutSeq(row) });
     for (const event of events) if (event.seq > record.seq) this.hear(event);
