@@ -17,7 +17,7 @@ export interface WireRow {
   readonly worker?: string;
   readonly startedAt?: number;
   readonly attempt?: number;
-  /** What a SCHEDULED run waits for: a concurrency limit's name, `rate limit …`, `a worker with task "…"`. */
+  /** What a SCHEDULED run waits for besides its time, in words (`a place of the concurrency limit "…"`, `rate limit …`, `a worker with task "…"`). */
   readonly waitingFor?: string;
   /** How a perpetual or cron run repeats. */
   readonly recurrence?: string;

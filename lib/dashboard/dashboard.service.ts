@@ -8,9 +8,9 @@ import { InvalidOptionsError } from '../core/errors/docket.errors';
 import { isTerminal } from '../core/execution/execution-state.enum';
 import { Docket } from '../core/producer/docket';
 import { DocketService } from '../nest/docket.service';
-import type { WireExecution, WireState } from './dashboard-wire';
+import type { WireExecution } from './dashboard-wire';
 import { DASHBOARD_OPTIONS, type ResolvedDashboardOptions } from './dashboard.options';
-import { callOf, clip } from './server/board-rows';
+import { rowOf, withoutSeq } from './server/board-rows';
 import { DashboardFeed } from './server/dashboard-feed';
 
 const RESULT_TEXT_LIMIT = 4_096;
@@ -70,22 +70,11 @@ export class DashboardService implements OnApplicationBootstrap, OnModuleDestroy
       throw new InternalServerErrorException(`The record of execution "${key}" of docket "${docketName}" could not be read: ${err instanceof Error ? err.message : String(err)}`);
     });
     if (!record) throw new NotFoundException(`Docket "${docketName}" has no execution "${key}" (never added, or its record expired).`);
-    const p = record.progress;
     return {
+      ...withoutSeq(rowOf(docket, record)),
       docket: docketName,
-      key,
-      task: record.task,
-      call: callOf(docket, record.task, record.args),
-      state: record.state as WireState,
-      when: record.when,
-      worker: record.worker,
-      startedAt: record.startedAt,
       completedAt: record.completedAt,
       attempt: record.attempt,
-      error: clip(record.error),
-      waitingFor: record.waitingFor,
-      recurrence: record.recurrence,
-      progress: p && { current: p.current, total: p.total, message: clip(p.message), updatedAt: p.updatedAt },
       result: isTerminal(record.state) && record.result !== undefined ? resultText(docket, record.result) : undefined,
       timeline: this.feed.board(docketName)?.timeline(key) ?? [],
     };

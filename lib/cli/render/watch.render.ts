@@ -5,6 +5,7 @@
  */
 import type { ExecutionEvent, ExecutionStateEvent } from '../../core/execution/execution-event';
 import { ExecutionState, isTerminal } from '../../core/execution/execution-state.enum';
+import { describeWaitingFor, isConcurrencyWait } from '../../core/execution/waiting-for';
 import { renderProgressBar } from './progress-bar';
 import { STATE_COLORS, plainStyle, truncate, type Style } from './style';
 import { formatAge, formatClock, formatDateTime, formatRelative } from './time';
@@ -45,8 +46,8 @@ export function renderWatchView(view: WatchView, now: Date, options: WatchRender
   if (view.lastOutcome) lines.push(`${label('Last run:')} ${view.lastOutcome.state} ${formatRelative(view.lastOutcome.at, now)}`);
   lines.push(`${label('State:')} ${state}${view.worker ? ` (${view.worker})` : ''}`);
   if (view.state === ExecutionState.SCHEDULED && view.waitingFor) {
-    const due = isConcurrency(view.waitingFor) || !view.when ? '' : `, due ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`;
-    lines.push(`${label('Waiting:')} for ${waitText(view.waitingFor)}${due}`);
+    const due = isConcurrencyWait(view.waitingFor) || !view.when ? '' : `, due ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`;
+    lines.push(`${label('Waiting:')} for ${describeWaitingFor(view.waitingFor)}${due}`);
   } else if (view.state === ExecutionState.SCHEDULED && view.when) {
     lines.push(`${label('Due:')} ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`);
   }
@@ -97,8 +98,8 @@ export function renderWatchLine(view: WatchView, event: ExecutionEvent, now: Dat
   switch (event.state) {
     case ExecutionState.SCHEDULED:
       if (event.waitingFor) {
-        const due = isConcurrency(event.waitingFor) || !view.when ? '' : ` until ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`;
-        return `${stamp} ${state} waiting for ${waitText(event.waitingFor)}${due}`;
+        const due = isConcurrencyWait(event.waitingFor) || !view.when ? '' : ` until ${formatDateTime(view.when)} (${formatRelative(view.when, now)})`;
+        return `${stamp} ${state} waiting for ${describeWaitingFor(event.waitingFor)}${due}`;
       }
       return `${stamp} ${state}${view.when ? ` due ${formatDateTime(view.when)} (${formatRelative(view.when, now)})` : ''}${retrying(event)}`;
     case ExecutionState.QUEUED:
@@ -128,16 +129,6 @@ export function renderNextRunLine(view: WatchView, now: Date): string {
 /** When a recurring task runs next, or that its chain ended (cancelled, or nothing scheduled under its key). */
 function nextRunText(view: WatchView, now: Date): string {
   return view.nextRun ? `due ${formatDateTime(view.nextRun)} (${formatRelative(view.nextRun, now)})` : 'none (the chain ended)';
-}
-
-/** A concurrency limit's name, not a wait that says what it is ('rate limit …', 'a worker with task "…"'). */
-function isConcurrency(waitingFor: string): boolean {
-  return !waitingFor.startsWith('rate limit ') && !waitingFor.startsWith('a worker with ');
-}
-
-/** What a SCHEDULED run waits for, in words. */
-function waitText(waitingFor: string): string {
-  return isConcurrency(waitingFor) ? `a place of the concurrency limit "${waitingFor}"` : waitingFor;
 }
 
 function elapsedMs(view: WatchView, now: Date): number {

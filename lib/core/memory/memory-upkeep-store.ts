@@ -3,6 +3,7 @@
  * its task, moving due work, leases, the redelivery sweep and heartbeats (the twins of the
  * acquire, leave and stream-due scripts and of redis/upkeep-store.ts).
  */
+import { rateLimitWait } from '../execution/waiting-for';
 import { ExecutionState } from '../execution/execution-state.enum';
 import type { ClaimedRun, Delivery, Place, PlaceAnswer, RateAnswer, RateRule, WorkerInfo } from '../store';
 import { MemoryDocketStore, num } from './memory-docket-store';
@@ -69,7 +70,7 @@ export abstract class MemoryUpkeepStore extends MemoryDocketStore {
       return Promise.resolve('dropped');
     }
     const at = Math.max(now + 1, (window.head(1)[0]?.[1] ?? now) + rule.per);
-    const waits = `rate limit ${rule.group}`;
+    const waits = rateLimitWait(rule.group);
     this.space.zset(this.keys.queue, true).add(run.key, at);
     r.set('state', ExecutionState.SCHEDULED).set('when', String(at)).set('seq', String(seq)).set('sseq', String(seq)).set('waits', waits);
     this.publishState(run.key, seq, ExecutionState.SCHEDULED, { when: at, waitingFor: waits });

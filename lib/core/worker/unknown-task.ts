@@ -4,6 +4,7 @@
  * a worker that has the task. Only once no live worker of the docket has had the task for
  * `unknownTaskTimeout` does it end FAILED with an UnknownTaskError naming the workers seen.
  */
+import { unknownTaskWait } from '../execution/waiting-for';
 import { UnknownTaskError } from '../errors/docket.errors';
 import type { ClaimedRun } from '../store';
 import { WORKER_TTL_MS } from './worker.options';
@@ -41,7 +42,7 @@ export async function leaveUnknown(site: RunSite, run: ClaimedRun, call: string)
     }
     const deferrals = record?.deferrals ?? 0;
     const at = now + (since === undefined ? FIRST_MS : Math.min(FIRST_MS * 2 ** Math.min(deferrals, 16), LATEST_MS));
-    const answer = await store.leave(run, at, since, now, `a worker with task "${run.task}"`);
+    const answer = await store.leave(run, at, since, now, unknownTaskWait(run.task));
     if (answer === 'cancelled') return 'cancelled';
     if (answer === 'left') {
       const who = having.length > 0 ? `workers ${having.join(', ')} have it` : `no live worker has it yet (failing after ${Math.round(unknownTaskTimeout / 1000)} s)`;

@@ -130,11 +130,9 @@ function outcomeRow(docket: string, o: WireOutcome): string {
   return `<td>${stateWord(o.state)}</td><td class="call">${h(o.call)}</td><td class="key">${link(docket, o.key)}</td><td>${h(took)}</td><td>${h(dateTime(o.completedAt))}</td><td class="error">${h(o.error ?? '')}</td>`;
 }
 
-/** Why a scheduled run waits, in words. */
+/** Why a scheduled run waits, in words (the server words a limit's wait). */
 function waitText(r: WireRow): string {
-  if (!r.waitingFor) return r.error ? `a retry (attempt ${r.attempt ?? '?'})` : 'its time';
-  if (r.waitingFor.startsWith('rate limit ') || r.waitingFor.startsWith('a worker with ')) return r.waitingFor;
-  return `a place of the concurrency limit "${r.waitingFor}"`;
+  return r.waitingFor ?? (r.error ? `a retry (attempt ${r.attempt ?? '?'})` : 'its time');
 }
 
 function overview(d: DocketModel, running: number, queued: number, scheduled: number): string {

@@ -5,6 +5,7 @@
  */
 import type { ExecutionEvent, ExecutionStateEvent } from '../../core/execution/execution-event';
 import { ExecutionState, isTerminal } from '../../core/execution/execution-state.enum';
+import { describeWaitingFor } from '../../core/execution/waiting-for';
 import type { Docket } from '../../core/producer/docket';
 import type { ExecutionRecord } from '../../core/store';
 import type { WireOutcome, WireRow, WireState, WireTimelineEntry } from '../dashboard-wire';
@@ -20,6 +21,11 @@ const TEXT_LIMIT = 2_000;
  */
 export function clip<T extends string | null | undefined>(text: T): T {
   return (typeof text === 'string' && text.length > TEXT_LIMIT ? `${text.slice(0, TEXT_LIMIT)}… (${text.length} characters)` : text) as T;
+}
+
+/** What a run waits for, in the words the CLI uses too. */
+function waitWords(waitingFor: string | undefined): string | undefined {
+  return waitingFor === undefined ? undefined : clip(describeWaitingFor(waitingFor));
 }
 
 /** A row as the server keeps it: what the page sees, and the seq of the last event it took in. */
@@ -54,7 +60,17 @@ export function callOf(docket: Docket, task: string, encodedArgs: string | undef
 }
 
 /**
- * The row of a pending or running record.
+ * A row as the page gets it, without the seq the server orders events by.
+ *
+ * @example
+ * sink.emit({ type: 'row', docket: name, row: withoutSeq(row) });
+ */
+export function withoutSeq({ seq: _seq, ...row }: BoardRow): WireRow {
+  return row;
+}
+
+/**
+ * The row of a record (pending or running, or, for one execution's view, any).
  *
  * @example
  * const row = rowOf(docket, record);
@@ -70,7 +86,7 @@ export function rowOf(docket: Docket, record: ExecutionRecord): BoardRow {
     worker: record.worker,
     startedAt: record.startedAt,
     attempt: record.attempt,
-    waitingFor: record.waitingFor,
+    waitingFor: waitWords(record.waitingFor),
     recurrence: record.recurrence,
     error: clip(record.error),
     progress: progress && { current: progress.current, total: progress.total, message: clip(progress.message), updatedAt: progress.updatedAt },
@@ -95,7 +111,7 @@ export function rowAfter(row: BoardRow, event: ExecutionStateEvent): BoardRow {
     startedAt: waiting ? undefined : (event.startedAt?.getTime() ?? row.startedAt),
     progress: waiting ? undefined : row.progress,
     attempt: event.attempt ?? row.attempt,
-    waitingFor: clip(event.waitingFor),
+    waitingFor: waitWords(event.waitingFor),
     error: clip(event.error) ?? row.error,
     seq: event.seq,
   };
@@ -150,5 +166,5 @@ export function entryOf(event: ExecutionEvent): WireTimelineEntry {
     return { at: event.updatedAt.getTime(), type: 'progress', current: event.current, total: event.total, message: clip(event.message) };
   }
   const at = (isTerminal(event.state) ? event.completedAt : event.state === ExecutionState.RUNNING ? event.startedAt : undefined) ?? new Date();
-  return { at: at.getTime(), type: 'state', state: event.state as WireState, worker: event.worker, error: clip(event.error), waitingFor: clip(event.waitingFor) };
+  return { at: at.getTime(), type: 'state', state: event.state as WireState, worker: event.worker, error: clip(event.error), waitingFor: waitWords(event.waitingFor) };
 }

@@ -12,7 +12,7 @@ import { readPending } from '../../core/producer/docket-snapshot';
 import { describeStrike } from '../../core/tasks/strike';
 import type { ExecutionRecord } from '../../core/store';
 import type { WireDelta, WireDocket, WireMeta, WireOutcome, WireTimelineEntry } from '../dashboard-wire';
-import { clip, entryOf, outcomeOf, outcomeOfRecord, rowAfter, rowOf, type BoardRow } from './board-rows';
+import { clip, entryOf, outcomeOf, outcomeOfRecord, rowAfter, rowOf, withoutSeq, type BoardRow } from './board-rows';
 import { Throughput } from './throughput';
 
 /** Pending and running executions kept per docket (beyond it, new ones are not shown). */
@@ -80,7 +80,7 @@ export class DocketBoard {
 
   /** Everything the page shows of this docket. */
   view(): WireDocket {
-    const rows = [...this.rows.values()].map(({ seq: _seq, ...row }) => row);
+    const rows = [...this.rows.values()].map(withoutSeq);
     return { name: this.docket.name, rows, outcomes: [...this.outcomes], meta: this.meta };
   }
 
@@ -220,8 +220,4 @@ export class DocketBoard {
     this.sink.emit({ type: 'row', docket: this.docket.name, row: withoutSeq(row) });
     for (const event of events) if (event.seq > record.seq) this.hear(event);
   }
-}
-
-function withoutSeq({ seq: _seq, ...row }: BoardRow): Omit<BoardRow, 'seq'> {
-  return row;
 }
